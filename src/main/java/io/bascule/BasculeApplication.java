@@ -1,0 +1,1 @@
+package io.bascule; public class BasculeApplication { public static void main(String[] a){} }
