@@ -1,0 +1,96 @@
+package io.bascule.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/**
+ * The runbook commands of the contract whose processes are not built yet: they take their options (so
+ * scripts written against the contract parse), say clearly that the command is not available in this
+ * build, and exit with {@link BasculeCli#NOT_BUILT}.
+ */
+final class PendingCommands {
+
+    private PendingCommands() {
+    }
+
+    abstract static class Pending implements Callable<Integer> {
+        private final BasculeCli.Context context;
+        private final String name;
+
+        @Mixin
+        RunbookOptions options;
+
+        Pending(BasculeCli.Context context, String name) {
+            this.context = context;
+            this.name = name;
+        }
+
+        @Override
+        public Integer call() {
+            context.err().println("error: '" + name + "' is not built yet in this version of Bascule;"
+                    + " use 'serve' or 'demo' and the processes in Tasklist meanwhile");
+            return BasculeCli.NOT_BUILT;
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "GOLD migration: convert the schema, copy and verify every row, write the certificate")
+    static final class Migrate extends Pending {
+        @Option(names = "--yes", description = "approve the schema conversion review without a prompt")
+        boolean yes;
+        @Option(names = "--drop-existing", description = "replace non-empty target tables")
+        boolean dropExisting;
+
+        Migrate(BasculeCli.Context c) {
+            super(c, "migrate");
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare every row of source and target and report differences")
+    static final class Verify extends Pending {
+        Verify(BasculeCli.Context c) {
+            super(c, "verify");
+        }
+    }
+
+    @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Run the cutover runbook (pre-flight, GO, read-only, final sync, switch)")
+    static final class Cutover extends Pending {
+        @Option(names = "--dry-run", description = "rehearse every step without changing anything")
+        boolean dryRun;
+        @Option(names = "--confirm", paramLabel = "WORD", description = "answer the GO task without a terminal (type GO)")
+        String confirm;
+
+        Cutover(BasculeCli.Context c) {
+            super(c, "cutover");
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Put the application back on MySQL, writable, losing nothing")
+    static final class Rollback extends Pending {
+        @Option(names = "--dry-run", description = "rehearse the rollback without changing anything")
+        boolean dryRun;
+
+        Rollback(BasculeCli.Context c) {
+            super(c, "rollback");
+        }
+    }
+
+    @Command(name = "monitor", mixinStandardHelpOptions = true, description = "Live surveillance after cutover with T+15..T+60 checklists")
+    static final class Monitor extends Pending {
+        @Option(names = "--once", description = "take one sample and exit")
+        boolean once;
+
+        Monitor(BasculeCli.Context c) {
+            super(c, "monitor");
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Write the cutover / PLATINUM report")
+    static final class Report extends Pending {
+        Report(BasculeCli.Context c) {
+            super(c, "report");
+        }
+    }
+}

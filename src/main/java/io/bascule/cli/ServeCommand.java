@@ -1,0 +1,44 @@
+package io.bascule.cli;
+
+import io.bascule.config.SettingsResolver;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the web app: Tasklist, Cockpit, Admin and REST (/engine-rest)")
+final class ServeCommand implements Callable<Integer> {
+
+    private final BasculeCli.Context context;
+    private ConfigurableApplicationContext application;
+
+    @Mixin
+    RunbookOptions options;
+
+    @Option(names = "--server.port", paramLabel = "PORT", description = "HTTP port (default 8080)")
+    Integer port;
+
+    ServeCommand(BasculeCli.Context context) {
+        this.context = context;
+    }
+
+    ConfigurableApplicationContext application() {
+        return application;
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, String> flags = options.asProperties();
+        if (port != null) {
+            flags.put("server.port", String.valueOf(port));
+        }
+        Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, flags);
+        application = WebLauncher.start(settings, options.config, context, null);
+        context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
+        WebLauncher.printAccess(context, WebLauncher.port(settings));
+        return BasculeCli.OK;
+    }
+}

@@ -1,0 +1,69 @@
+package io.bascule.cli;
+
+import io.bascule.BasculeApplication;
+import io.bascule.config.BasculeProperties;
+import io.bascule.config.ConfigException;
+import io.bascule.config.Secrets;
+import io.bascule.config.SettingsResolver;
+import io.bascule.web.WebUsers;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.PortInUseException;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Starts the Spring Boot web application (engine, Tasklist, Cockpit, Admin, REST) with resolved settings. */
+final class WebLauncher {
+
+    static final int DEFAULT_PORT = 8080;
+
+    private WebLauncher() {
+    }
+
+    /**
+     * Checks what can be checked before starting (work directory, web users and their passwords, port),
+     * then starts the application. {@code onClose} runs when the application stops (Ctrl-C included).
+     */
+    static ConfigurableApplicationContext start(Map<String, String> settings, Path configFile,
+                                                BasculeCli.Context context, Runnable onClose) {
+        Path workDir = WorkDirectory.prepare(settings.get("bascule.work-dir"));
+        settings.put("bascule.work-dir", workDir.toString());
+        BasculeProperties properties = SettingsResolver.bind(settings, configFile);
+        WebUsers.check(properties.web().users(), new Secrets(context.env()));
+        int port = port(settings);
+        Ports.requireFree(port, "the web app", "start with --server.port=PORT");
+
+        SpringApplication app = new SpringApplication(BasculeApplication.class);
+        app.addListeners(event -> {
+            if (event instanceof ContextClosedEvent && onClose != null) {
+                onClose.run();
+            }
+        });
+        String[] args = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        try {
+            return app.run(args);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof PortInUseException p) {
+                    throw new ConfigException("port " + p.getPort() + " for the web app is already in use; stop the"
+                            + " process holding it or start with --server.port=PORT", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    static int port(Map<String, String> settings) {
+        String p = settings.get("server.port");
+        return p == null ? DEFAULT_PORT : Integer.parseInt(p.strip());
+    }
+
+    static void printAccess(BasculeCli.Context context, int port) {
+        String base = "http://localhost:" + port;
+        context.out().println("  Tasklist: " + base + "/camunda/app/tasklist/");
+        context.out().println("  Cockpit:  " + base + "/camunda/app/cockpit/");
+        context.out().println("  REST:     " + base + "/engine-rest (HTTP Basic, same users)");
+    }
+}

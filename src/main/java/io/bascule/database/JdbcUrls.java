@@ -1,0 +1,21 @@
+package io.bascule.database;
+
+import java.util.regex.Pattern;
+
+/** JDBC URLs as they may be shown: user info and password parameters removed. */
+public final class JdbcUrls {
+
+    private static final Pattern USER_INFO = Pattern.compile("(//)[^/@?]*@");
+    private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|pwd|passwd|secret)[^=&;]*=)[^&;]*");
+
+    private JdbcUrls() {
+    }
+
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        String redacted = USER_INFO.matcher(url).replaceFirst("$1***@");
+        return PASSWORD_PARAM.matcher(redacted).replaceAll("$1***");
+    }
+}

@@ -1,0 +1,36 @@
+package io.bascule.web;
+
+import io.bascule.config.Secrets;
+import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Web access control. The Camunda webapps (Tasklist, Cockpit, Admin) have their own login against the
+ * engine's identity store; the REST API ({@code /engine-rest}) is open by default in Camunda, so it is put
+ * behind HTTP Basic authentication against the same users here.
+ */
+@Configuration
+public class WebConfiguration {
+
+    /** Password lookups: the process environment (and, in tests, properties of the same name). */
+    @Bean
+    Secrets secrets(Environment environment) {
+        return new Secrets(environment::getProperty);
+    }
+
+    @Bean
+    FilterRegistrationBean<ProcessEngineAuthenticationFilter> restAuthenticationFilter() {
+        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
+                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
+        registration.setName("bascule-rest-basic-auth");
+        registration.addUrlPatterns("/engine-rest/*");
+        // the REST module's own provider, named as Camunda's documentation configures it
+        registration.addInitParameter("authentication-provider",
+                "org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider");
+        registration.setOrder(0);
+        return registration;
+    }
+}

@@ -1,0 +1,47 @@
+package io.bascule.process;
+
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.IdentityLink;
+import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.engine.test.Deployment;
+import org.camunda.bpm.engine.test.junit5.ProcessEngineExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertThat;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
+import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
+
+/** Every runbook key deploys, and its human task goes to the dba group and completes to the end event. */
+class PlaceholderProcessTest {
+
+    @RegisterExtension
+    static ProcessEngineExtension engine = ProcessEngineExtension.builder()
+            .configurationResource("camunda-unit.cfg.xml").build();
+
+    ProcessEngine processEngine;
+
+    @Test
+    @Deployment(resources = {"bpmn/goldMigration.bpmn", "bpmn/cutover.bpmn", "bpmn/rollback.bpmn",
+            "bpmn/surveillance.bpmn", "bpmn/platinumReport.bpmn", "forms/placeholderAcknowledge.form"})
+    void everyRunbookKeyRunsToItsEndThroughADbaTask() {
+        assertThat(processEngine.getRepositoryService().createProcessDefinitionQuery().list())
+                .extracting(d -> d.getKey())
+                .containsExactlyInAnyOrderElementsOf(ProcessKeys.ALL);
+        for (String key : ProcessKeys.ALL) {
+            ProcessInstance pi = processEngine.getRuntimeService().startProcessInstanceByKey(key);
+            assertThat(pi).isWaitingAt("Task_Acknowledge");
+            Task t = task(pi);
+            List<IdentityLink> links = processEngine.getTaskService().getIdentityLinksForTask(t.getId());
+            assertThat(links).extracting(IdentityLink::getGroupId).containsExactly(ProcessKeys.DBA_GROUP);
+            complete(t, Map.of("acknowledged", true, "note", "checked by test"));
+            assertThat(pi).hasPassedInOrder("StartEvent_Requested", "Task_Acknowledge", "EndEvent_Acknowledged")
+                    .isEnded();
+        }
+    }
+}
