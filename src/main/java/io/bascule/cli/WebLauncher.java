@@ -36,6 +36,7 @@ final class WebLauncher {
         Ports.requireFree(port, "the web app", "start with --server.port=PORT");
 
         SpringApplication app = new SpringApplication(BasculeApplication.class);
+        app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("secrets", new Secrets(context.env())));
         app.addListeners(event -> {
             if (event instanceof ContextClosedEvent && onClose != null) {
                 onClose.run();

@@ -2,6 +2,7 @@ package io.bascule.web;
 
 import io.bascule.config.Secrets;
 import org.camunda.bpm.engine.rest.security.auth.ProcessEngineAuthenticationFilter;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,8 +16,12 @@ import org.springframework.core.env.Environment;
 @Configuration
 public class WebConfiguration {
 
-    /** Password lookups: the process environment (and, in tests, properties of the same name). */
+    /**
+     * Password lookups when the CLI did not register its own (it registers one reading the environment it was
+     * given): the process environment, and properties of the same name.
+     */
     @Bean
+    @ConditionalOnMissingBean
     Secrets secrets(Environment environment) {
         return new Secrets(environment::getProperty);
     }

@@ -1,0 +1,78 @@
+package io.bascule.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bascule demo} end to end: embedded servers with the sample, the web app behind a login, the
+ * runbook definitions and Tasklist filters, and the audit trail of a completed task.
+ */
+class DemoCommandIT {
+
+    @Test
+    void demoServesTheRunbooksBehindALogin() throws Exception {
+        Path workDir = Path.of("target", "demo-cmd-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+        int port = Http.freePort();
+        CliRun run = CliRun.of(Map.of(), "demo", "--work-dir", workDir.toString(), "--server.port=" + port,
+                "--demo-source-port=" + Http.freePort(), "--demo-target-port=" + Http.freePort());
+        try {
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.outcome().keepRunning()).isTrue();
+            Matcher login = Pattern.compile("Login: +demo / (\\S+)").matcher(run.out());
+            assertThat(login.find()).as(run.out()).isTrue();
+            String password = login.group(1);
+            assertThat(Files.readString(workDir.resolve("demo/demo-password")).strip()).isEqualTo(password);
+            assertThat(run.out()).contains("http://localhost:" + port + "/camunda/app/tasklist/")
+                    .contains("Sample database akig_legacy loaded");
+            String base = "http://localhost:" + port;
+
+            assertThat(Http.get(base + "/engine-rest/process-definition", null, null).statusCode()).isEqualTo(401);
+            HttpResponse<String> definitions = Http.get(base + "/engine-rest/process-definition?latestVersion=true", "demo", password);
+            assertThat(definitions.statusCode()).isEqualTo(200);
+            for (String key : new String[]{"goldMigration", "cutover", "rollback", "surveillance", "platinumReport"}) {
+                assertThat(definitions.body()).contains("\"key\":\"" + key + "\"");
+            }
+            HttpResponse<String> filters = Http.get(base + "/engine-rest/filter", "demo", password);
+            assertThat(filters.body()).contains("\"name\":\"My tasks\"", "\"name\":\"Runbook tasks (dba)\"", "\"name\":\"All open tasks\"");
+            assertThat(Http.get(base + "/camunda/app/tasklist/default/", null, null).statusCode()).isEqualTo(200);
+            // Camunda's first-start page must not let anyone create an administrator
+            HttpResponse<String> setup = Http.postJson(base + "/camunda/api/admin/setup/default/user/create",
+                    "{\"profile\":{\"id\":\"intruder\"},\"credentials\":{\"password\":\"Intruder-123\"}}", null, null);
+            assertThat(setup.statusCode()).isEqualTo(403);
+
+            // a DBA completes a runbook task: the audit trail records who did it
+            HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/cutover/start", "{}", "demo", password);
+            assertThat(started.statusCode()).isEqualTo(200);
+            String instanceId = field(started.body(), "id");
+            HttpResponse<String> tasks = Http.get(base + "/engine-rest/task?candidateGroup=dba&processInstanceId=" + instanceId, "demo", password);
+            String taskId = field(tasks.body(), "id");
+            assertThat(Http.postJson(base + "/engine-rest/task/" + taskId + "/complete",
+                    "{\"variables\":{\"acknowledged\":{\"value\":true}}}", "demo", password).statusCode()).isEqualTo(204);
+            HttpResponse<String> history = Http.get(base + "/engine-rest/history/user-operation?processInstanceId=" + instanceId, "demo", password);
+            assertThat(history.body()).contains("\"operationType\":\"Complete\"").contains("\"userId\":\"demo\"");
+            assertThat(Http.get(base + "/engine-rest/history/process-instance?processInstanceId=" + instanceId, "demo", password).body())
+                    .contains("\"state\":\"COMPLETED\"");
+
+            assertThat(Http.get(base + "/engine-rest/process-definition", "demo", "wrong-password").statusCode()).isEqualTo(401);
+        } finally {
+            if (run.outcome().application() != null) {
+                run.outcome().application().close();
+            }
+        }
+        assertThat(workDir.resolve("engine")).isDirectory();
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+        assertThat(m.find()).as(json).isTrue();
+        return m.group(1);
+    }
+}
