@@ -45,6 +45,20 @@ public final class Secrets {
                 + ": set an environment variable (password-env) or a secret file (password-file)");
     }
 
+    /**
+     * Like {@link #require} for a database that may have no password (a local demo server): null when the
+     * variable is unset and no file is given; a given file must be readable.
+     */
+    public String optional(String envVar, Path file, String what) {
+        if (envVar != null) {
+            String value = environment.apply(envVar);
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return file == null ? null : readFile(what, file);
+    }
+
     private static String readFile(String what, Path file) {
         try {
             String value = Files.readString(file, StandardCharsets.UTF_8);

@@ -1,0 +1,300 @@
+package io.bascule.database;
+
+import io.bascule.migration.SourceSchema;
+import io.bascule.migration.SourceSchema.Check;
+import io.bascule.migration.SourceSchema.Column;
+import io.bascule.migration.SourceSchema.DefinedObject;
+import io.bascule.migration.SourceSchema.ForeignKey;
+import io.bascule.migration.SourceSchema.Index;
+import io.bascule.migration.SourceSchema.Table;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All MySQL- and MariaDB-specific SQL of Bascule: named queries with bind parameters, one method each.
+ * Where the two engines differ (defaults in information_schema, CHECK constraints, read-only switches), the
+ * flavour decides.
+ */
+public final class MySqlDialect {
+
+    static final String SQL_VERSION = "SELECT VERSION()";
+    static final String SQL_SCHEMA_EXISTS = "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
+    static final String SQL_TABLES = "SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(DATA_LENGTH, 0), AUTO_INCREMENT,"
+            + " TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'"
+            + " ORDER BY TABLE_NAME";
+    static final String SQL_COLUMNS = "SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE,"
+            + " DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION,"
+            + " CHARACTER_SET_NAME, COLLATION_NAME, EXTRA, GENERATION_EXPRESSION"
+            + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION";
+    static final String SQL_INDEXES = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE"
+            + " FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+    static final String SQL_FOREIGN_KEYS = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,"
+            + " k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE FROM information_schema.KEY_COLUMN_USAGE k"
+            + " JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA"
+            + " AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME"
+            + " WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+            + " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+    static final String SQL_CHECKS_MARIADB = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE"
+            + " FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+    static final String SQL_CHECKS_MYSQL = "SELECT t.TABLE_NAME, c.CONSTRAINT_NAME, c.CHECK_CLAUSE"
+            + " FROM information_schema.CHECK_CONSTRAINTS c JOIN information_schema.TABLE_CONSTRAINTS t"
+            + " ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME"
+            + " AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CONSTRAINT_SCHEMA = ? ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME";
+    static final String SQL_VIEWS = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME";
+    static final String SQL_TRIGGERS = "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION, ': ',"
+            + " ACTION_STATEMENT) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME";
+    static final String SQL_ROUTINES = "SELECT ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM information_schema.ROUTINES"
+            + " WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME";
+    static final String SQL_EVENTS = "SELECT EVENT_NAME, EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ?"
+            + " ORDER BY EVENT_NAME";
+    static final String SQL_BINLOG = "SELECT @@log_bin, @@binlog_format";
+    static final String SQL_CHARSETS = "SELECT DISTINCT CHARACTER_SET_NAME FROM information_schema.COLUMNS"
+            + " WHERE TABLE_SCHEMA = ? AND CHARACTER_SET_NAME IS NOT NULL ORDER BY 1";
+
+    private final DatabaseEndpoint endpoint;
+
+    public MySqlDialect(DatabaseEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public static String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    public String version(Connection c) {
+        return single(c, SQL_VERSION, "reading the server version");
+    }
+
+    public static boolean isMariaDb(String version) {
+        return version.toLowerCase().contains("mariadb");
+    }
+
+    public boolean schemaExists(Connection c, String schema) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_SCHEMA_EXISTS)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("checking the schema", e);
+        }
+    }
+
+    /** log_bin and binlog_format, for the change capture of the cutover. */
+    public String[] binlogSettings(Connection c) {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_BINLOG)) {
+            rs.next();
+            return new String[]{rs.getString(1), rs.getString(2)};
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the binlog settings", e);
+        }
+    }
+
+    public List<String> charsets(Connection c, String schema) {
+        List<String> list = new ArrayList<>();
+        query(c, SQL_CHARSETS, schema, "reading the character sets", rs -> list.add(rs.getString(1)));
+        return list;
+    }
+
+    /** The grants of the connected user, for the pre-flight privilege check. */
+    public List<String> grants(Connection c) {
+        List<String> list = new ArrayList<>();
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                list.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the grants", e);
+        }
+        return list;
+    }
+
+    public SourceSchema readSchema(Connection c, String schema) {
+        String version = version(c);
+        boolean maria = isMariaDb(version);
+        Map<String, TableBuilder> tables = new LinkedHashMap<>();
+        query(c, SQL_TABLES, schema, "reading the tables", rs -> tables.put(rs.getString(1), new TableBuilder(
+                rs.getString(1), rs.getLong(2), rs.getLong(3), (Long) rs.getObject(4, Long.class), rs.getString(5))));
+        query(c, SQL_COLUMNS, schema, "reading the columns", rs -> {
+            TableBuilder t = tables.get(rs.getString(1));
+            if (t != null) {
+                t.columns.add(column(rs, maria));
+            }
+        });
+        Map<String, Map<String, IndexBuilder>> indexes = new LinkedHashMap<>();
+        query(c, SQL_INDEXES, schema, "reading the indexes", rs -> {
+            TableBuilder t = tables.get(rs.getString(1));
+            if (t == null) {
+                return;
+            }
+            String name = rs.getString(2);
+            String col = rs.getString(5);
+            if ("PRIMARY".equals(name)) {
+                t.primaryKey.add(col);
+                return;
+            }
+            boolean unique = rs.getInt(3) == 0;
+            String type = rs.getString(7);
+            IndexBuilder ib = indexes.computeIfAbsent(t.name, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(name, k -> new IndexBuilder(k, unique, type));
+            ib.columns.add(col);
+            ib.prefix.add((Integer) rs.getObject(6, Integer.class));
+        });
+        query(c, SQL_FOREIGN_KEYS, schema, "reading the foreign keys", rs -> {
+            TableBuilder t = tables.get(rs.getString(1));
+            if (t == null) {
+                return;
+            }
+            String refTable = rs.getString(4);
+            String onUpdate = rs.getString(6);
+            String onDelete = rs.getString(7);
+            FkBuilder fk = t.fks.computeIfAbsent(rs.getString(2), k -> new FkBuilder(k, refTable, onUpdate, onDelete));
+            fk.columns.add(rs.getString(3));
+            fk.refColumns.add(rs.getString(5));
+        });
+        query(c, maria ? SQL_CHECKS_MARIADB : SQL_CHECKS_MYSQL, schema, "reading the check constraints", rs -> {
+            TableBuilder t = tables.get(rs.getString(1));
+            if (t != null) {
+                t.checks.add(new Check(rs.getString(2), rs.getString(3)));
+            }
+        });
+        List<DefinedObject> others = new ArrayList<>();
+        query(c, SQL_VIEWS, schema, "reading the views", rs -> others.add(new DefinedObject("VIEW", rs.getString(1), null, rs.getString(2))));
+        query(c, SQL_TRIGGERS, schema, "reading the triggers", rs -> others.add(new DefinedObject("TRIGGER", rs.getString(1), rs.getString(2), rs.getString(3))));
+        query(c, SQL_ROUTINES, schema, "reading the routines", rs -> others.add(new DefinedObject(rs.getString(2), rs.getString(1), null, rs.getString(3))));
+        query(c, SQL_EVENTS, schema, "reading the events", rs -> others.add(new DefinedObject("EVENT", rs.getString(1), null, rs.getString(2))));
+
+        List<Table> result = new ArrayList<>();
+        for (TableBuilder t : tables.values()) {
+            List<Index> idx = new ArrayList<>();
+            for (IndexBuilder ib : indexes.getOrDefault(t.name, Map.of()).values()) {
+                boolean functional = ib.columns.stream().anyMatch(x -> x == null);
+                idx.add(new Index(ib.name, ib.unique, List.copyOf(ib.columns.stream().map(x -> x == null ? "" : x).toList()),
+                        ib.prefix.stream().map(p -> p == null ? 0 : p).toList(), ib.type, functional ? "functional index" : null));
+            }
+            List<ForeignKey> fks = t.fks.values().stream().map(f -> new ForeignKey(f.name, List.copyOf(f.columns),
+                    f.refTable, List.copyOf(f.refColumns), f.onUpdate, f.onDelete)).toList();
+            result.add(new Table(t.name, t.rows, t.bytes, t.autoIncrement, t.collation, List.copyOf(t.columns),
+                    List.copyOf(t.primaryKey), idx, fks, List.copyOf(t.checks)));
+        }
+        return new SourceSchema(schema, version, maria, List.copyOf(result), List.copyOf(others));
+    }
+
+    private static Column column(ResultSet rs, boolean maria) throws SQLException {
+        String extra = rs.getString(14) == null ? "" : rs.getString(14).toLowerCase();
+        String rawDefault = rs.getString(4);
+        String dataType = rs.getString(6).toLowerCase();
+        String generation = rs.getString(15);
+        boolean generated = extra.contains("virtual generated") || extra.contains("stored generated")
+                || extra.contains("persistent generated");
+        String def = null;
+        boolean defExpr = false;
+        if (rawDefault != null && !generated) {
+            if (maria) {
+                // MariaDB quotes literal strings ('abc'), writes NULL as the word NULL, and expressions bare
+                if (rawDefault.equalsIgnoreCase("NULL")) {
+                    def = null;
+                } else if (rawDefault.length() >= 2 && rawDefault.startsWith("'") && rawDefault.endsWith("'")) {
+                    def = rawDefault.substring(1, rawDefault.length() - 1).replace("''", "'").replace("\\\\", "\\");
+                } else if (rawDefault.matches("-?[0-9.eE+-]+") || dataType.equals("bit")) {
+                    def = rawDefault;
+                } else {
+                    def = rawDefault;
+                    defExpr = true;
+                }
+            } else {
+                def = rawDefault;
+                defExpr = extra.contains("default_generated");
+            }
+        }
+        return new Column(rs.getString(2), rs.getInt(3), dataType, rs.getString(7).toLowerCase(),
+                "YES".equals(rs.getString(5)), def, defExpr, (Long) rs.getObject(8, Long.class),
+                (Integer) rs.getObject(9, Integer.class), (Integer) rs.getObject(10, Integer.class),
+                (Integer) rs.getObject(11, Integer.class), rs.getString(12), rs.getString(13),
+                extra.contains("auto_increment"), extra.contains("on update current_timestamp"),
+                generated ? generation : null, extra.contains("stored generated") || extra.contains("persistent generated"));
+    }
+
+    private interface RowHandler {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private void query(Connection c, String sql, String param, String doing, RowHandler handler) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.accept(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure(doing, e);
+        }
+    }
+
+    private String single(Connection c, String sql, String doing) {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw endpoint.failure(doing, e);
+        }
+    }
+
+    private static final class TableBuilder {
+        final String name;
+        final long rows;
+        final long bytes;
+        final Long autoIncrement;
+        final String collation;
+        final List<Column> columns = new ArrayList<>();
+        final List<String> primaryKey = new ArrayList<>();
+        final Map<String, FkBuilder> fks = new LinkedHashMap<>();
+        final List<Check> checks = new ArrayList<>();
+
+        TableBuilder(String name, long rows, long bytes, Long autoIncrement, String collation) {
+            this.name = name;
+            this.rows = rows;
+            this.bytes = bytes;
+            this.autoIncrement = autoIncrement;
+            this.collation = collation;
+        }
+    }
+
+    private static final class IndexBuilder {
+        final String name;
+        final boolean unique;
+        final String type;
+        final List<String> columns = new ArrayList<>();
+        final List<Integer> prefix = new ArrayList<>();
+
+        IndexBuilder(String name, boolean unique, String type) {
+            this.name = name;
+            this.unique = unique;
+            this.type = type;
+        }
+    }
+
+    private static final class FkBuilder {
+        final String name;
+        final String refTable;
+        final String onUpdate;
+        final String onDelete;
+        final List<String> columns = new ArrayList<>();
+        final List<String> refColumns = new ArrayList<>();
+
+        FkBuilder(String name, String refTable, String onUpdate, String onDelete) {
+            this.name = name;
+            this.refTable = refTable;
+            this.onUpdate = onUpdate;
+            this.onDelete = onDelete;
+        }
+    }
+}

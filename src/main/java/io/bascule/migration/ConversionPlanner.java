@@ -1,0 +1,473 @@
+package io.bascule.migration;
+
+import io.bascule.database.DatabaseEndpoint;
+import io.bascule.database.MySqlDialect;
+import io.bascule.database.PostgresDialect;
+import io.bascule.migration.SourceSchema.Column;
+import io.bascule.migration.SourceSchema.Table;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.bascule.database.PostgresDialect.literal;
+import static io.bascule.database.PostgresDialect.quote;
+
+/**
+ * Turns a source schema into a {@link ConversionPlan}: the type mapping of docs/type-mapping.md, defaults,
+ * identities, indexes, keys and constraints. Where the right choice depends on the data (TIME values beyond
+ * 24 h, TINYINT(1) as boolean, unsigned BIGINT identities), it asks the source with a small query and says so.
+ */
+public final class ConversionPlanner {
+
+    private static final Pattern ENUM_VALUES = Pattern.compile("'((?:[^']|'')*)'");
+    private static final Pattern NOW = Pattern.compile("(?i)(current_timestamp|now|localtimestamp|localtime)(\\((\\d*)\\))?");
+    private static final Pattern SAFE_CHECK = Pattern.compile("[\\w`\\s<>=!'.,()+\\-*/]*");
+
+    private final DatabaseEndpoint sourceEndpoint;
+    private final MigrationOptions options;
+
+    public ConversionPlanner(DatabaseEndpoint sourceEndpoint, MigrationOptions options) {
+        this.sourceEndpoint = sourceEndpoint;
+        this.options = options;
+    }
+
+    public ConversionPlan plan(SourceSchema schema, Connection source) {
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<TablePlan> tables = new ArrayList<>();
+        Set<String> indexNames = new HashSet<>();
+        Map<String, String> targetTableNames = new HashMap<>();
+        for (Table t : schema.tables()) {
+            String targetName = name(t.name());
+            String clash = targetTableNames.put(targetName.toLowerCase(Locale.ROOT), t.name());
+            if (options.lowerCaseNames() && clash != null) {
+                errors.add("tables " + clash + " and " + t.name() + " both become " + targetName
+                        + " when lower-cased; rename one or keep names as they are");
+            }
+            if (!PostgresDialect.fits(targetName)) {
+                errors.add("table " + t.name() + ": name longer than 63 bytes, which PostgreSQL cuts; rename it first");
+            }
+        }
+        for (Table t : schema.tables()) {
+            tables.add(planTable(schema, t, source, errors, indexNames));
+        }
+        if (!schema.tables().isEmpty() && tables.stream().noneMatch(p -> p.source().hasPrimaryKey())) {
+            warnings.add("no table has a primary key: copies cannot resume mid-table and verification compares multisets");
+        }
+        return new ConversionPlan(schema, options.targetSchema(), List.copyOf(tables), warnings,
+                schema.otherObjects(), List.copyOf(errors));
+    }
+
+    private String name(String sourceName) {
+        return options.lowerCaseNames() ? sourceName.toLowerCase(Locale.ROOT) : sourceName;
+    }
+
+    private TablePlan planTable(SourceSchema schema, Table t, Connection source, List<String> errors, Set<String> indexNames) {
+        String target = name(t.name());
+        List<String> warnings = new ArrayList<>();
+        List<ColumnMapping> columns = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Set<String> jsonChecks = new HashSet<>();
+        for (SourceSchema.Check ch : t.checks()) {
+            Matcher m = Pattern.compile("(?i)^json_valid\\(`([^`]+)`\\)$").matcher(ch.clause().strip());
+            if (m.matches()) {
+                jsonChecks.add(m.group(1));
+            }
+        }
+        Map<String, Long> zeroDates = zeroDates(t, source);
+        for (Column c : t.columns()) {
+            ColumnMapping m = mapColumn(t, c, jsonChecks.contains(c.name()), source, warnings, errors);
+            if (m == null) {
+                continue;
+            }
+            long zeros = zeroDates.getOrDefault(c.name(), 0L);
+            if (zeros > 0) {
+                warnings.add(c.name() + ": " + zeros + " zero dates (0000-00-00 or a zero month/day) become NULL"
+                        + (m.nullable() ? "" : "; the column is made nullable to hold them"));
+                m = new ColumnMapping(m.source(), m.targetName(), m.targetType(), m.kind(), true, m.defaultSql(),
+                        m.identity(), m.check());
+            }
+            if (!seen.add(m.targetName().toLowerCase(Locale.ROOT)) && options.lowerCaseNames()) {
+                errors.add(t.name() + "." + c.name() + ": two columns become " + m.targetName() + " when lower-cased");
+            }
+            columns.add(m);
+        }
+        List<String> pk = t.primaryKey().stream().map(this::name).toList();
+        if (!t.hasPrimaryKey()) {
+            warnings.add("no primary key: copied in one transaction (a resumed copy reloads the whole table) and"
+                    + " verified as a multiset of rows");
+        }
+        List<String> post = new ArrayList<>();
+        String schemaName = options.targetSchema();
+        for (SourceSchema.Index idx : t.indexes()) {
+            if (idx.expression() != null) {
+                warnings.add("index " + idx.name() + " is a functional index: not converted; recreate it by hand");
+                continue;
+            }
+            if ("FULLTEXT".equalsIgnoreCase(idx.type()) || "SPATIAL".equalsIgnoreCase(idx.type())) {
+                warnings.add(idx.type() + " index " + idx.name() + " not converted (PostgreSQL uses GIN/GiST indexes: "
+                        + "e.g. a tsvector GIN index for full text)");
+                continue;
+            }
+            String indexName = name(idx.name());
+            if (!indexNames.add(indexName)) {
+                indexName = target + "_" + indexName;
+                warnings.add("index " + idx.name() + " renamed " + indexName + " (PostgreSQL index names are unique per schema)");
+                indexNames.add(indexName);
+            }
+            if (!PostgresDialect.fits(indexName)) {
+                indexName = target.substring(0, Math.min(20, target.length())) + "_idx_" + Integer.toHexString((t.name() + idx.name()).hashCode());
+                warnings.add("index " + idx.name() + " renamed " + indexName + " (name over 63 bytes)");
+                indexNames.add(indexName);
+            }
+            List<String> exprs = new ArrayList<>();
+            for (int i = 0; i < idx.columns().size(); i++) {
+                ColumnMapping col = find(columns, idx.columns().get(i));
+                int prefix = idx.prefixLengths().get(i);
+                if (prefix > 0 && col.kind() == ValueKind.TEXT) {
+                    exprs.add("left(" + quote(col.targetName()) + ", " + prefix + ")");
+                } else if (prefix > 0 && col.kind() == ValueKind.BINARY) {
+                    exprs.add("substring(" + quote(col.targetName()) + " from 1 for " + prefix + ")");
+                } else {
+                    exprs.add(quote(col.targetName()));
+                }
+            }
+            post.add(PostgresDialect.createIndex(schemaName, target, indexName, idx.unique(), exprs));
+        }
+        for (ColumnMapping c : columns) {
+            if (c.check() != null) {
+                post.add(PostgresDialect.addCheck(schemaName, target, shortName(target + "_" + c.targetName() + "_check"), c.check()));
+            }
+        }
+        for (SourceSchema.Check ch : t.checks()) {
+            if (jsonChecks.contains(ch.name()) && ch.clause().toLowerCase().startsWith("json_valid")) {
+                continue;
+            }
+            String clause = ch.clause().strip();
+            if (SAFE_CHECK.matcher(clause).matches() && !clause.contains("\"")) {
+                post.add(PostgresDialect.addCheck(schemaName, target, name(ch.name()), clause.replace('`', '"')));
+            } else {
+                warnings.add("CHECK " + ch.name() + " (" + clause + ") not converted: translate it by hand");
+            }
+        }
+        for (SourceSchema.ForeignKey fk : t.foreignKeys()) {
+            post.add(PostgresDialect.addForeignKey(schemaName, target, name(fk.name()),
+                    fk.columns().stream().map(this::name).toList(), name(fk.referencedTable()),
+                    fk.referencedColumns().stream().map(this::name).toList(), fk.onUpdate(), fk.onDelete()));
+        }
+        for (ColumnMapping c : columns) {
+            if (c.identity()) {
+                post.add(PostgresDialect.restartIdentity(schemaName, target, c.targetName(), t.autoIncrement()));
+            }
+        }
+        List<ColumnMapping> onUpdate = columns.stream().filter(c -> c.source().onUpdateCurrentTimestamp()).toList();
+        if (!onUpdate.isEmpty()) {
+            post.addAll(PostgresDialect.onUpdateTrigger(schemaName, target, onUpdate));
+            warnings.add("ON UPDATE CURRENT_TIMESTAMP of " + onUpdate.stream().map(c -> c.source().name()).toList()
+                    + " converted to a BEFORE UPDATE trigger");
+        }
+        if (t.collation() != null && t.collation().contains("_ci")) {
+            warnings.add("collation " + t.collation() + " compares case-insensitively; PostgreSQL compares text"
+                    + " case-sensitively (queries relying on it need lower() or citext)");
+        }
+        return new TablePlan(t, target, List.copyOf(columns), pk, List.copyOf(post), List.copyOf(warnings));
+    }
+
+    private static String shortName(String n) {
+        return PostgresDialect.fits(n) ? n : n.substring(0, 40) + "_" + Integer.toHexString(n.hashCode());
+    }
+
+    private static ColumnMapping find(List<ColumnMapping> columns, String sourceName) {
+        return columns.stream().filter(c -> c.source().name().equals(sourceName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("index column " + sourceName + " not mapped"));
+    }
+
+    private ColumnMapping mapColumn(Table t, Column c, boolean mariaJson, Connection source,
+                                    List<String> warnings, List<String> errors) {
+        String where = t.name() + "." + c.name();
+        String override = options.typeOverrides().get(where);
+        String type = c.dataType();
+        boolean unsigned = c.unsigned();
+        String pgType;
+        ValueKind kind;
+        String check = null;
+        boolean identity = c.autoIncrement();
+        String col = quote(name(c.name()));
+        switch (type) {
+            case "tinyint" -> {
+                if (c.columnType().startsWith("tinyint(1)") && options.wantsBoolean(t.name(), c.name())) {
+                    long others = count(source, t, "`" + c.name().replace("`", "``") + "` NOT IN (0, 1)");
+                    if (others > 0) {
+                        errors.add(where + ": TINYINT(1) asked as boolean, but " + others + " rows hold a value other"
+                                + " than 0/1; keep it numeric (remove it from boolean columns) or clean the data");
+                    }
+                    pgType = "boolean";
+                    kind = ValueKind.BOOLEAN;
+                } else {
+                    pgType = "smallint";
+                    kind = ValueKind.INTEGER;
+                    check = unsigned ? col + " BETWEEN 0 AND 255" : col + " BETWEEN -128 AND 127";
+                }
+            }
+            case "smallint" -> {
+                pgType = unsigned ? "integer" : "smallint";
+                kind = ValueKind.INTEGER;
+                check = unsigned ? col + " BETWEEN 0 AND 65535" : null;
+            }
+            case "mediumint" -> {
+                pgType = "integer";
+                kind = ValueKind.INTEGER;
+                check = unsigned ? col + " BETWEEN 0 AND 16777215" : col + " BETWEEN -8388608 AND 8388607";
+            }
+            case "int", "integer" -> {
+                pgType = unsigned ? "bigint" : "integer";
+                kind = ValueKind.INTEGER;
+                check = unsigned ? col + " BETWEEN 0 AND 4294967295" : null;
+            }
+            case "bigint" -> {
+                kind = ValueKind.INTEGER;
+                if (unsigned) {
+                    if (identity) {
+                        pgType = "bigint";
+                        long beyond = count(source, t, "`" + c.name().replace("`", "``") + "` > 9223372036854775807");
+                        if (beyond > 0) {
+                            errors.add(where + ": unsigned BIGINT AUTO_INCREMENT holds values beyond 9223372036854775807,"
+                                    + " which no PostgreSQL identity can; override its type to numeric(20,0)");
+                        }
+                        check = col + " >= 0";
+                        warnings.add(c.name() + ": unsigned BIGINT AUTO_INCREMENT becomes bigint identity (all values fit)");
+                    } else {
+                        pgType = "numeric(20,0)";
+                        check = col + " BETWEEN 0 AND 18446744073709551615";
+                    }
+                } else {
+                    pgType = "bigint";
+                }
+            }
+            case "decimal", "numeric" -> {
+                pgType = "numeric(" + c.precision() + "," + c.scale() + ")";
+                kind = ValueKind.DECIMAL;
+                check = unsigned ? col + " >= 0" : null;
+            }
+            case "float" -> {
+                pgType = "real";
+                kind = ValueKind.FLOAT4;
+                check = unsigned ? col + " >= 0" : null;
+            }
+            case "double", "real" -> {
+                pgType = "double precision";
+                kind = ValueKind.FLOAT8;
+                check = unsigned ? col + " >= 0" : null;
+            }
+            case "bit" -> {
+                pgType = "bit(" + c.precision() + ")";
+                kind = ValueKind.BIT;
+            }
+            case "date" -> {
+                pgType = "date";
+                kind = ValueKind.DATE;
+            }
+            case "datetime" -> {
+                pgType = "timestamp(" + dtPrecision(c) + ")";
+                kind = ValueKind.DATETIME;
+            }
+            case "timestamp" -> {
+                pgType = "timestamptz(" + dtPrecision(c) + ")";
+                kind = ValueKind.TIMESTAMP;
+            }
+            case "time" -> {
+                long outside = count(source, t, "`" + c.name().replace("`", "``") + "` < '00:00:00' OR `"
+                        + c.name().replace("`", "``") + "` >= '24:00:00'");
+                if (outside > 0) {
+                    pgType = "interval";
+                    warnings.add(c.name() + ": TIME holds " + outside + " values outside 00:00-24:00 (negative or"
+                            + " beyond 24 h): mapped to interval, which holds them exactly");
+                } else {
+                    pgType = "time(" + dtPrecision(c) + ")";
+                }
+                kind = ValueKind.TIME;
+            }
+            case "year" -> {
+                pgType = "smallint";
+                kind = ValueKind.YEAR;
+                check = col + " = 0 OR " + col + " BETWEEN 1901 AND 2155";
+            }
+            case "char", "varchar" -> {
+                pgType = "varchar(" + c.charLength() + ")";
+                kind = ValueKind.TEXT;
+                if (type.equals("char")) {
+                    warnings.add(c.name() + ": CHAR(" + c.charLength() + ") becomes varchar(" + c.charLength()
+                            + ") (MySQL returns CHAR values without trailing spaces; so does varchar)");
+                }
+            }
+            case "tinytext", "text", "mediumtext", "longtext" -> {
+                if (mariaJson) {
+                    pgType = "jsonb";
+                    kind = ValueKind.JSON;
+                } else {
+                    pgType = "text";
+                    kind = ValueKind.TEXT;
+                }
+            }
+            case "json" -> {
+                pgType = "jsonb";
+                kind = ValueKind.JSON;
+            }
+            case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> {
+                pgType = "bytea";
+                kind = ValueKind.BINARY;
+            }
+            case "enum" -> {
+                List<String> values = enumValues(c.columnType());
+                int max = values.stream().mapToInt(String::length).max().orElse(1);
+                pgType = "varchar(" + Math.max(1, max) + ")";
+                kind = ValueKind.TEXT;
+                List<String> allowed = new ArrayList<>(values);
+                if (!allowed.contains("")) {
+                    allowed.add("");
+                }
+                check = col + " IN (" + String.join(", ", allowed.stream().map(PostgresDialect::literal).toList()) + ")";
+                warnings.add(c.name() + ": ENUM becomes varchar with a CHECK of its values (plus '', MySQL's invalid-value"
+                        + " marker); it sorts alphabetically, MySQL sorted by declaration order");
+            }
+            case "set" -> {
+                pgType = "text";
+                kind = ValueKind.TEXT;
+                warnings.add(c.name() + ": SET becomes text holding the comma-separated members exactly as MySQL returns them");
+            }
+            case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                 "geometrycollection", "geomcollection" -> {
+                pgType = "bytea";
+                kind = ValueKind.BINARY;
+                warnings.add(c.name() + ": spatial " + type.toUpperCase() + " carried losslessly as bytea in MySQL's"
+                        + " internal format (4-byte SRID + WKB); with PostGIS: ST_GeomFromWKB(substring(col from 5), SRID)");
+            }
+            default -> {
+                errors.add(where + ": type " + c.columnType() + " has no exact PostgreSQL mapping; give a type override"
+                        + " for " + where + " in bascule.migration.type-overrides");
+                return null;
+            }
+        }
+        if (override != null) {
+            pgType = override;
+            warnings.add(c.name() + ": type overridden to " + override);
+        }
+        if (identity && kind != ValueKind.INTEGER) {
+            identity = false;
+        }
+        if (c.generated()) {
+            warnings.add(c.name() + ": generated column (" + c.generationExpression() + ") becomes a plain column"
+                    + " holding the copied values; recreate the expression by hand if needed");
+        }
+        String def = identity ? null : defaultSql(c, kind, pgType, warnings);
+        return new ColumnMapping(c, name(c.name()), pgType, kind, c.nullable(), def, identity, check);
+    }
+
+    private static int dtPrecision(Column c) {
+        return c.datetimePrecision() == null ? 0 : c.datetimePrecision();
+    }
+
+    static List<String> enumValues(String columnType) {
+        String inner = columnType.substring(columnType.indexOf('(') + 1, columnType.lastIndexOf(')'));
+        List<String> values = new ArrayList<>();
+        Matcher m = ENUM_VALUES.matcher(inner);
+        while (m.find()) {
+            values.add(m.group(1).replace("''", "'"));
+        }
+        return values;
+    }
+
+    private String defaultSql(Column c, ValueKind kind, String pgType, List<String> warnings) {
+        String d = c.defaultValue();
+        if (d == null) {
+            return null;
+        }
+        Matcher now = NOW.matcher(d.strip());
+        if (now.matches()) {
+            if (kind == ValueKind.TIMESTAMP) {
+                return "CURRENT_TIMESTAMP";
+            }
+            if (kind == ValueKind.DATETIME) {
+                return "LOCALTIMESTAMP";
+            }
+        }
+        if (c.defaultIsExpression()) {
+            warnings.add(c.name() + ": default expression " + d + " not converted; set it by hand");
+            return null;
+        }
+        return switch (kind) {
+            case INTEGER, DECIMAL, FLOAT4, FLOAT8, YEAR -> d.matches("-?[0-9.]+([eE][-+]?[0-9]+)?") ? d : unsupported(c, d, warnings);
+            case BOOLEAN -> "0".equals(d) ? "false" : "1".equals(d) ? "true" : unsupported(c, d, warnings);
+            case BIT -> d.matches("b'[01]*'") ? "B'" + d.substring(2) : unsupported(c, d, warnings);
+            case DATE, DATETIME, TIMESTAMP -> d.startsWith("0000-00-00") || d.contains("-00")
+                    ? zeroDefault(c, d, warnings) : literal(kind == ValueKind.TIMESTAMP ? d + "+00" : d);
+            case TIME, TEXT, JSON -> literal(d);
+            case BINARY -> literal("\\x" + toHex(d));
+        };
+    }
+
+    private static String toHex(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            sb.append(String.format("%02x", b));
+        }
+        return sb.toString();
+    }
+
+    private static String zeroDefault(Column c, String d, List<String> warnings) {
+        warnings.add(c.name() + ": zero-date default " + d + " dropped (PostgreSQL has no zero date)");
+        return null;
+    }
+
+    private static String unsupported(Column c, String d, List<String> warnings) {
+        warnings.add(c.name() + ": default " + d + " not converted; set it by hand");
+        return null;
+    }
+
+    /** Zero dates per DATE/DATETIME/TIMESTAMP column, counted in one scan of the table. */
+    private Map<String, Long> zeroDates(Table t, Connection source) {
+        List<Column> temporal = t.columns().stream()
+                .filter(c -> Set.of("date", "datetime", "timestamp").contains(c.dataType())).toList();
+        Map<String, Long> counts = new HashMap<>();
+        if (temporal.isEmpty()) {
+            return counts;
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < temporal.size(); i++) {
+            String text = "CAST(" + MySqlDialect.quote(temporal.get(i).name()) + " AS CHAR)";
+            sql.append(i > 0 ? ", " : "").append("COALESCE(SUM(").append(text).append(" LIKE '0000-%' OR ").append(text)
+                    .append(" LIKE '____-00-%' OR ").append(text).append(" LIKE '____-__-00%'), 0)");
+        }
+        sql.append(" FROM ").append(MySqlDialect.quote(t.name()));
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
+            rs.next();
+            for (int i = 0; i < temporal.size(); i++) {
+                counts.put(temporal.get(i).name(), rs.getLong(i + 1));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw sourceEndpoint.failure("counting zero dates in " + t.name(), e);
+        }
+    }
+
+    private long count(Connection source, Table t, String predicate) {
+        String sql = "SELECT COUNT(*) FROM " + MySqlDialect.quote(t.name()) + " WHERE " + predicate;
+        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw sourceEndpoint.failure("probing " + t.name(), e);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package io.bascule.migration;
+
+import io.bascule.database.DatabaseEndpoint;
+import io.bascule.database.DatabaseException;
+import io.bascule.database.MySqlDialect;
+import io.bascule.database.PostgresDialect;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static io.bascule.migration.ValueCodec.selectList;
+
+/**
+ * Copies every row of the planned tables: streaming reads from MySQL (never a whole table in memory), PostgreSQL
+ * COPY, parallel across tables and across key ranges of large tables. Each committed chunk records its last key
+ * in the same transaction as its rows ({@code bascule_state.copy_checkpoint}), so a rerun after a crash resumes
+ * after the last committed chunk, without duplicates.
+ */
+public final class CopyEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(CopyEngine.class);
+    private static final int FLUSH_CHARS = 1 << 20;
+    static final long RANGE_ROWS = 250_000;
+    static final int MAX_RANGES = 64;
+
+    private final DatabaseEndpoint source;
+    private final DatabaseEndpoint target;
+    private final MigrationOptions options;
+
+    /** What the copy did. */
+    public record Result(Map<String, Long> rowsCopied, long zeroDates, double seconds) {
+    }
+
+    public CopyEngine(DatabaseEndpoint source, DatabaseEndpoint target, MigrationOptions options) {
+        this.source = source;
+        this.target = target;
+        this.options = options;
+    }
+
+    private record Task(TablePlan table, KeyRange range, String lastKey, long rowsBefore) {
+    }
+
+    public Result copy(ConversionPlan plan, Progress progress) {
+        long start = System.nanoTime();
+        List<Task> tasks = new ArrayList<>();
+        try (Connection src = source.open(); Connection tgt = target.open()) {
+            ensureStateTable(tgt);
+            for (TablePlan t : plan.tables()) {
+                tasks.addAll(tasksFor(t, src, tgt));
+            }
+        } catch (SQLException e) {
+            throw target.failure("preparing the copy", e);
+        }
+        tasks.sort((a, b) -> Long.compare(b.table().source().estimatedRows(), a.table().source().estimatedRows()));
+        AtomicLong zeroDates = new AtomicLong();
+        Map<String, AtomicLong> copied = new LinkedHashMap<>();
+        plan.tables().forEach(t -> copied.put(t.source().name(), new AtomicLong()));
+        tasks.forEach(t -> {
+            copied.get(t.table().source().name()).addAndGet(t.rowsBefore());
+            progress.addRows(t.table().source().name(), t.rowsBefore(), 0);
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), r -> {
+            Thread th = new Thread(r, "bascule-copy");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Task task : tasks) {
+                futures.add(pool.submit(() -> {
+                    long n = copyRange(task, progress, zeroDates);
+                    copied.get(task.table().source().name()).addAndGet(n);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    futures.forEach(x -> x.cancel(true));
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("copy interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        copied.forEach((k, v) -> rows.put(k, v.get()));
+        return new Result(rows, zeroDates.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private void ensureStateTable(Connection tgt) throws SQLException {
+        try (Statement st = tgt.createStatement()) {
+            st.execute(PostgresDialect.SQL_STATE_SCHEMA);
+            st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
+        }
+    }
+
+    /** The ranges of a table still to copy: from the checkpoints of an earlier run, or newly split. */
+    private List<Task> tasksFor(TablePlan t, Connection src, Connection tgt) throws SQLException {
+        List<Task> tasks = new ArrayList<>();
+        boolean any = false;
+        try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_CHECKPOINTS)) {
+            ps.setString(1, options.targetSchema());
+            ps.setString(2, t.targetName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    any = true;
+                    if (!rs.getBoolean(6)) {
+                        KeyRange r = new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3));
+                        boolean restart = !t.source().hasPrimaryKey();
+                        tasks.add(new Task(t, r, restart ? null : rs.getString(4), restart ? 0 : rs.getLong(5)));
+                    } else {
+                        // a finished range: its rows count for the progress and the result
+                        tasks.add(new Task(t, null, null, rs.getLong(5)));
+                    }
+                }
+            }
+        }
+        if (any) {
+            log.info("Resuming copy of {}: {} range(s) left", t.source().name(), tasks.stream().filter(x -> x.range() != null).count());
+            return tasks;
+        }
+        List<KeyRange> ranges = ranges(t, src, source);
+        tgt.setAutoCommit(false);
+        try {
+            for (KeyRange r : ranges) {
+                saveCheckpoint(tgt, t, r, null, 0, false);
+                tasks.add(new Task(t, r, null, 0));
+            }
+            tgt.commit();
+        } finally {
+            tgt.setAutoCommit(true);
+        }
+        return tasks;
+    }
+
+    /** Splits a large table with a single integer key into ranges of about {@link #RANGE_ROWS} rows. */
+    static List<KeyRange> ranges(TablePlan t, Connection src, DatabaseEndpoint source) {
+        ColumnMapping key = t.integerKey();
+        if (key == null || t.source().estimatedRows() <= RANGE_ROWS) {
+            return List.of(KeyRange.WHOLE);
+        }
+        String col = MySqlDialect.quote(key.source().name());
+        try (Statement st = src.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MIN(" + col + "), MAX(" + col + ") FROM " + MySqlDialect.quote(t.source().name()))) {
+            rs.next();
+            BigDecimal min = rs.getBigDecimal(1);
+            BigDecimal max = rs.getBigDecimal(2);
+            int count = (int) Math.min(MAX_RANGES, Math.max(1, t.source().estimatedRows() / RANGE_ROWS));
+            return KeyRange.split(min == null ? null : min.toBigInteger(), max == null ? null : max.toBigInteger(), count);
+        } catch (SQLException e) {
+            throw source.failure("reading the key range of " + t.source().name(), e);
+        }
+    }
+
+    private void saveCheckpoint(Connection tgt, TablePlan t, KeyRange r, String lastKey, long rows, boolean done) throws SQLException {
+        try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_SAVE_CHECKPOINT)) {
+            ps.setString(1, options.targetSchema());
+            ps.setString(2, t.targetName());
+            ps.setInt(3, r.number());
+            ps.setString(4, r.lo());
+            ps.setString(5, r.hi());
+            ps.setString(6, lastKey);
+            ps.setLong(7, rows);
+            ps.setBoolean(8, done);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Copies one range; returns the rows copied by this call. */
+    private long copyRange(Task task, Progress progress, AtomicLong zeroDates) {
+        if (task.range() == null) {
+            return 0;
+        }
+        TablePlan t = task.table();
+        String table = t.source().name();
+        List<ColumnMapping> cols = t.columns();
+        List<ColumnMapping> keys = t.keyColumns();
+        int[] keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(selectList(cols, true))
+                .append(" FROM ").append(MySqlDialect.quote(table)).append(" WHERE ");
+        ColumnMapping intKey = t.integerKey();
+        sql.append(intKey == null ? "1=1" : task.range().sourcePredicate(intKey.source().name()));
+        if (task.lastKey() != null) {
+            sql.append(" AND (").append(keys.stream().map(k -> MySqlDialect.quote(k.source().name())).collect(Collectors.joining(", ")))
+                    .append(") > (").append(keys.stream().map(k -> "?").collect(Collectors.joining(", "))).append(")");
+        }
+        if (!keys.isEmpty()) {
+            sql.append(" ORDER BY ").append(keys.stream().map(k -> MySqlDialect.quote(k.source().name())).collect(Collectors.joining(", ")));
+        }
+        long copiedHere = 0;
+        long rowsTotal = task.rowsBefore();
+        boolean chunked = !keys.isEmpty();
+        try (Connection src = source.open(); Connection tgt = target.open()) {
+            tgt.setAutoCommit(false);
+            if (!chunked) {
+                // no key: the whole table in one transaction; a restart empties it first
+                try (Statement st = tgt.createStatement()) {
+                    st.execute("TRUNCATE " + PostgresDialect.qualified(options.targetSchema(), t.targetName()));
+                }
+            }
+            PreparedStatement ps = src.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            ps.setFetchSize(Integer.MIN_VALUE);
+            int p = 1;
+            if (intKey != null) {
+                p = task.range().bind(ps, p);
+            }
+            if (task.lastKey() != null) {
+                String[] last = KeyText.decode(task.lastKey());
+                for (int i = 0; i < keys.size(); i++) {
+                    bindKey(ps, p++, keys.get(i), last[i]);
+                }
+            }
+            String copySql = PostgresDialect.copyIn(options.targetSchema(), t);
+            PGConnection pg = tgt.unwrap(PGConnection.class);
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = cols.size();
+                StringBuilder buf = new StringBuilder(FLUSH_CHARS + 4096);
+                CopyIn copy = pg.getCopyAPI().copyIn(copySql);
+                long inChunk = 0;
+                String[] lastKey = new String[keys.size()];
+                long chunkBytes = 0;
+                while (rs.next()) {
+                    for (int i = 0; i < n; i++) {
+                        if (i > 0) {
+                            buf.append('\t');
+                        }
+                        String v = rs.getString(i + 1);
+                        try {
+                            if (!ValueCodec.appendCopy(cols.get(i), v, buf)) {
+                                zeroDates.incrementAndGet();
+                            }
+                        } catch (UncarriableValueException e) {
+                            copy.cancelCopy();
+                            throw new UncarriableValueException(table + "." + cols.get(i).source().name() + " (row "
+                                    + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
+                        }
+                    }
+                    buf.append('\n');
+                    for (int k = 0; k < keyIndex.length; k++) {
+                        lastKey[k] = rs.getString(keyIndex[k] + 1);
+                    }
+                    inChunk++;
+                    if (buf.length() >= FLUSH_CHARS) {
+                        chunkBytes += flush(copy, buf);
+                    }
+                    if (chunked && inChunk >= options.chunkRows()) {
+                        chunkBytes += flush(copy, buf);
+                        copy.endCopy();
+                        rowsTotal += inChunk;
+                        saveCheckpoint(tgt, t, task.range(), KeyText.encode(lastKey), rowsTotal, false);
+                        tgt.commit();
+                        progress.addRows(table, inChunk, chunkBytes);
+                        copiedHere += inChunk;
+                        inChunk = 0;
+                        chunkBytes = 0;
+                        copy = pg.getCopyAPI().copyIn(copySql);
+                    }
+                }
+                chunkBytes += flush(copy, buf);
+                copy.endCopy();
+                rowsTotal += inChunk;
+                saveCheckpoint(tgt, t, task.range(), chunked && inChunk > 0 ? KeyText.encode(lastKey) : task.lastKey(),
+                        rowsTotal, true);
+                tgt.commit();
+                progress.addRows(table, inChunk, chunkBytes);
+                copiedHere += inChunk;
+            } finally {
+                ps.close();
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException(DatabaseException.classify(e), "copying " + table + " failed: "
+                    + e.getMessage().lines().findFirst().orElse(""), target.redactedUrl(), e);
+        }
+        return copiedHere;
+    }
+
+    private static long flush(CopyIn copy, StringBuilder buf) throws SQLException {
+        if (buf.length() == 0) {
+            return 0;
+        }
+        byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        buf.setLength(0);
+        return bytes.length;
+    }
+
+    private static String keyDescription(ResultSet rs, List<ColumnMapping> keys, int[] keyIndex) throws SQLException {
+        if (keys.isEmpty()) {
+            return "without primary key";
+        }
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < keys.size(); k++) {
+            parts.add(keys.get(k).source().name() + "=" + rs.getString(keyIndex[k] + 1));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Binds a key value read with {@link ValueCodec#sourceExpression} back into a MySQL comparison. */
+    static void bindKey(PreparedStatement ps, int index, ColumnMapping key, String text) throws SQLException {
+        switch (key.kind()) {
+            case INTEGER, DECIMAL, YEAR -> ps.setBigDecimal(index, new BigDecimal(text));
+            case FLOAT4, FLOAT8 -> ps.setDouble(index, Double.parseDouble(text));
+            case BINARY -> ps.setBytes(index, HexFormat.of().parseHex(text));
+            case BIT -> ps.setLong(index, new BigInteger(text, 2).longValue());
+            default -> ps.setString(index, text);
+        }
+    }
+}

@@ -1,0 +1,420 @@
+package io.bascule.migration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.bascule.config.ConfigException;
+import io.bascule.database.DatabaseEndpoint;
+import io.bascule.database.DatabaseException;
+import io.bascule.database.MySqlDialect;
+import io.bascule.database.PostgresDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The steps of the GOLD migration as plain calls (the process delegates and the tests use the same):
+ * pre-flight, read the schema, plan, create tables, copy, build indexes and constraints, verify, certify.
+ */
+public final class MigrationService {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
+    public static final String PLAN_FILE = "conversion-plan.json";
+    public static final String PLAN_TEXT = "conversion-plan.txt";
+    public static final String CERTIFICATE_FILE = "gold-certificate.json";
+    public static final String VERIFICATION_FILE = "verification-report.json";
+
+    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private final DatabaseEndpoint source;
+    private final DatabaseEndpoint target;
+    private final MigrationOptions options;
+    private final Path workDir;
+
+    public MigrationService(DatabaseEndpoint source, DatabaseEndpoint target, MigrationOptions options, Path workDir) {
+        this.source = source;
+        this.target = target;
+        this.options = options;
+        this.workDir = workDir;
+    }
+
+    public MigrationOptions options() {
+        return options;
+    }
+
+    public PreflightReport preflight() {
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        String sourceVersion;
+        String targetVersion;
+        String database = source.databaseName();
+        try (Connection src = source.open()) {
+            MySqlDialect dialect = new MySqlDialect(source);
+            sourceVersion = dialect.version(src);
+            if (!dialect.schemaExists(src, database)) {
+                throw new ConfigException("the source server has no database '" + database + "'; check the name in --source-url");
+            }
+            SourceSchema schema = dialect.readSchema(src, database);
+            for (SourceSchema.Table t : schema.tables()) {
+                try (Statement st = src.createStatement()) {
+                    st.executeQuery("SELECT * FROM " + MySqlDialect.quote(t.name()) + " LIMIT 0").close();
+                } catch (SQLException e) {
+                    problems.add("cannot read table " + t.name() + " as user '" + source.user() + "' (" + e.getMessage()
+                            + "); GRANT SELECT ON " + MySqlDialect.quote(database) + ".* TO that user");
+                }
+                if (!t.hasPrimaryKey()) {
+                    notes.add("table " + t.name() + " has no primary key: copied in one transaction, verified as a multiset");
+                }
+            }
+            if (schema.tables().isEmpty()) {
+                problems.add("the source database '" + database + "' has no table; check --source-url");
+            }
+            List<String> charsets = dialect.charsets(src, database);
+            notes.add("source character sets: " + charsets + " (all carried as UTF-8 text)");
+            String[] binlog = dialect.binlogSettings(src);
+            boolean binlogOn = "1".equals(binlog[0]) || "ON".equalsIgnoreCase(binlog[0]);
+            if (!binlogOn || !"ROW".equalsIgnoreCase(binlog[1])) {
+                notes.add("binary log: log_bin=" + binlog[0] + ", binlog_format=" + binlog[1]
+                        + "; the cutover's change capture needs log_bin=ON and binlog_format=ROW");
+            } else {
+                notes.add("binary log: on, ROW format (ready for change capture)");
+            }
+            long bytes = schema.tables().stream().mapToLong(SourceSchema.Table::dataBytes).sum();
+            notes.add(String.format("source data: ~%,d MB in %d tables; plan about as much free space on the target",
+                    bytes / 1_000_000, schema.tables().size()));
+        } catch (SQLException e) {
+            throw source.failure("pre-flight", e);
+        }
+        try (Connection tgt = target.open()) {
+            targetVersion = scalar(tgt, PostgresDialect.SQL_VERSION);
+            String encoding = scalar(tgt, PostgresDialect.SQL_ENCODING);
+            if (!"UTF8".equalsIgnoreCase(encoding)) {
+                problems.add("the target database uses encoding " + encoding + "; create it WITH ENCODING 'UTF8'");
+            }
+            if (!exists(tgt, "SELECT 1 FROM pg_namespace WHERE nspname = ?", options.targetSchema())) {
+                problems.add("the target database has no schema '" + options.targetSchema() + "'; create it (CREATE SCHEMA "
+                        + PostgresDialect.quote(options.targetSchema()) + ") or choose another with --target-schema");
+            } else if (!exists(tgt, "SELECT 1 WHERE has_schema_privilege(?, 'CREATE')", options.targetSchema())) {
+                problems.add("user '" + target.user() + "' may not create tables in schema " + options.targetSchema()
+                        + "; GRANT CREATE ON SCHEMA " + PostgresDialect.quote(options.targetSchema()) + " TO that user");
+            }
+            if (!exists(tgt, "SELECT 1 WHERE has_database_privilege(current_database(), 'CREATE') OR ? = ''", "x")
+                    && !exists(tgt, "SELECT 1 FROM pg_namespace WHERE nspname = ?", MigrationOptions.STATE_SCHEMA)) {
+                problems.add("user '" + target.user() + "' may not create the schema " + MigrationOptions.STATE_SCHEMA
+                        + " that holds the copy checkpoints; GRANT CREATE ON DATABASE to that user");
+            }
+        } catch (SQLException e) {
+            throw target.failure("pre-flight", e);
+        }
+        PreflightReport report = new PreflightReport(sourceVersion, targetVersion, problems, notes);
+        log.info(report.render());
+        return report;
+    }
+
+    private static String scalar(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public SourceSchema readSchema() {
+        try (Connection src = source.open()) {
+            return new MySqlDialect(source).readSchema(src, source.databaseName());
+        } catch (SQLException e) {
+            throw source.failure("reading the schema", e);
+        }
+    }
+
+    public ConversionPlan plan(SourceSchema schema) {
+        try (Connection src = source.open()) {
+            ConversionPlan plan = new ConversionPlanner(source, options).plan(schema, src);
+            savePlan(plan);
+            return plan;
+        } catch (SQLException e) {
+            throw source.failure("planning the conversion", e);
+        }
+    }
+
+    public Path goldDir() {
+        return workDir.resolve("gold");
+    }
+
+    private void savePlan(ConversionPlan plan) {
+        try {
+            Files.createDirectories(goldDir());
+            writeAtomically(goldDir().resolve(PLAN_FILE), JSON.writeValueAsString(plan));
+            writeAtomically(goldDir().resolve(PLAN_TEXT), plan.render());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the conversion plan in " + goldDir(), e);
+        }
+    }
+
+    public ConversionPlan loadPlan() {
+        Path file = goldDir().resolve(PLAN_FILE);
+        try {
+            return JSON.readValue(file.toFile(), ConversionPlan.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the conversion plan " + file, e);
+        }
+    }
+
+    static void writeAtomically(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Creates the target tables. A table with copy checkpoints of an earlier run is kept (the copy resumes); an
+     * existing non-empty table is refused unless dropExisting; an existing empty one is replaced. Everything is
+     * checked before the first table is created.
+     */
+    public void createTables(ConversionPlan plan) {
+        if (plan.hasErrors()) {
+            throw new ConfigException("the conversion plan has errors; nothing was written: " + String.join("; ", plan.errors()));
+        }
+        String schema = options.targetSchema();
+        try (Connection tgt = target.open()) {
+            try (Statement st = tgt.createStatement()) {
+                st.execute(PostgresDialect.SQL_STATE_SCHEMA);
+                st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
+            }
+            List<String> refused = new ArrayList<>();
+            Map<TablePlan, String> action = new LinkedHashMap<>();
+            for (TablePlan t : plan.tables()) {
+                boolean exists = exists2(tgt, PostgresDialect.SQL_TABLE_EXISTS, schema, t.targetName());
+                boolean resumable = exists2(tgt, PostgresDialect.SQL_CHECKPOINTS, schema, t.targetName());
+                if (!exists) {
+                    action.put(t, "create");
+                } else if (options.dropExisting()) {
+                    action.put(t, "replace");
+                } else if (resumable) {
+                    action.put(t, "resume");
+                } else if (hasRows(tgt, schema, t.targetName())) {
+                    refused.add(t.targetName());
+                } else {
+                    action.put(t, "replace");
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw new ConfigException("target table(s) " + refused + " in schema " + schema + " already hold rows;"
+                        + " nothing was written. Drop them, choose another --target-schema, or rerun with --drop-existing");
+            }
+            tgt.setAutoCommit(false);
+            try (Statement st = tgt.createStatement()) {
+                for (Map.Entry<TablePlan, String> e : action.entrySet()) {
+                    TablePlan t = e.getKey();
+                    if (e.getValue().equals("resume")) {
+                        log.info("Table {} kept: its copy resumes from the last committed chunk", t.targetName());
+                        continue;
+                    }
+                    if (e.getValue().equals("replace")) {
+                        st.execute(PostgresDialect.dropTable(schema, t.targetName()));
+                    }
+                    try (PreparedStatement clear = tgt.prepareStatement(PostgresDialect.SQL_CLEAR_CHECKPOINTS)) {
+                        clear.setString(1, schema);
+                        clear.setString(2, t.targetName());
+                        clear.executeUpdate();
+                    }
+                    st.execute(PostgresDialect.createTable(schema, t));
+                }
+                tgt.commit();
+            } catch (SQLException e) {
+                tgt.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw target.failure("creating the tables", e);
+        }
+    }
+
+    private static boolean exists2(Connection c, String sql, String a, String b) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, a);
+            ps.setString(2, b);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean hasRows(Connection c, String schema, String table) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + PostgresDialect.qualified(schema, table) + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    public CopyEngine.Result copy(ConversionPlan plan, Consumer<Progress.Snapshot> listener) {
+        try (Progress progress = new Progress("copy", expected(plan), listener, Duration.ofSeconds(5))) {
+            CopyEngine.Result r = new CopyEngine(source, target, options).copy(plan, progress);
+            log.info("Copy finished: {} rows in {} s ({} zero dates written as NULL)",
+                    r.rowsCopied().values().stream().mapToLong(Long::longValue).sum(), String.format("%.1f", r.seconds()), r.zeroDates());
+            return r;
+        }
+    }
+
+    private static Map<String, Long> expected(ConversionPlan plan) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        plan.tables().forEach(t -> m.put(t.source().name(), t.source().estimatedRows()));
+        return m;
+    }
+
+    /**
+     * Runs the post-load DDL: indexes of all tables in parallel, then constraints, identities and triggers.
+     * Statements whose object already exists (a rerun) are skipped.
+     */
+    public double buildConstraints(ConversionPlan plan) {
+        long start = System.nanoTime();
+        List<String> indexes = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (TablePlan t : plan.tables()) {
+            for (String ddl : t.postLoadDdl()) {
+                (ddl.startsWith("CREATE INDEX") || ddl.startsWith("CREATE UNIQUE INDEX") ? indexes : rest).add(ddl);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (String ddl : indexes) {
+                futures.add(pool.submit(() -> runDdl(ddl)));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        rest.forEach(this::runDdl);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        log.info("Indexes, constraints, sequences and triggers built: {} statements in {} s", indexes.size() + rest.size(),
+                String.format("%.1f", seconds));
+        return seconds;
+    }
+
+    private void runDdl(String ddl) {
+        try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
+            st.execute(ddl);
+        } catch (SQLException e) {
+            if ("42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState())) {
+                return; // already exists: a rerun of this step
+            }
+            throw new DatabaseException(DatabaseException.classify(e), "building " + firstWords(ddl) + " failed: "
+                    + e.getMessage().lines().findFirst().orElse("") + " (statement: " + ddl + ")", target.redactedUrl(), e);
+        }
+    }
+
+    private static String firstWords(String ddl) {
+        String oneLine = ddl.replaceAll("\\s+", " ");
+        return oneLine.length() > 100 ? oneLine.substring(0, 100) + "..." : oneLine;
+    }
+
+    public Verifier.Result verify(ConversionPlan plan, Consumer<Progress.Snapshot> listener) {
+        try (Progress progress = new Progress("verify", expected(plan), listener, Duration.ofSeconds(5))) {
+            Verifier.Result r = new Verifier(source, target, options).verify(plan, progress);
+            r.tables().forEach(t -> log.info(t.summary()));
+            try {
+                Files.createDirectories(goldDir());
+                writeAtomically(goldDir().resolve(VERIFICATION_FILE), JSON.writeValueAsString(r));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the verification report in " + goldDir(), e);
+            }
+            return r;
+        }
+    }
+
+    /** The GOLD certificate: written only for a verification where every row matched. */
+    public Path writeCertificate(ConversionPlan plan, PreflightReport preflight, Verifier.Result verification,
+                                 CopyEngine.Result copy, Map<String, Double> phaseSeconds, Instant startedAt) {
+        if (!verification.matches()) {
+            throw new IllegalStateException("no GOLD certificate for a verification with differences");
+        }
+        Map<String, Object> cert = new LinkedHashMap<>();
+        cert.put("certificate", "GOLD");
+        cert.put("tool", "bascule");
+        cert.put("toolVersion", toolVersion());
+        cert.put("createdAt", Instant.now().toString());
+        cert.put("source", Map.of("url", source.redactedUrl(), "version", preflight.sourceVersion(), "database", source.databaseName()));
+        cert.put("target", Map.of("url", target.redactedUrl(), "version", preflight.targetVersion(), "schema", options.targetSchema()));
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("startedAt", startedAt.toString());
+        timings.put("finishedAt", Instant.now().toString());
+        phaseSeconds.forEach(timings::put);
+        timings.put("totalSeconds", round(Duration.between(startedAt, Instant.now()).toMillis() / 1000.0));
+        cert.put("timings", timings);
+        List<Map<String, Object>> tables = new ArrayList<>();
+        for (Verifier.TableResult t : verification.tables()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("table", t.table());
+            row.put("targetTable", plan.table(t.table()).targetName());
+            row.put("rows", t.sourceRows());
+            row.put("checksum", t.sourceChecksum());
+            row.put("chunks", t.chunks());
+            tables.add(row);
+        }
+        cert.put("tables", tables);
+        cert.put("rows", verification.rows());
+        cert.put("zeroDatesWrittenAsNull", copy == null ? 0 : copy.zeroDates());
+        cert.put("warnings", plan.allWarnings());
+        cert.put("notConverted", plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
+        Path file = workDir.resolve(CERTIFICATE_FILE);
+        try {
+            Files.createDirectories(workDir);
+            writeAtomically(file, JSON.writeValueAsString(cert));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the GOLD certificate " + file, e);
+        }
+        log.info("GOLD certificate written: {} ({} tables, {} rows)", file, tables.size(), verification.rows());
+        return file;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    static String toolVersion() {
+        String v = MigrationService.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+}

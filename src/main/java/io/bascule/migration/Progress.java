@@ -1,0 +1,105 @@
+package io.bascule.migration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Progress of a long step (copy, verification): rows and bytes per table against the expected totals, with
+ * rate and ETA. Reported every few seconds to the log and to a listener (CLI line, Cockpit variable).
+ */
+public final class Progress implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Progress.class);
+
+    /** One report: the step, totals and a one-line summary. */
+    public record Snapshot(String step, long rows, long expectedRows, long bytes, double rowsPerSecond,
+                           double megabytesPerSecond, Duration eta, int percent, Map<String, Long> rowsByTable,
+                           String line) {
+    }
+
+    private final String step;
+    private final long started = System.nanoTime();
+    private final Map<String, AtomicLong> rows = new ConcurrentHashMap<>();
+    private final Map<String, Long> expected;
+    private final AtomicLong bytes = new AtomicLong();
+    private final long expectedTotal;
+    private final ScheduledExecutorService timer;
+    private final Consumer<Snapshot> listener;
+
+    public Progress(String step, Map<String, Long> expectedRowsByTable, Consumer<Snapshot> listener, Duration every) {
+        this.step = step;
+        this.expected = new LinkedHashMap<>(expectedRowsByTable);
+        this.expectedTotal = expectedRowsByTable.values().stream().mapToLong(Long::longValue).sum();
+        this.listener = listener;
+        expectedRowsByTable.keySet().forEach(t -> rows.put(t, new AtomicLong()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bascule-progress-" + step);
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = every.toMillis();
+        timer.scheduleAtFixedRate(this::report, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    public void addRows(String table, long n, long byteCount) {
+        rows.computeIfAbsent(table, k -> new AtomicLong()).addAndGet(n);
+        bytes.addAndGet(byteCount);
+    }
+
+    public long rows(String table) {
+        AtomicLong r = rows.get(table);
+        return r == null ? 0 : r.get();
+    }
+
+    public Snapshot snapshot() {
+        long done = rows.values().stream().mapToLong(AtomicLong::get).sum();
+        double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+        double rate = done / seconds;
+        double mbps = bytes.get() / 1e6 / seconds;
+        long expectedNow = Math.max(expectedTotal, done);
+        int percent = expectedNow == 0 ? 100 : (int) Math.min(100, done * 100 / expectedNow);
+        Duration eta = rate <= 0 ? null : Duration.ofSeconds((long) ((expectedNow - done) / rate));
+        Map<String, Long> byTable = new LinkedHashMap<>();
+        rows.forEach((t, r) -> byTable.put(t, r.get()));
+        String line = String.format("%s: %,d / ~%,d rows (%d%%), %,.0f rows/s, %.1f MB/s, ETA %s", step, done, expectedNow,
+                percent, rate, mbps, eta == null ? "?" : format(eta));
+        return new Snapshot(step, done, expectedNow, bytes.get(), rate, mbps, eta, percent, byTable, line);
+    }
+
+    static String format(Duration d) {
+        long s = d.getSeconds();
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    private void report() {
+        try {
+            Snapshot s = snapshot();
+            log.info(s.line());
+            if (listener != null) {
+                listener.accept(s);
+            }
+        } catch (RuntimeException e) {
+            log.warn("progress report failed: {}", e.toString());
+        }
+    }
+
+    public double elapsedSeconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        report();
+    }
+}

@@ -1,0 +1,384 @@
+package io.bascule.migration;
+
+import io.bascule.database.DatabaseEndpoint;
+import io.bascule.database.DatabaseException;
+import io.bascule.database.MySqlDialect;
+import io.bascule.database.PostgresDialect;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import static io.bascule.migration.ValueCodec.selectList;
+
+/**
+ * Compares every row of source and target. Both engines stream each key range ordered the same way (by the
+ * key, text keys by their UTF-8 bytes); each row is encoded canonically ({@link ValueCodec}) and hashed
+ * ({@link RowHash}). Per range the sums of row hashes are the chunk checksums; a merge of the two streams names
+ * every missing, extra and changed primary key. Tables without a primary key are compared as multisets of rows.
+ */
+public final class Verifier {
+
+    static final int SAMPLE_LIMIT = 20;
+
+    private final DatabaseEndpoint source;
+    private final DatabaseEndpoint target;
+    private final MigrationOptions options;
+
+    public Verifier(DatabaseEndpoint source, DatabaseEndpoint target, MigrationOptions options) {
+        this.source = source;
+        this.target = target;
+        this.options = options;
+    }
+
+    /** The comparison of one table. Samples name at most {@value #SAMPLE_LIMIT} keys of each kind. */
+    public record TableResult(String table, long sourceRows, long targetRows, String sourceChecksum,
+                              String targetChecksum, long missing, long extra, long changed, List<String> missingKeys,
+                              List<String> extraKeys, List<String> changedKeys, int chunks) {
+        public boolean matches() {
+            return missing == 0 && extra == 0 && changed == 0 && sourceChecksum.equals(targetChecksum);
+        }
+
+        public String summary() {
+            return matches() ? String.format("%s: %,d rows identical (checksum %s)", table, sourceRows, sourceChecksum)
+                    : String.format("%s: %,d source rows, %,d target rows: %d missing %s, %d extra %s, %d changed %s", table,
+                    sourceRows, targetRows, missing, missingKeys, extra, extraKeys, changed, changedKeys);
+        }
+    }
+
+    public record Result(List<TableResult> tables, double seconds) {
+        public boolean matches() {
+            return tables.stream().allMatch(TableResult::matches);
+        }
+
+        public long rows() {
+            return tables.stream().mapToLong(TableResult::sourceRows).sum();
+        }
+    }
+
+    private static final class RangeOutcome {
+        final RowHash.Sum sourceSum = new RowHash.Sum();
+        final RowHash.Sum targetSum = new RowHash.Sum();
+        long missing;
+        long extra;
+        long changed;
+        final List<String> missingKeys = new ArrayList<>();
+        final List<String> extraKeys = new ArrayList<>();
+        final List<String> changedKeys = new ArrayList<>();
+    }
+
+    public Result verify(ConversionPlan plan, Progress progress) {
+        long start = System.nanoTime();
+        Map<TablePlan, List<KeyRange>> work = new LinkedHashMap<>();
+        try (Connection src = source.open()) {
+            for (TablePlan t : plan.tables()) {
+                work.put(t, CopyEngine.ranges(t, src, source));
+            }
+        } catch (SQLException e) {
+            throw source.failure("planning the verification", e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), r -> {
+            Thread th = new Thread(r, "bascule-verify");
+            th.setDaemon(true);
+            return th;
+        });
+        Map<TablePlan, List<Future<RangeOutcome>>> futures = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<TablePlan, List<KeyRange>> e : work.entrySet()) {
+                List<Future<RangeOutcome>> list = new ArrayList<>();
+                for (KeyRange r : e.getValue()) {
+                    list.add(pool.submit(() -> e.getKey().source().hasPrimaryKey()
+                            ? compareRange(e.getKey(), r, progress) : compareMultiset(e.getKey(), progress)));
+                }
+                futures.put(e.getKey(), list);
+            }
+            List<TableResult> results = new ArrayList<>();
+            for (Map.Entry<TablePlan, List<Future<RangeOutcome>>> e : futures.entrySet()) {
+                RowHash.Sum s = new RowHash.Sum();
+                RowHash.Sum t = new RowHash.Sum();
+                long missing = 0, extra = 0, changed = 0;
+                List<String> mk = new ArrayList<>(), ek = new ArrayList<>(), ck = new ArrayList<>();
+                for (Future<RangeOutcome> f : e.getValue()) {
+                    RangeOutcome o = get(f);
+                    s.add(o.sourceSum);
+                    t.add(o.targetSum);
+                    missing += o.missing;
+                    extra += o.extra;
+                    changed += o.changed;
+                    addSamples(mk, o.missingKeys);
+                    addSamples(ek, o.extraKeys);
+                    addSamples(ck, o.changedKeys);
+                }
+                results.add(new TableResult(e.getKey().source().name(), s.rows(), t.rows(), s.hex(), t.hex(),
+                        missing, extra, changed, mk, ek, ck, e.getValue().size()));
+            }
+            return new Result(results, (System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void addSamples(List<String> to, List<String> from) {
+        for (String k : from) {
+            if (to.size() < SAMPLE_LIMIT) {
+                to.add(k);
+            }
+        }
+    }
+
+    private static RangeOutcome get(Future<RangeOutcome> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("verification interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One side's stream of rows: canonical key values and the row hash. */
+    private final class Side implements AutoCloseable {
+        final Connection connection;
+        final PreparedStatement statement;
+        final ResultSet rs;
+        final List<ColumnMapping> cols;
+        final int[] keyIndex;
+        final boolean isSource;
+        final RowHash hash = new RowHash();
+        String[] key;
+        boolean exhausted;
+
+        Side(boolean isSource, TablePlan t, KeyRange range) throws SQLException {
+            this.isSource = isSource;
+            this.cols = t.columns();
+            List<ColumnMapping> keys = t.keyColumns();
+            this.keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
+            ColumnMapping intKey = t.integerKey();
+            String sql;
+            if (isSource) {
+                sql = "SELECT " + selectList(cols, true)
+                        + " FROM " + MySqlDialect.quote(t.source().name()) + " WHERE "
+                        + (intKey == null ? "1=1" : range.sourcePredicate(intKey.source().name()))
+                        + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::sourceOrder).collect(Collectors.joining(", ")));
+                connection = source.open();
+                statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                statement.setFetchSize(Integer.MIN_VALUE);
+            } else {
+                sql = "SELECT " + selectList(cols, false)
+                        + " FROM " + PostgresDialect.qualified(options.targetSchema(), t.targetName()) + " WHERE "
+                        + (intKey == null ? "1=1" : range.targetPredicate(intKey.targetName()))
+                        + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::targetOrder).collect(Collectors.joining(", ")));
+                connection = target.open();
+                connection.setAutoCommit(false);
+                statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                statement.setFetchSize(5_000);
+            }
+            if (intKey != null) {
+                range.bind(statement, 1);
+            }
+            rs = statement.executeQuery();
+        }
+
+        /** Advances; returns false at the end. Fills {@link #key} and {@link #hash}. */
+        boolean next() throws SQLException {
+            if (!rs.next()) {
+                exhausted = true;
+                key = null;
+                return false;
+            }
+            hash.reset();
+            String[] k = new String[keyIndex.length];
+            for (int i = 0; i < cols.size(); i++) {
+                String raw = rs.getString(i + 1);
+                String c = isSource ? ValueCodec.canonicalSource(cols.get(i), raw) : ValueCodec.canonicalTarget(cols.get(i), raw);
+                hash.add(c);
+            }
+            for (int j = 0; j < keyIndex.length; j++) {
+                String raw = rs.getString(keyIndex[j] + 1);
+                k[j] = isSource ? ValueCodec.canonicalSource(cols.get(keyIndex[j]), raw) : ValueCodec.canonicalTarget(cols.get(keyIndex[j]), raw);
+            }
+            key = k;
+            return true;
+        }
+
+        @Override
+        public void close() {
+            try {
+                rs.close();
+                statement.close();
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing after the comparison: nothing left to report
+            }
+        }
+    }
+
+    static String sourceOrder(ColumnMapping k) {
+        String col = MySqlDialect.quote(k.source().name());
+        return k.kind() == ValueKind.TEXT || k.kind() == ValueKind.JSON
+                ? "CAST(CONVERT(" + col + " USING utf8mb4) AS BINARY)" : col;
+    }
+
+    static String targetOrder(ColumnMapping k) {
+        String col = PostgresDialect.quote(k.targetName());
+        return k.kind() == ValueKind.TEXT || k.kind() == ValueKind.JSON ? col + " COLLATE \"C\"" : col;
+    }
+
+    private RangeOutcome compareRange(TablePlan t, KeyRange range, Progress progress) {
+        RangeOutcome out = new RangeOutcome();
+        List<ColumnMapping> keys = t.keyColumns();
+        try (Side s = new Side(true, t, range); Side g = new Side(false, t, range)) {
+            s.next();
+            g.next();
+            long counted = 0;
+            while (!s.exhausted || !g.exhausted) {
+                int cmp = s.exhausted ? 1 : g.exhausted ? -1 : compareKeys(keys, s.key, g.key);
+                if (cmp == 0) {
+                    out.sourceSum.add(s.hash);
+                    out.targetSum.add(g.hash);
+                    if (s.hash.high() != g.hash.high() || s.hash.low() != g.hash.low()) {
+                        out.changed++;
+                        sample(out.changedKeys, keys, s.key);
+                    }
+                    s.next();
+                    g.next();
+                } else if (cmp < 0) {
+                    out.sourceSum.add(s.hash);
+                    out.missing++;
+                    sample(out.missingKeys, keys, s.key);
+                    s.next();
+                } else {
+                    out.targetSum.add(g.hash);
+                    out.extra++;
+                    sample(out.extraKeys, keys, g.key);
+                    g.next();
+                }
+                if (++counted % 10_000 == 0) {
+                    progress.addRows(t.source().name(), 10_000, 0);
+                }
+            }
+            progress.addRows(t.source().name(), counted % 10_000, 0);
+        } catch (SQLException e) {
+            throw new DatabaseException(DatabaseException.classify(e), "verifying " + t.source().name() + " failed: "
+                    + e.getMessage().lines().findFirst().orElse(""), target.redactedUrl(), e);
+        }
+        return out;
+    }
+
+    private static void sample(List<String> list, List<ColumnMapping> keys, String[] key) {
+        if (list.size() < SAMPLE_LIMIT) {
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                parts.add(keys.get(i).source().name() + "=" + key[i]);
+            }
+            list.add(keys.size() == 1 ? parts.get(0) : "(" + String.join(", ", parts) + ")");
+        }
+    }
+
+    static int compareKeys(List<ColumnMapping> keys, String[] a, String[] b) {
+        for (int i = 0; i < keys.size(); i++) {
+            int c = compareValue(keys.get(i).kind(), a[i], b[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    static int compareValue(ValueKind kind, String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        return switch (kind) {
+            case INTEGER, DECIMAL, YEAR, TIME -> new BigDecimal(a).compareTo(new BigDecimal(b));
+            case FLOAT4 -> Float.compare(Float.intBitsToFloat(Integer.parseUnsignedInt(a, 16)), Float.intBitsToFloat(Integer.parseUnsignedInt(b, 16)));
+            case FLOAT8 -> Double.compare(Double.longBitsToDouble(Long.parseUnsignedLong(a, 16)), Double.longBitsToDouble(Long.parseUnsignedLong(b, 16)));
+            case TEXT, JSON -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+            default -> a.compareTo(b);
+        };
+    }
+
+    /** Row-hash entries held in memory at once when a table without primary key needs a row-level diff. */
+    static final long MULTISET_PASS_ROWS = 1_000_000;
+
+    /**
+     * A table without a primary key: equal multisets of rows (sums of row hashes and counts). On a difference,
+     * the differing rows are found in passes over hash partitions, so memory stays bounded for any table size.
+     */
+    private RangeOutcome compareMultiset(TablePlan t, Progress progress) {
+        RangeOutcome out = new RangeOutcome();
+        try (Side s = new Side(true, t, KeyRange.WHOLE)) {
+            while (s.next()) {
+                out.sourceSum.add(s.hash);
+            }
+        } catch (SQLException e) {
+            throw source.failure("verifying " + t.source().name(), e);
+        }
+        try (Side g = new Side(false, t, KeyRange.WHOLE)) {
+            while (g.next()) {
+                out.targetSum.add(g.hash);
+            }
+        } catch (SQLException e) {
+            throw target.failure("verifying " + t.source().name(), e);
+        }
+        progress.addRows(t.source().name(), out.sourceSum.rows(), 0);
+        if (out.sourceSum.sameAs(out.targetSum)) {
+            return out;
+        }
+        long passes = Math.max(1, (Math.max(out.sourceSum.rows(), out.targetSum.rows()) + MULTISET_PASS_ROWS - 1) / MULTISET_PASS_ROWS);
+        for (long pass = 0; pass < passes; pass++) {
+            Map<String, Long> counts = new HashMap<>();
+            tally(t, true, passes, pass, counts);
+            tally(t, false, passes, pass, counts);
+            for (Map.Entry<String, Long> e : counts.entrySet()) {
+                long n = e.getValue();
+                if (n > 0) {
+                    out.missing += n;
+                    if (out.missingKeys.size() < SAMPLE_LIMIT) {
+                        out.missingKeys.add("row hash " + e.getKey() + (n > 1 ? " x" + n : ""));
+                    }
+                } else if (n < 0) {
+                    out.extra += -n;
+                    if (out.extraKeys.size() < SAMPLE_LIMIT) {
+                        out.extraKeys.add("row hash " + e.getKey() + (n < -1 ? " x" + -n : ""));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private void tally(TablePlan t, boolean fromSource, long passes, long pass, Map<String, Long> counts) {
+        try (Side side = new Side(fromSource, t, KeyRange.WHOLE)) {
+            while (side.next()) {
+                if (Long.remainderUnsigned(side.hash.high(), passes) == pass) {
+                    counts.merge(hex(side.hash), fromSource ? 1L : -1L, Long::sum);
+                }
+            }
+        } catch (SQLException e) {
+            throw (fromSource ? source : target).failure("verifying " + t.source().name(), e);
+        }
+    }
+
+    private static String hex(RowHash h) {
+        return String.format("%016x%016x", h.high(), h.low());
+    }
+}
