@@ -27,6 +27,7 @@ public record BasculeProperties(
         @DefaultValue @Valid App app,
         @DefaultValue @Valid Engine engine,
         @DefaultValue @Valid Web web,
+        @DefaultValue @Valid Migration migration,
         @DefaultValue @Valid List<BusinessCheck> businessChecks) {
 
     /** A database connection. The password comes from {@code passwordEnv} or {@code passwordFile}. */
@@ -40,6 +41,18 @@ public record BasculeProperties(
 
     /** The engine's own database (history, audit trail); an H2 file in the work directory by default. */
     public record Engine(String dbUrl, @DefaultValue("sa") String dbUser) {
+    }
+
+    /**
+     * How the GOLD migration converts and copies (see docs/type-mapping.md).
+     *
+     * @param parallelism    worker threads for copy and verification; 0 = number of processors (at least 2)
+     * @param booleanColumns {@code table.column} of TINYINT(1) columns to carry as boolean, or {@code *}
+     * @param typeOverrides  {@code table.column} → PostgreSQL type
+     */
+    public record Migration(@DefaultValue("0") int parallelism, @DefaultValue("50000") int chunkRows,
+                            @DefaultValue("false") boolean lowerCaseNames, @DefaultValue List<String> booleanColumns,
+                            @DefaultValue Map<String, String> typeOverrides) {
     }
 
     /** Web users of Tasklist, Cockpit, Admin and REST. */

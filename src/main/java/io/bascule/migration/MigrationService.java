@@ -47,7 +47,8 @@ public final class MigrationService {
     public static final String VERIFICATION_FILE = "verification-report.json";
 
     static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT).build();
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final DatabaseEndpoint source;
     private final DatabaseEndpoint target;
@@ -364,9 +365,19 @@ public final class MigrationService {
         }
     }
 
+    public Verifier.Result loadVerification() {
+        Path file = goldDir().resolve(VERIFICATION_FILE);
+        try {
+            return JSON.readValue(file.toFile(), Verifier.Result.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the verification report " + file, e);
+        }
+    }
+
     /** The GOLD certificate: written only for a verification where every row matched. */
-    public Path writeCertificate(ConversionPlan plan, PreflightReport preflight, Verifier.Result verification,
-                                 CopyEngine.Result copy, Map<String, Double> phaseSeconds, Instant startedAt) {
+    public Path writeCertificate(ConversionPlan plan, String sourceVersion, String targetVersion,
+                                 Verifier.Result verification, long zeroDates, Map<String, Double> phaseSeconds,
+                                 Instant startedAt) {
         if (!verification.matches()) {
             throw new IllegalStateException("no GOLD certificate for a verification with differences");
         }
@@ -375,8 +386,8 @@ public final class MigrationService {
         cert.put("tool", "bascule");
         cert.put("toolVersion", toolVersion());
         cert.put("createdAt", Instant.now().toString());
-        cert.put("source", Map.of("url", source.redactedUrl(), "version", preflight.sourceVersion(), "database", source.databaseName()));
-        cert.put("target", Map.of("url", target.redactedUrl(), "version", preflight.targetVersion(), "schema", options.targetSchema()));
+        cert.put("source", Map.of("url", source.redactedUrl(), "version", String.valueOf(sourceVersion), "database", source.databaseName()));
+        cert.put("target", Map.of("url", target.redactedUrl(), "version", String.valueOf(targetVersion), "schema", options.targetSchema()));
         Map<String, Object> timings = new LinkedHashMap<>();
         timings.put("startedAt", startedAt.toString());
         timings.put("finishedAt", Instant.now().toString());
@@ -395,7 +406,7 @@ public final class MigrationService {
         }
         cert.put("tables", tables);
         cert.put("rows", verification.rows());
-        cert.put("zeroDatesWrittenAsNull", copy == null ? 0 : copy.zeroDates());
+        cert.put("zeroDatesWrittenAsNull", zeroDates);
         cert.put("warnings", plan.allWarnings());
         cert.put("notConverted", plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
         Path file = workDir.resolve(CERTIFICATE_FILE);

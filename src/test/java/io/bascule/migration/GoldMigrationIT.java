@@ -163,7 +163,7 @@ class GoldMigrationIT {
             assertThat(one(pg, "SELECT updated::text FROM temporal WHERE id = 4")).isEqualTo("2024-03-01 00:00:00+00");
         }
 
-        Path certificate = service.writeCertificate(plan, service.preflight(), verification, null, Map.of(), Instant.now());
+        Path certificate = service.writeCertificate(plan, "10.11", "17", verification, 4, Map.of(), Instant.now());
         String json = Files.readString(certificate);
         assertThat(json).contains("\"certificate\" : \"GOLD\"", "\"table\" : \"integers\"", "\"checksum\"");
         assertThat(json).doesNotContain("password");

@@ -17,7 +17,7 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 
-/** Every runbook key deploys, and its human task goes to the dba group and completes to the end event. */
+/** Every placeholder runbook deploys, and its human task goes to the dba group and completes to the end event. */
 class PlaceholderProcessTest {
 
     @RegisterExtension
@@ -26,14 +26,18 @@ class PlaceholderProcessTest {
 
     ProcessEngine processEngine;
 
+    /** The runbooks still modelled as one DBA task (goldMigration has its own test). */
+    static final List<String> PLACEHOLDERS = List.of(ProcessKeys.CUTOVER, ProcessKeys.ROLLBACK, ProcessKeys.SURVEILLANCE,
+            ProcessKeys.PLATINUM_REPORT);
+
     @Test
-    @Deployment(resources = {"bpmn/goldMigration.bpmn", "bpmn/cutover.bpmn", "bpmn/rollback.bpmn",
+    @Deployment(resources = {"bpmn/cutover.bpmn", "bpmn/rollback.bpmn",
             "bpmn/surveillance.bpmn", "bpmn/platinumReport.bpmn", "forms/placeholderAcknowledge.form"})
     void everyRunbookKeyRunsToItsEndThroughADbaTask() {
         assertThat(processEngine.getRepositoryService().createProcessDefinitionQuery().list())
                 .extracting(d -> d.getKey())
-                .containsExactlyInAnyOrderElementsOf(ProcessKeys.ALL);
-        for (String key : ProcessKeys.ALL) {
+                .containsExactlyInAnyOrderElementsOf(PLACEHOLDERS);
+        for (String key : PLACEHOLDERS) {
             ProcessInstance pi = processEngine.getRuntimeService().startProcessInstanceByKey(key);
             assertThat(pi).isWaitingAt("Task_Acknowledge");
             Task t = task(pi);

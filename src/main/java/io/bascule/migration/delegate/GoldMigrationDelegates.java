@@ -1,0 +1,169 @@
+package io.bascule.migration.delegate;
+
+import io.bascule.migration.ConversionPlan;
+import io.bascule.migration.CopyEngine;
+import io.bascule.migration.MigrationService;
+import io.bascule.migration.MigrationServices;
+import io.bascule.migration.PreflightReport;
+import io.bascule.migration.SourceSchema;
+import io.bascule.migration.Verifier;
+import io.bascule.process.ProcessVariables;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static io.bascule.process.ProcessVariables.*;
+
+/** The delegates of the goldMigration model, one per service task; each calls one step of {@link MigrationService}. */
+final class GoldMigrationDelegates {
+
+    private GoldMigrationDelegates() {
+    }
+
+    @Component("runPreflightDelegate")
+    static class RunPreflightDelegate extends MigrationStep {
+        RunPreflightDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            if (execution.getVariable(STARTED_AT) == null) {
+                execution.setVariable(STARTED_AT, Instant.now().toString());
+            }
+            PreflightReport report = service.preflight();
+            execution.setVariable(SOURCE_VERSION, report.sourceVersion());
+            execution.setVariable(TARGET_VERSION, report.targetVersion());
+            execution.setVariable(PREFLIGHT_REPORT, report.render());
+            if (!report.ok()) {
+                throw failed("pre-flight found " + report.problems().size() + " problem(s), nothing was written: "
+                        + String.join("; ", report.problems()));
+            }
+        }
+    }
+
+    @Component("readSchemaDelegate")
+    static class ReadSchemaDelegate extends MigrationStep {
+        ReadSchemaDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            SourceSchema schema = service.readSchema();
+            execution.setVariable(TABLE_COUNT, schema.tables().size());
+            ConversionPlan plan = service.plan(schema);
+            execution.setVariable(PLAN_FILE, service.goldDir().resolve(MigrationService.PLAN_TEXT).toString());
+            execution.setVariable(PLAN_SUMMARY, summary(plan));
+            execution.setVariable(WARNING_COUNT, plan.allWarnings().size());
+            if (plan.hasErrors()) {
+                throw failed("the conversion plan has " + plan.errors().size() + " error(s), nothing was written: "
+                        + String.join("; ", plan.errors()));
+            }
+        }
+
+        private static String summary(ConversionPlan plan) {
+            long rows = plan.tables().stream().mapToLong(t -> t.source().estimatedRows()).sum();
+            return String.format("%d tables (~%,d rows), %d warnings, %d objects not converted", plan.tables().size(),
+                    rows, plan.allWarnings().size(), plan.notConverted().size());
+        }
+    }
+
+    @Component("createTablesDelegate")
+    static class CreateTablesDelegate extends MigrationStep {
+        CreateTablesDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            if (!Boolean.TRUE.equals(execution.getVariable(APPROVED))) {
+                throw new BpmnError(ERROR_CONVERSION_REJECTED, "the schema conversion was not approved");
+            }
+            service.createTables(service.loadPlan());
+        }
+    }
+
+    @Component("copyDataDelegate")
+    static class CopyDataDelegate extends MigrationStep {
+        CopyDataDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            CopyEngine.Result r = service.copy(service.loadPlan(), progressVariables(execution));
+            execution.setVariable(ROWS_COPIED, r.rowsCopied().values().stream().mapToLong(Long::longValue).sum());
+            execution.setVariable(ZERO_DATES, r.zeroDates());
+            execution.setVariable(COPY_SECONDS, round(r.seconds()));
+        }
+    }
+
+    @Component("buildConstraintsDelegate")
+    static class BuildConstraintsDelegate extends MigrationStep {
+        BuildConstraintsDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            execution.setVariable(CONSTRAINTS_SECONDS, round(service.buildConstraints(service.loadPlan())));
+        }
+    }
+
+    @Component("verifyRowsDelegate")
+    static class VerifyRowsDelegate extends MigrationStep {
+        VerifyRowsDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            Verifier.Result r = service.verify(service.loadPlan(), progressVariables(execution));
+            execution.setVariable(VERIFY_SECONDS, round(r.seconds()));
+            execution.setVariable(ROWS_IDENTICAL, r.matches());
+            StringBuilder sb = new StringBuilder();
+            r.tables().stream().filter(t -> !t.matches()).forEach(t -> sb.append(t.summary()).append('\n'));
+            execution.setVariable(VERIFICATION_SUMMARY, r.matches()
+                    ? String.format("%,d rows in %d tables identical", r.rows(), r.tables().size()) : sb.toString().strip());
+        }
+    }
+
+    @Component("writeCertificateDelegate")
+    static class WriteCertificateDelegate extends MigrationStep {
+        WriteCertificateDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            ConversionPlan plan = service.loadPlan();
+            Verifier.Result verification = service.loadVerification();
+            Map<String, Double> phases = new LinkedHashMap<>();
+            for (String v : new String[]{COPY_SECONDS, CONSTRAINTS_SECONDS, VERIFY_SECONDS}) {
+                Object value = execution.getVariable(v);
+                if (value instanceof Number n) {
+                    phases.put(v, n.doubleValue());
+                }
+            }
+            Object zero = execution.getVariable(ZERO_DATES);
+            String started = (String) execution.getVariable(STARTED_AT);
+            var file = service.writeCertificate(plan, (String) execution.getVariable(SOURCE_VERSION),
+                    (String) execution.getVariable(TARGET_VERSION), verification,
+                    zero instanceof Number n ? n.longValue() : 0, phases,
+                    started == null ? Instant.now() : Instant.parse(started));
+            execution.setVariable(CERTIFICATE_FILE, file.toString());
+            execution.setVariable(CERTIFICATE_SUMMARY, String.format("GOLD: %,d rows in %d tables verified identical",
+                    verification.rows(), verification.tables().size()));
+        }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

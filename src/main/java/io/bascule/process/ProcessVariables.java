@@ -1,0 +1,39 @@
+package io.bascule.process;
+
+/** Names of process variables and BPMN error codes, one place for every id the code and the models share. */
+public final class ProcessVariables {
+
+    public static final String DROP_EXISTING = "dropExisting";
+    public static final String INITIATOR = "initiator";
+    public static final String SOURCE_URL = "sourceUrl";
+    public static final String TARGET_URL = "targetUrl";
+    public static final String SOURCE_VERSION = "sourceVersion";
+    public static final String TARGET_VERSION = "targetVersion";
+    public static final String PREFLIGHT_REPORT = "preflightReport";
+    public static final String TABLE_COUNT = "tableCount";
+    public static final String PLAN_FILE = "planFile";
+    public static final String PLAN_SUMMARY = "planSummary";
+    public static final String WARNING_COUNT = "warningCount";
+    public static final String APPROVED = "approved";
+    public static final String REVIEW_COMMENT = "reviewComment";
+    public static final String PROGRESS = "progress";
+    public static final String PROGRESS_PERCENT = "progressPercent";
+    public static final String ROWS_COPIED = "rowsCopied";
+    public static final String ZERO_DATES = "zeroDatesWrittenAsNull";
+    public static final String COPY_SECONDS = "copySeconds";
+    public static final String CONSTRAINTS_SECONDS = "constraintsSeconds";
+    public static final String VERIFY_SECONDS = "verifySeconds";
+    public static final String STARTED_AT = "startedAt";
+    public static final String ROWS_IDENTICAL = "rowsIdentical";
+    public static final String VERIFICATION_SUMMARY = "verificationSummary";
+    public static final String CERTIFICATE_FILE = "certificateFile";
+    public static final String CERTIFICATE_SUMMARY = "certificateSummary";
+    public static final String FAILURE_REASON = "failureReason";
+
+    public static final String ERROR_MIGRATION_FAILED = "MIGRATION_FAILED";
+    public static final String ERROR_CONVERSION_REJECTED = "CONVERSION_REJECTED";
+    public static final String ERROR_CHECKSUM_MISMATCH = "CHECKSUM_MISMATCH";
+
+    private ProcessVariables() {
+    }
+}
