@@ -36,25 +36,6 @@ final class PendingCommands {
         }
     }
 
-    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "GOLD migration: convert the schema, copy and verify every row, write the certificate")
-    static final class Migrate extends Pending {
-        @Option(names = "--yes", description = "approve the schema conversion review without a prompt")
-        boolean yes;
-        @Option(names = "--drop-existing", description = "replace non-empty target tables")
-        boolean dropExisting;
-
-        Migrate(BasculeCli.Context c) {
-            super(c, "migrate");
-        }
-    }
-
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Compare every row of source and target and report differences")
-    static final class Verify extends Pending {
-        Verify(BasculeCli.Context c) {
-            super(c, "verify");
-        }
-    }
-
     @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Run the cutover runbook (pre-flight, GO, read-only, final sync, switch)")
     static final class Cutover extends Pending {
         @Option(names = "--dry-run", description = "rehearse every step without changing anything")

@@ -34,8 +34,28 @@ final class WebLauncher {
         WebUsers.check(properties.web().users(), new Secrets(context.env()));
         int port = port(settings);
         Ports.requireFree(port, "the web app", "start with --server.port=PORT");
+        return run(settings, context, true, onClose);
+    }
 
+    /** Starts the application without a web server: the engine and the runbook services for a CLI command. */
+    static ConfigurableApplicationContext startHeadless(Map<String, String> settings, BasculeCli.Context context) {
+        Path workDir = WorkDirectory.prepare(settings.get("bascule.work-dir"));
+        settings.put("bascule.work-dir", workDir.toString());
+        return run(settings, context, false, null);
+    }
+
+    private static ConfigurableApplicationContext run(Map<String, String> settings, BasculeCli.Context context,
+                                                      boolean web, Runnable onClose) {
         SpringApplication app = new SpringApplication(BasculeApplication.class);
+        if (!web) {
+            app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
+            app.setLogStartupInfo(false);
+            // no web server: leave out the webapps and the REST API, which need one
+            settings = new java.util.LinkedHashMap<>(settings);
+            settings.put("spring.autoconfigure.exclude",
+                    "org.camunda.bpm.spring.boot.starter.webapp.CamundaBpmWebappAutoConfiguration,"
+                            + "org.camunda.bpm.spring.boot.starter.rest.CamundaBpmRestJerseyAutoConfiguration");
+        }
         app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("secrets", new Secrets(context.env())));
         app.addListeners(event -> {
             if (event instanceof ContextClosedEvent && onClose != null) {

@@ -133,6 +133,9 @@ public final class PostgresDialect {
             + " PRIMARY KEY (target_schema, table_name, range_no))";
     public static final String SQL_CHECKPOINTS = "SELECT range_no, range_lo, range_hi, last_key, rows_copied, done FROM "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
+    /** A copy that stopped before its end: some range not done. A finished copy is not resumed but refused. */
+    public static final String SQL_UNFINISHED_CHECKPOINTS = "SELECT 1 FROM "
+            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? AND NOT done";
     public static final String SQL_SAVE_CHECKPOINT = "INSERT INTO "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint")
             + " (target_schema, table_name, range_no, range_lo, range_hi, last_key, rows_copied, done, updated_at)"

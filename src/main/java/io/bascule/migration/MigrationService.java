@@ -199,8 +199,9 @@ public final class MigrationService {
     }
 
     /**
-     * Creates the target tables. A table with copy checkpoints of an earlier run is kept (the copy resumes); an
-     * existing non-empty table is refused unless dropExisting; an existing empty one is replaced. Everything is
+     * Creates the target tables. When an earlier run stopped before the end of its copy, its tables are kept (the
+     * copy resumes); otherwise an existing non-empty table is refused unless dropExisting, and an existing empty one
+     * is replaced. Everything is
      * checked before the first table is created.
      */
     public void createTables(ConversionPlan plan) {
@@ -215,9 +216,14 @@ public final class MigrationService {
             }
             List<String> refused = new ArrayList<>();
             Map<TablePlan, String> action = new LinkedHashMap<>();
+            // a run that stopped before its end (some range not done) is resumed: its tables are kept, finished or not
+            boolean interrupted = false;
+            for (TablePlan t : plan.tables()) {
+                interrupted |= exists2(tgt, PostgresDialect.SQL_UNFINISHED_CHECKPOINTS, schema, t.targetName());
+            }
             for (TablePlan t : plan.tables()) {
                 boolean exists = exists2(tgt, PostgresDialect.SQL_TABLE_EXISTS, schema, t.targetName());
-                boolean resumable = exists2(tgt, PostgresDialect.SQL_CHECKPOINTS, schema, t.targetName());
+                boolean resumable = interrupted && exists2(tgt, PostgresDialect.SQL_CHECKPOINTS, schema, t.targetName());
                 if (!exists) {
                     action.put(t, "create");
                 } else if (options.dropExisting()) {

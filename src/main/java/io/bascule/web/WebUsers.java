@@ -12,6 +12,7 @@ import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashSet;
@@ -26,6 +27,7 @@ import java.util.Set;
  * page would let anyone reaching the port create an administrator.
  */
 @Component
+@ConditionalOnWebApplication
 public class WebUsers {
 
     private static final Logger log = LoggerFactory.getLogger(WebUsers.class);

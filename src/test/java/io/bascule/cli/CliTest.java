@@ -69,11 +69,25 @@ class CliTest {
 
     @Test
     void commandsNotBuiltYetSaySoAndExitNonZero() {
-        for (String command : new String[]{"migrate", "verify", "cutover", "rollback", "monitor", "report"}) {
+        for (String command : new String[]{"cutover", "rollback", "monitor", "report"}) {
             CliRun run = CliRun.of(command);
             assertThat(run.exitCode()).as(command).isEqualTo(BasculeCli.NOT_BUILT);
             assertThat(run.err()).as(command).contains("'" + command + "' is not built yet");
         }
+    }
+
+    @Test
+    void migrateWithoutASourceSaysWhichFlagIsMissing() {
+        CliRun run = CliRun.of("migrate", "--work-dir", tmp.resolve("w").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("error: no source database given: set --source-url (or bascule.source.url in the config file)");
+    }
+
+    @Test
+    void migrateRefusesATargetUrlOfTheWrongKind() {
+        CliRun run = CliRun.of("migrate", "--source-url", "jdbc:mysql://127.0.0.1:1/x", "--target-url", "jdbc:mysql://user:pw@h/x");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("--target-url jdbc:mysql://***@h/x is not a jdbc:postgresql://").doesNotContain("pw");
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.bascule.cli;
+
+import io.bascule.demo.SampleDatabase;
+import io.bascule.testing.EmbeddedDatabases;
+import io.bascule.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code migrate} and {@code verify} headless, end to end on real MariaDB and PostgreSQL. */
+@ExtendWith(EmbeddedDatabases.class)
+class MigrateCommandIT {
+
+    private static String[] args(TestDatabases dbs, Path work, String command, String... more) {
+        String[] base = {command, "--source-url", dbs.sourceUrl(), "--source-user", "root", "--target-url", dbs.targetUrl(),
+                "--target-user", "postgres", "--work-dir", work.toString()};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    private static Path work(String name) {
+        return Path.of("target", name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).toAbsolutePath();
+    }
+
+    @Test
+    void migrateWithYesEndsGoldCertifiedAndVerifyAgrees(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        Path work = work("migrate-it");
+        CliRun run = CliRun.of(Map.of(), args(dbs, work, "migrate", "--yes"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Conversion plan: " + dbs.sourceDatabase()).contains("GOLD: 105,711 rows in 4 tables verified identical");
+        String certificate = Files.readString(work.resolve("gold-certificate.json"));
+        assertThat(certificate).contains("\"certificate\" : \"GOLD\"", "\"rows\" : 105711", "\"copySeconds\"", "\"verifySeconds\"")
+                .contains("jdbc:mysql://127.0.0.1:").doesNotContain("password");
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), sum(montant) FROM disbursements")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(211);
+            assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("165589.05");
+        }
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_logs' AND indexname = 'idx_audit_logs_locataire'")) {
+            assertThat(rs.next()).isTrue();
+        }
+        CliRun verify = CliRun.of(Map.of(), args(dbs, work, "verify"));
+        assertThat(verify.exitCode()).as(verify.err()).isZero();
+        assertThat(verify.out()).contains("105,711 rows in 4 tables identical");
+
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
+            st.execute("DELETE FROM audit_logs WHERE id = 500");
+        }
+        CliRun dirty = CliRun.of(Map.of(), args(dbs, work, "verify"));
+        assertThat(dirty.exitCode()).isEqualTo(1);
+        assertThat(dirty.out()).contains("audit_logs: 100,000 source rows, 99,999 target rows: 1 missing [id=500]");
+        assertThat(dirty.err()).contains("1 table(s) differ");
+
+        CliRun again = CliRun.of(Map.of(), args(dbs, work, "migrate", "--yes"));
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("Migration failed").contains("already hold rows").contains("--drop-existing");
+    }
+
+    @Test
+    void migrateWithoutYesOrTerminalStopsAtTheReview(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        CliRun run = CliRun.of(Map.of(), args(dbs, work("migrate-review-it"), "migrate"));
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("waits for review").contains("--yes");
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("nothing written before the review").isZero();
+        }
+    }
+
+    @Test
+    void anUnknownTargetSchemaEndsFailedBeforeWritingAnything(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        CliRun run = CliRun.of(Map.of(), args(dbs, work("migrate-schema-it"), "migrate", "--yes", "--target-schema", "nope"));
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("Migration failed").contains("has no schema 'nope'").contains("CREATE SCHEMA");
+    }
+
+    @Test
+    void anUnknownSourceDatabaseIsNamed(TestDatabases dbs) {
+        String[] a = args(dbs, work("migrate-db-it"), "migrate", "--yes");
+        a[2] = dbs.mariaDb().jdbcUrl("no_such_db");
+        CliRun run = CliRun.of(Map.of(), a);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("Migration failed").contains("no_such_db");
+    }
+}
