@@ -166,10 +166,11 @@ public final class MySqlDialect {
             }
         });
         List<DefinedObject> others = new ArrayList<>();
-        query(c, SQL_VIEWS, schema, "reading the views", rs -> others.add(new DefinedObject("VIEW", rs.getString(1), null, rs.getString(2))));
-        query(c, SQL_TRIGGERS, schema, "reading the triggers", rs -> others.add(new DefinedObject("TRIGGER", rs.getString(1), rs.getString(2), rs.getString(3))));
-        query(c, SQL_ROUTINES, schema, "reading the routines", rs -> others.add(new DefinedObject(rs.getString(2), rs.getString(1), null, rs.getString(3))));
-        query(c, SQL_EVENTS, schema, "reading the events", rs -> others.add(new DefinedObject("EVENT", rs.getString(1), null, rs.getString(2))));
+        // views, triggers, routines and events are listed, not converted: one that cannot be read is reported, not fatal
+        optional(c, SQL_VIEWS, schema, "VIEW", others, rs -> others.add(new DefinedObject("VIEW", rs.getString(1), null, rs.getString(2))));
+        optional(c, SQL_TRIGGERS, schema, "TRIGGER", others, rs -> others.add(new DefinedObject("TRIGGER", rs.getString(1), rs.getString(2), rs.getString(3))));
+        optional(c, SQL_ROUTINES, schema, "ROUTINE", others, rs -> others.add(new DefinedObject(rs.getString(2), rs.getString(1), null, rs.getString(3))));
+        optional(c, SQL_EVENTS, schema, "EVENT", others, rs -> others.add(new DefinedObject("EVENT", rs.getString(1), null, rs.getString(2))));
 
         List<Table> result = new ArrayList<>();
         for (TableBuilder t : tables.values()) {
@@ -236,6 +237,20 @@ public final class MySqlDialect {
             }
         } catch (SQLException e) {
             throw endpoint.failure(doing, e);
+        }
+    }
+
+    private void optional(Connection c, String sql, String param, String kind, List<DefinedObject> others, RowHandler handler) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.accept(rs);
+                }
+            }
+        } catch (SQLException e) {
+            others.add(new DefinedObject(kind, "(not readable)", null, "the " + kind.toLowerCase() + "s could not be listed: "
+                    + DatabaseEndpoint.firstLine(e) + "; check them by hand"));
         }
     }
 

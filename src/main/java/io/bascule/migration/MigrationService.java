@@ -90,6 +90,7 @@ public final class MigrationService {
                     notes.add("table " + t.name() + " has no primary key: copied in one transaction, verified as a multiset");
                 }
             }
+            grantCheck(dialect, src, database, notes, problems);
             if (schema.tables().isEmpty()) {
                 problems.add("the source database '" + database + "' has no table; check --source-url");
             }
@@ -133,6 +134,55 @@ public final class MigrationService {
         PreflightReport report = new PreflightReport(sourceVersion, targetVersion, problems, notes);
         log.info(report.render());
         return report;
+    }
+
+    /**
+     * Tables a user may not read are invisible in information_schema, so a user with SELECT on some tables only
+     * would silently migrate only those: the grants must cover the whole database.
+     */
+    private void grantCheck(MySqlDialect dialect, Connection src, String database, List<String> notes, List<String> problems) {
+        List<String> grants;
+        try {
+            grants = dialect.grants(src);
+        } catch (DatabaseException e) {
+            notes.add("grants not checked (" + e.getMessage() + ")");
+            return;
+        }
+        boolean whole = grants.stream().anyMatch(g -> coversDatabase(g, database));
+        if (!whole) {
+            problems.add("user '" + source.user() + "' has no SELECT on the whole database " + MySqlDialect.quote(database)
+                    + ": tables it may not read are invisible and would not be migrated; GRANT SELECT ON "
+                    + MySqlDialect.quote(database) + ".* TO that user");
+        }
+    }
+
+    static boolean coversDatabase(String grant, String database) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)^GRANT (.+?) ON (\\*|`([^`]+)`|(\\S+?))\\.\\* TO ").matcher(grant);
+        if (!m.find()) {
+            return false;
+        }
+        String privileges = m.group(1).toUpperCase();
+        if (!privileges.contains("ALL PRIVILEGES") && !privileges.matches(".*\\bSELECT\\b.*")) {
+            return false;
+        }
+        if ("*".equals(m.group(2))) {
+            return true;
+        }
+        String pattern = m.group(3) != null ? m.group(3) : m.group(4);
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            if (ch == '\\' && i + 1 < pattern.length()) {
+                regex.append(java.util.regex.Pattern.quote(String.valueOf(pattern.charAt(++i))));
+            } else if (ch == '%') {
+                regex.append(".*");
+            } else if (ch == '_') {
+                regex.append('.');
+            } else {
+                regex.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return database.matches(regex.toString());
     }
 
     private static String scalar(Connection c, String sql) throws SQLException {
