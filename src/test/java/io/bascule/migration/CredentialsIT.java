@@ -113,16 +113,21 @@ class CredentialsIT {
 
     @Test
     void missingPrivilegesAreListedBeforeAnythingIsWritten(@TempDir Path work) throws Exception {
+        long tablesBefore = targetTables();
         PreflightReport source = service("partial", "partial-secret", "writer", "writer-secret", work).preflight();
         assertThat(source.ok()).isFalse();
         assertThat(source.problems()).anyMatch(p -> p.contains("no SELECT on the whole database `creds`") && p.contains("invisible")
                 && p.contains("GRANT SELECT ON `creds`.*"));
         PreflightReport target = service("reader", "reader-secret", "lurker", "lurker-secret", work).preflight();
         assertThat(target.problems()).anyMatch(p -> p.contains("may not create tables in schema public") && p.contains("GRANT CREATE"));
+        assertThat(targetTables()).as("pre-flight writes nothing").isEqualTo(tablesBefore);
+    }
+
+    private static long targetTables() throws Exception {
         try (Connection c = postgres.connect(DB); Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+             var rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('public', 'bascule_state')")) {
             rs.next();
-            assertThat(rs.getLong(1)).isZero();
+            return rs.getLong(1);
         }
     }
 
