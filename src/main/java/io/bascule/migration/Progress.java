@@ -97,9 +97,13 @@ public final class Progress implements AutoCloseable {
         return (System.nanoTime() - started) / 1e9;
     }
 
+    /**
+     * Stops the reports and logs the last state. The listener is called from the report thread only, never from
+     * the caller's: a process step writes its final figures in its own transaction.
+     */
     @Override
     public void close() {
         timer.shutdownNow();
-        report();
+        log.info(snapshot().line());
     }
 }

@@ -61,8 +61,9 @@ abstract class MigrationStep implements JavaDelegate {
     abstract void run(DelegateExecution execution, MigrationService service);
 
     /**
-     * Progress reports of a long step as process variables, written in their own transactions so that Cockpit
-     * shows them while the step runs.
+     * Progress reports of a long step as process variables, written in their own transactions (from the report
+     * thread) so that Cockpit shows them while the step runs. The variables exist from the pre-flight on, so a
+     * report only updates their rows and never the execution the running job holds.
      */
     Consumer<Progress.Snapshot> progressVariables(DelegateExecution execution) {
         String instance = execution.getProcessInstanceId();
