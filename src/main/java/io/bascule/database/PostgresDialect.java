@@ -128,20 +128,23 @@ public final class PostgresDialect {
     public static final String SQL_CHECKPOINT_TABLE = "CREATE TABLE IF NOT EXISTS "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " (target_schema text NOT NULL,"
             + " table_name text NOT NULL, range_no int NOT NULL, range_lo text, range_hi text, last_key text,"
-            + " rows_copied bigint NOT NULL,"
+            + " rows_copied bigint NOT NULL, source_hash text,"
             + " done boolean NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (target_schema, table_name, range_no))";
-    public static final String SQL_CHECKPOINTS = "SELECT range_no, range_lo, range_hi, last_key, rows_copied, done FROM "
+    /** State tables of an earlier version lack the column. */
+    public static final String SQL_CHECKPOINT_HASH_COLUMN = "ALTER TABLE "
+            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " ADD COLUMN IF NOT EXISTS source_hash text";
+    public static final String SQL_CHECKPOINTS = "SELECT range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash FROM "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
     /** A copy that stopped before its end: some range not done. A finished copy is not resumed but refused. */
     public static final String SQL_UNFINISHED_CHECKPOINTS = "SELECT 1 FROM "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? AND NOT done";
     public static final String SQL_SAVE_CHECKPOINT = "INSERT INTO "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint")
-            + " (target_schema, table_name, range_no, range_lo, range_hi, last_key, rows_copied, done, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())"
+            + " (target_schema, table_name, range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
             + " ON CONFLICT (target_schema, table_name, range_no) DO UPDATE SET last_key = EXCLUDED.last_key,"
-            + " rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, updated_at = now()";
+            + " rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, source_hash = EXCLUDED.source_hash, updated_at = now()";
     public static final String SQL_CLEAR_CHECKPOINTS = "DELETE FROM "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
     public static final String SQL_TABLE_EXISTS = "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";

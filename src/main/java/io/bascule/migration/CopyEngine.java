@@ -40,7 +40,7 @@ import static io.bascule.migration.ValueCodec.selectList;
 public final class CopyEngine {
 
     private static final Logger log = LoggerFactory.getLogger(CopyEngine.class);
-    private static final int FLUSH_CHARS = 1 << 20;
+    private static final int FLUSH_BYTES = 1 << 20;
     static final long RANGE_ROWS = 250_000;
     static final int MAX_RANGES = 64;
 
@@ -58,7 +58,7 @@ public final class CopyEngine {
         this.options = options;
     }
 
-    private record Task(TablePlan table, KeyRange range, String lastKey, long rowsBefore) {
+    private record Task(TablePlan table, KeyRange range, String lastKey, long rowsBefore, String sourceHash) {
     }
 
     public Result copy(ConversionPlan plan, Progress progress) {
@@ -120,6 +120,7 @@ public final class CopyEngine {
         try (Statement st = tgt.createStatement()) {
             st.execute(PostgresDialect.SQL_STATE_SCHEMA);
             st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
+            st.execute(PostgresDialect.SQL_CHECKPOINT_HASH_COLUMN);
         }
     }
 
@@ -136,10 +137,10 @@ public final class CopyEngine {
                     if (!rs.getBoolean(6)) {
                         KeyRange r = new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3));
                         boolean restart = !t.source().hasPrimaryKey();
-                        tasks.add(new Task(t, r, restart ? null : rs.getString(4), restart ? 0 : rs.getLong(5)));
+                        tasks.add(new Task(t, r, restart ? null : rs.getString(4), restart ? 0 : rs.getLong(5), restart ? null : rs.getString(7)));
                     } else {
                         // a finished range: its rows count for the progress and the result
-                        tasks.add(new Task(t, null, null, rs.getLong(5)));
+                        tasks.add(new Task(t, null, null, rs.getLong(5), rs.getString(7)));
                     }
                 }
             }
@@ -152,8 +153,8 @@ public final class CopyEngine {
         tgt.setAutoCommit(false);
         try {
             for (KeyRange r : ranges) {
-                saveCheckpoint(tgt, t, r, null, 0, false);
-                tasks.add(new Task(t, r, null, 0));
+                saveCheckpoint(tgt, t, r, null, 0, false, null);
+                tasks.add(new Task(t, r, null, 0, null));
             }
             tgt.commit();
         } finally {
@@ -181,7 +182,8 @@ public final class CopyEngine {
         }
     }
 
-    private void saveCheckpoint(Connection tgt, TablePlan t, KeyRange r, String lastKey, long rows, boolean done) throws SQLException {
+    private void saveCheckpoint(Connection tgt, TablePlan t, KeyRange r, String lastKey, long rows, boolean done,
+                                String sourceHash) throws SQLException {
         try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_SAVE_CHECKPOINT)) {
             ps.setString(1, options.targetSchema());
             ps.setString(2, t.targetName());
@@ -191,6 +193,7 @@ public final class CopyEngine {
             ps.setString(6, lastKey);
             ps.setLong(7, rows);
             ps.setBoolean(8, done);
+            ps.setString(9, sourceHash);
             ps.executeUpdate();
         }
     }
@@ -205,8 +208,7 @@ public final class CopyEngine {
         List<ColumnMapping> cols = t.columns();
         List<ColumnMapping> keys = t.keyColumns();
         int[] keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
-        StringBuilder sql = new StringBuilder("SELECT ")
-                .append(selectList(cols, true))
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(cols, true))
                 .append(" FROM ").append(MySqlDialect.quote(table)).append(" WHERE ");
         ColumnMapping intKey = t.integerKey();
         sql.append(intKey == null ? "1=1" : task.range().sourcePredicate(intKey.source().name()));
@@ -219,6 +221,8 @@ public final class CopyEngine {
         }
         long copiedHere = 0;
         long rowsTotal = task.rowsBefore();
+        RowHash.Sum sum = RowHash.Sum.of(task.sourceHash(), rowsTotal);
+        RowHash rowHash = new RowHash();
         boolean chunked = !keys.isEmpty();
         try (Connection src = source.open(); Connection tgt = target.open()) {
             tgt.setAutoCommit(false);
@@ -244,40 +248,44 @@ public final class CopyEngine {
             PGConnection pg = tgt.unwrap(PGConnection.class);
             try (ResultSet rs = ps.executeQuery()) {
                 int n = cols.size();
-                StringBuilder buf = new StringBuilder(FLUSH_CHARS + 4096);
+                ColumnMapping[] colArray = cols.toArray(new ColumnMapping[0]);
+                ByteBuf buf = new ByteBuf(FLUSH_BYTES + 65536);
                 CopyIn copy = pg.getCopyAPI().copyIn(copySql);
                 long inChunk = 0;
-                String[] lastKey = new String[keys.size()];
+                byte[][] lastKey = new byte[keys.size()][];
                 long chunkBytes = 0;
                 while (rs.next()) {
+                    rowHash.reset();
                     for (int i = 0; i < n; i++) {
                         if (i > 0) {
-                            buf.append('\t');
+                            buf.put((byte) '\t');
                         }
-                        String v = rs.getString(i + 1);
+                        byte[] v = rs.getBytes(i + 1);
                         try {
-                            if (!ValueCodec.appendCopy(cols.get(i), v, buf)) {
+                            if (!ValueCodec.appendCopy(colArray[i], v, buf)) {
                                 zeroDates.incrementAndGet();
                             }
                         } catch (UncarriableValueException e) {
                             copy.cancelCopy();
-                            throw new UncarriableValueException(table + "." + cols.get(i).source().name() + " (row "
+                            throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
                                     + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
                         }
+                        rowHash.add(ValueCodec.canonicalSource(colArray[i], v));
                     }
-                    buf.append('\n');
+                    buf.put((byte) '\n');
+                    sum.add(rowHash);
                     for (int k = 0; k < keyIndex.length; k++) {
-                        lastKey[k] = rs.getString(keyIndex[k] + 1);
+                        lastKey[k] = rs.getBytes(keyIndex[k] + 1);
                     }
                     inChunk++;
-                    if (buf.length() >= FLUSH_CHARS) {
+                    if (buf.length() >= FLUSH_BYTES) {
                         chunkBytes += flush(copy, buf);
                     }
                     if (chunked && inChunk >= options.chunkRows()) {
                         chunkBytes += flush(copy, buf);
                         copy.endCopy();
                         rowsTotal += inChunk;
-                        saveCheckpoint(tgt, t, task.range(), KeyText.encode(lastKey), rowsTotal, false);
+                        saveCheckpoint(tgt, t, task.range(), KeyText.encode(strings(lastKey)), rowsTotal, false, sum.hex());
                         tgt.commit();
                         progress.addRows(table, inChunk, chunkBytes);
                         copiedHere += inChunk;
@@ -289,8 +297,8 @@ public final class CopyEngine {
                 chunkBytes += flush(copy, buf);
                 copy.endCopy();
                 rowsTotal += inChunk;
-                saveCheckpoint(tgt, t, task.range(), chunked && inChunk > 0 ? KeyText.encode(lastKey) : task.lastKey(),
-                        rowsTotal, true);
+                saveCheckpoint(tgt, t, task.range(), chunked && inChunk > 0 ? KeyText.encode(strings(lastKey)) : task.lastKey(),
+                        rowsTotal, true, sum.hex());
                 tgt.commit();
                 progress.addRows(table, inChunk, chunkBytes);
                 copiedHere += inChunk;
@@ -304,14 +312,22 @@ public final class CopyEngine {
         return copiedHere;
     }
 
-    private static long flush(CopyIn copy, StringBuilder buf) throws SQLException {
+    private static String[] strings(byte[][] values) {
+        String[] out = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] == null ? null : new String(values[i], StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    private static long flush(CopyIn copy, ByteBuf buf) throws SQLException {
         if (buf.length() == 0) {
             return 0;
         }
-        byte[] bytes = buf.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        buf.setLength(0);
-        return bytes.length;
+        int n = buf.length();
+        copy.writeToCopy(buf.array(), 0, n);
+        buf.clear();
+        return n;
     }
 
     private static String keyDescription(ResultSet rs, List<ColumnMapping> keys, int[] keyIndex) throws SQLException {

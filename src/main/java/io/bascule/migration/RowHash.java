@@ -22,25 +22,34 @@ public final class RowHash {
 
     /** Adds one value (null distinct from every string, and value boundaries marked). */
     public void add(String canonical) {
-        if (canonical == null) {
-            mix(0x01);
-            mix(0xff);
-            return;
-        }
-        byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
-        mix(0x02);
-        for (byte b : bytes) {
-            mix(b & 0xff);
-        }
-        mix(0x03);
-        h2 ^= bytes.length;
-        h2 *= 0xff51afd7ed558ccdL;
+        add(canonical == null ? null : canonical.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void mix(int b) {
-        h1 ^= b;
-        h1 *= FNV_PRIME;
-        h2 = Long.rotateLeft(h2 ^ (b * 0xc2b2ae3d27d4eb4fL), 29) * 0x165667b19e3779f9L;
+    /** Adds one value's canonical bytes; null is distinct from every byte string, and boundaries are marked. */
+    public void add(byte[] bytes) {
+        if (bytes == null) {
+            word(0x9d2c5680a3b1f7e1L);
+            return;
+        }
+        int n = bytes.length;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            word(((long) bytes[i] & 0xff) | ((long) bytes[i + 1] & 0xff) << 8 | ((long) bytes[i + 2] & 0xff) << 16
+                    | ((long) bytes[i + 3] & 0xff) << 24 | ((long) bytes[i + 4] & 0xff) << 32 | ((long) bytes[i + 5] & 0xff) << 40
+                    | ((long) bytes[i + 6] & 0xff) << 48 | ((long) bytes[i + 7] & 0xff) << 56);
+        }
+        long tail = 0;
+        for (int shift = 0; i < n; i++, shift += 8) {
+            tail |= ((long) bytes[i] & 0xff) << shift;
+        }
+        word(tail);
+        word(0x5bd1e9955bd1e995L ^ n);
+    }
+
+    private void word(long w) {
+        h1 = (h1 ^ w) * FNV_PRIME;
+        h1 ^= h1 >>> 29;
+        h2 = Long.rotateLeft(h2 ^ (w * 0xc2b2ae3d27d4eb4fL), 31) * 0x165667b19e3779f9L;
     }
 
     public long high() {
@@ -80,6 +89,17 @@ public final class RowHash {
 
         public long rows() {
             return rows;
+        }
+
+        /** Restores a sum written with {@link #hex()} and its row count. */
+        public static Sum of(String hex, long rows) {
+            Sum s = new Sum();
+            if (hex != null) {
+                s.high = Long.parseUnsignedLong(hex.substring(0, 16), 16);
+                s.low = Long.parseUnsignedLong(hex.substring(16), 16);
+            }
+            s.rows = rows;
+            return s;
         }
 
         public String hex() {

@@ -12,6 +12,7 @@ import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -77,108 +78,175 @@ public final class ValueCodec {
         return m.source().precision() == null ? 1 : m.source().precision();
     }
 
+    private static final byte[] NULL_COPY = {'\\', 'N'};
+    private static final byte[] UTC_SUFFIX = {'+', '0', '0'};
+    private static final byte[] HEX_PREFIX = {'\\', '\\', 'x'};
+
     /** True for a MySQL zero date or a date with a zero month or day, which PostgreSQL cannot hold. */
     public static boolean isZeroDate(ValueKind kind, String v) {
-        if (v == null || (kind != ValueKind.DATE && kind != ValueKind.DATETIME && kind != ValueKind.TIMESTAMP)) {
+        return v != null && isZeroDate(kind, v.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static boolean isZeroDate(ValueKind kind, byte[] v) {
+        if (v == null || v.length < 10 || (kind != ValueKind.DATE && kind != ValueKind.DATETIME && kind != ValueKind.TIMESTAMP)) {
             return false;
         }
-        return v.startsWith("0000-") || v.regionMatches(4, "-00", 0, 3) || v.regionMatches(7, "-00", 0, 3);
+        boolean zeroYear = v[0] == '0' && v[1] == '0' && v[2] == '0' && v[3] == '0';
+        boolean zeroMonth = v[5] == '0' && v[6] == '0';
+        boolean zeroDay = v[8] == '0' && v[9] == '0';
+        return zeroYear || zeroMonth || zeroDay;
     }
 
     /**
-     * Appends the value in COPY text format. Returns false for a zero date written as NULL (the caller counts
-     * them). Throws {@link UncarriableValueException} for a value PostgreSQL cannot hold exactly.
+     * Appends the value (the bytes of {@link #sourceExpression} as the driver hands them over, UTF-8) in COPY
+     * text format. Returns false for a zero date written as NULL (the caller counts them). Throws
+     * {@link UncarriableValueException} for a value PostgreSQL cannot hold exactly.
      */
-    public static boolean appendCopy(ColumnMapping m, String v, StringBuilder out) {
+    static boolean appendCopy(ColumnMapping m, byte[] v, ByteBuf out) {
         if (v == null) {
-            out.append("\\N");
+            out.put(NULL_COPY);
             return true;
         }
         switch (m.kind()) {
             case DATE, DATETIME -> {
                 if (isZeroDate(m.kind(), v)) {
-                    out.append("\\N");
+                    out.put(NULL_COPY);
                     return false;
                 }
-                out.append(v);
+                out.put(v);
             }
             case TIMESTAMP -> {
                 if (isZeroDate(m.kind(), v)) {
-                    out.append("\\N");
+                    out.put(NULL_COPY);
                     return false;
                 }
-                out.append(v).append("+00");
+                out.put(v);
+                out.put(UTC_SUFFIX);
             }
             case BOOLEAN -> {
-                if ("0".equals(v)) {
-                    out.append('f');
-                } else if ("1".equals(v)) {
-                    out.append('t');
+                if (v.length == 1 && v[0] == '0') {
+                    out.put((byte) 'f');
+                } else if (v.length == 1 && v[0] == '1') {
+                    out.put((byte) 't');
                 } else {
-                    throw new UncarriableValueException("value " + v + " is not 0 or 1, so it cannot become a boolean");
+                    throw new UncarriableValueException("value " + new String(v, StandardCharsets.UTF_8)
+                            + " is not 0 or 1, so it cannot become a boolean");
                 }
             }
-            case BINARY -> out.append("\\\\x").append(v);
+            case BINARY -> {
+                out.put(HEX_PREFIX);
+                out.put(v);
+            }
             case TEXT, JSON -> escape(v, out);
-            default -> out.append(v);
+            default -> out.put(v);
         }
         return true;
     }
 
-    private static void escape(String v, StringBuilder out) {
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> throw new UncarriableValueException("text holds a NUL character (0x00), which PostgreSQL"
+    private static void escape(byte[] v, ByteBuf out) {
+        for (byte b : v) {
+            switch (b) {
+                case '\\' -> {
+                    out.put((byte) '\\');
+                    out.put((byte) '\\');
+                }
+                case '\t' -> {
+                    out.put((byte) '\\');
+                    out.put((byte) 't');
+                }
+                case '\n' -> {
+                    out.put((byte) '\\');
+                    out.put((byte) 'n');
+                }
+                case '\r' -> {
+                    out.put((byte) '\\');
+                    out.put((byte) 'r');
+                }
+                case 0 -> throw new UncarriableValueException("text holds a NUL character (0x00), which PostgreSQL"
                         + " text cannot store; override the column's type to bytea or clean the value");
-                default -> out.append(ch);
+                default -> out.put(b);
             }
         }
     }
 
     /** Canonical form of a value read from MySQL with {@link #sourceExpression}; null for NULL (and zero dates). */
     public static String canonicalSource(ColumnMapping m, String v) {
-        if (v == null || isZeroDate(m.kind(), v)) {
-            return null;
-        }
-        return switch (m.kind()) {
-            case FLOAT4 -> Integer.toHexString(Float.floatToRawIntBits((float) Double.parseDouble(v)));
-            case FLOAT8 -> Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(v)));
-            case DATETIME, TIMESTAMP -> dateTime(v);
-            case TIME -> time(v);
-            case BINARY -> v.toLowerCase();
-            case JSON -> json(v);
-            default -> v;
-        };
+        byte[] c = canonicalSource(m, v == null ? null : v.getBytes(StandardCharsets.UTF_8));
+        return c == null ? null : new String(c, StandardCharsets.UTF_8);
     }
 
     /** Canonical form of a value read from PostgreSQL with {@link #targetExpression}. */
     public static String canonicalTarget(ColumnMapping m, String v) {
-        if (v == null) {
+        byte[] c = canonicalTarget(m, v == null ? null : v.getBytes(StandardCharsets.UTF_8));
+        return c == null ? null : new String(c, StandardCharsets.UTF_8);
+    }
+
+    /** Canonical bytes of a MySQL value; the same array when the text is canonical already (integers, text...). */
+    static byte[] canonicalSource(ColumnMapping m, byte[] v) {
+        if (v == null || isZeroDate(m.kind(), v)) {
             return null;
         }
         return switch (m.kind()) {
-            case FLOAT4 -> Integer.toHexString(Float.floatToRawIntBits(Float.parseFloat(v)));
-            case FLOAT8 -> Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(v)));
-            case DATETIME -> dateTime(v);
-            case TIMESTAMP -> dateTime(v.endsWith("+00") ? v.substring(0, v.length() - 3) : v);
-            case TIME -> time(v);
-            case BOOLEAN -> "true".equals(v) || "t".equals(v) ? "1" : "0";
-            case JSON -> json(v);
+            case FLOAT4 -> ascii(Integer.toHexString(Float.floatToRawIntBits((float) Double.parseDouble(ascii(v)))));
+            case FLOAT8 -> ascii(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(ascii(v)))));
+            case DATETIME, TIMESTAMP -> dateTime(v, v.length);
+            case TIME -> ascii(time(ascii(v)));
+            case BINARY -> lowerHex(v);
+            case JSON -> json(new String(v, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
             default -> v;
         };
     }
 
-    /** 'YYYY-MM-DD HH:MM:SS[.f]' to 'YYYY-MM-DD HH:MM:SS.ffffff'. */
-    static String dateTime(String v) {
-        int dot = v.indexOf('.', 19);
-        String base = v.substring(0, 19);
-        String frac = dot < 0 ? "" : v.substring(dot + 1);
-        return base + "." + (frac + "000000").substring(0, 6);
+    /** Canonical bytes of a PostgreSQL value read with {@link #targetExpression}. */
+    static byte[] canonicalTarget(ColumnMapping m, byte[] v) {
+        if (v == null) {
+            return null;
+        }
+        return switch (m.kind()) {
+            case FLOAT4 -> ascii(Integer.toHexString(Float.floatToRawIntBits(Float.parseFloat(ascii(v)))));
+            case FLOAT8 -> ascii(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(ascii(v)))));
+            case DATETIME -> dateTime(v, v.length);
+            case TIMESTAMP -> dateTime(v, endsWithUtc(v) ? v.length - 3 : v.length);
+            case TIME -> ascii(time(ascii(v)));
+            case BOOLEAN -> new byte[]{(byte) (v[0] == 't' ? '1' : '0')};
+            case JSON -> json(new String(v, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            default -> v;
+        };
+    }
+
+    private static boolean endsWithUtc(byte[] v) {
+        int n = v.length;
+        return n > 3 && v[n - 3] == '+' && v[n - 2] == '0' && v[n - 1] == '0';
+    }
+
+    private static String ascii(byte[] v) {
+        return new String(v, StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] lowerHex(byte[] v) {
+        byte[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] >= 'A' && out[i] <= 'F') {
+                out[i] += 'a' - 'A';
+            }
+        }
+        return out;
+    }
+
+    /** 'YYYY-MM-DD HH:MM:SS[.f]' (first {@code len} bytes) to 'YYYY-MM-DD HH:MM:SS.ffffff'. */
+    private static byte[] dateTime(byte[] v, int len) {
+        byte[] out = new byte[26];
+        System.arraycopy(v, 0, out, 0, 19);
+        out[19] = '.';
+        int frac = len > 20 && v[19] == '.' ? len - 20 : 0;
+        for (int i = 0; i < 6; i++) {
+            out[20 + i] = i < frac ? v[20 + i] : (byte) '0';
+        }
+        return out;
     }
 
     /** '[-]H:MM:SS[.f]' (MySQL TIME, PostgreSQL time or interval) to a signed count of microseconds. */

@@ -82,11 +82,28 @@ public final class Verifier {
     }
 
     public Result verify(ConversionPlan plan, Progress progress) {
+        return verify(plan, progress, false);
+    }
+
+    /** A range copied by {@link CopyEngine}, with the checksum of its source rows. */
+    private record CopiedRange(KeyRange range, RowHash.Sum sourceSum) {
+    }
+
+    public Result verify(ConversionPlan plan, Progress progress, boolean againstCopy) {
         long start = System.nanoTime();
         Map<TablePlan, List<KeyRange>> work = new LinkedHashMap<>();
-        try (Connection src = source.open()) {
+        Map<TablePlan, Map<Integer, RowHash.Sum>> copied = new LinkedHashMap<>();
+        try (Connection src = source.open(); Connection tgt = target.open()) {
             for (TablePlan t : plan.tables()) {
-                work.put(t, CopyEngine.ranges(t, src, source));
+                List<CopiedRange> ranges = againstCopy ? copiedRanges(tgt, t) : null;
+                if (ranges != null && t.source().hasPrimaryKey()) {
+                    work.put(t, ranges.stream().map(CopiedRange::range).toList());
+                    Map<Integer, RowHash.Sum> sums = new HashMap<>();
+                    ranges.forEach(r -> sums.put(r.range().number(), r.sourceSum()));
+                    copied.put(t, sums);
+                } else {
+                    work.put(t, CopyEngine.ranges(t, src, source));
+                }
             }
         } catch (SQLException e) {
             throw source.failure("planning the verification", e);
@@ -100,9 +117,11 @@ public final class Verifier {
         try {
             for (Map.Entry<TablePlan, List<KeyRange>> e : work.entrySet()) {
                 List<Future<RangeOutcome>> list = new ArrayList<>();
+                Map<Integer, RowHash.Sum> sums = copied.get(e.getKey());
                 for (KeyRange r : e.getValue()) {
-                    list.add(pool.submit(() -> e.getKey().source().hasPrimaryKey()
-                            ? compareRange(e.getKey(), r, progress) : compareMultiset(e.getKey(), progress)));
+                    list.add(pool.submit(() -> !e.getKey().source().hasPrimaryKey() ? compareMultiset(e.getKey(), progress)
+                            : sums != null ? compareWithCopy(e.getKey(), r, sums.get(r.number()), progress)
+                            : compareRange(e.getKey(), r, progress)));
                 }
                 futures.put(e.getKey(), list);
             }
@@ -130,6 +149,52 @@ public final class Verifier {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The ranges of a finished copy with their source checksums, or null when the copy left none. */
+    private List<CopiedRange> copiedRanges(Connection tgt, TablePlan t) throws SQLException {
+        List<CopiedRange> list = new ArrayList<>();
+        try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_CHECKPOINTS)) {
+            ps.setString(1, options.targetSchema());
+            ps.setString(2, t.targetName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getBoolean(6) || rs.getString(7) == null) {
+                        return null;
+                    }
+                    list.add(new CopiedRange(new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3)),
+                            RowHash.Sum.of(rs.getString(7), rs.getLong(5))));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return null; // no state table: nothing was copied by Bascule here
+            }
+            throw e;
+        }
+        return list.isEmpty() ? null : list;
+    }
+
+    /** Reads the range back from the target and compares it with the copy's source checksum; row by row if they differ. */
+    private RangeOutcome compareWithCopy(TablePlan t, KeyRange range, RowHash.Sum sourceSum, Progress progress) {
+        RangeOutcome out = new RangeOutcome();
+        try (Side g = new Side(false, t, range)) {
+            long counted = 0;
+            while (g.next()) {
+                out.targetSum.add(g.hash);
+                if (++counted % 10_000 == 0) {
+                    progress.addRows(t.source().name(), 10_000, 0);
+                }
+            }
+            progress.addRows(t.source().name(), counted % 10_000, 0);
+        } catch (SQLException e) {
+            throw target.failure("verifying " + t.source().name(), e);
+        }
+        if (out.targetSum.sameAs(sourceSum)) {
+            out.sourceSum.add(sourceSum);
+            return out;
+        }
+        return compareRange(t, range, progress);
     }
 
     private static void addSamples(List<String> to, List<String> from) {
@@ -163,7 +228,7 @@ public final class Verifier {
         final int[] keyIndex;
         final boolean isSource;
         final RowHash hash = new RowHash();
-        String[] key;
+        byte[][] key;
         boolean exhausted;
 
         Side(boolean isSource, TablePlan t, KeyRange range) throws SQLException {
@@ -189,7 +254,7 @@ public final class Verifier {
                 connection = target.open();
                 connection.setAutoCommit(false);
                 statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-                statement.setFetchSize(5_000);
+                statement.setFetchSize(20_000);
             }
             if (intKey != null) {
                 range.bind(statement, 1);
@@ -205,15 +270,16 @@ public final class Verifier {
                 return false;
             }
             hash.reset();
-            String[] k = new String[keyIndex.length];
+            byte[][] k = new byte[keyIndex.length][];
             for (int i = 0; i < cols.size(); i++) {
-                String raw = rs.getString(i + 1);
-                String c = isSource ? ValueCodec.canonicalSource(cols.get(i), raw) : ValueCodec.canonicalTarget(cols.get(i), raw);
+                byte[] raw = rs.getBytes(i + 1);
+                byte[] c = isSource ? ValueCodec.canonicalSource(cols.get(i), raw) : ValueCodec.canonicalTarget(cols.get(i), raw);
                 hash.add(c);
-            }
-            for (int j = 0; j < keyIndex.length; j++) {
-                String raw = rs.getString(keyIndex[j] + 1);
-                k[j] = isSource ? ValueCodec.canonicalSource(cols.get(keyIndex[j]), raw) : ValueCodec.canonicalTarget(cols.get(keyIndex[j]), raw);
+                for (int j = 0; j < keyIndex.length; j++) {
+                    if (keyIndex[j] == i) {
+                        k[j] = c;
+                    }
+                }
             }
             key = k;
             return true;
@@ -283,17 +349,17 @@ public final class Verifier {
         return out;
     }
 
-    private static void sample(List<String> list, List<ColumnMapping> keys, String[] key) {
+    private static void sample(List<String> list, List<ColumnMapping> keys, byte[][] key) {
         if (list.size() < SAMPLE_LIMIT) {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
-                parts.add(keys.get(i).source().name() + "=" + key[i]);
+                parts.add(keys.get(i).source().name() + "=" + (key[i] == null ? "NULL" : new String(key[i], StandardCharsets.UTF_8)));
             }
             list.add(keys.size() == 1 ? parts.get(0) : "(" + String.join(", ", parts) + ")");
         }
     }
 
-    static int compareKeys(List<ColumnMapping> keys, String[] a, String[] b) {
+    static int compareKeys(List<ColumnMapping> keys, byte[][] a, byte[][] b) {
         for (int i = 0; i < keys.size(); i++) {
             int c = compareValue(keys.get(i).kind(), a[i], b[i]);
             if (c != 0) {
@@ -303,17 +369,41 @@ public final class Verifier {
         return 0;
     }
 
-    static int compareValue(ValueKind kind, String a, String b) {
+    /** Orders canonical key values as both engines' ORDER BY does (see sourceOrder / targetOrder). */
+    static int compareValue(ValueKind kind, byte[] a, byte[] b) {
         if (a == null || b == null) {
             return a == null ? (b == null ? 0 : -1) : 1;
         }
         return switch (kind) {
-            case INTEGER, DECIMAL, YEAR, TIME -> new BigDecimal(a).compareTo(new BigDecimal(b));
-            case FLOAT4 -> Float.compare(Float.intBitsToFloat(Integer.parseUnsignedInt(a, 16)), Float.intBitsToFloat(Integer.parseUnsignedInt(b, 16)));
-            case FLOAT8 -> Double.compare(Double.longBitsToDouble(Long.parseUnsignedLong(a, 16)), Double.longBitsToDouble(Long.parseUnsignedLong(b, 16)));
-            case TEXT, JSON -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-            default -> a.compareTo(b);
+            case INTEGER, YEAR -> a.length <= 18 && b.length <= 18 ? Long.compare(parseLong(a), parseLong(b)) : decimal(a).compareTo(decimal(b));
+            case DECIMAL, TIME -> decimal(a).compareTo(decimal(b));
+            case FLOAT4 -> Float.compare(Float.intBitsToFloat(Integer.parseUnsignedInt(ascii(a), 16)),
+                    Float.intBitsToFloat(Integer.parseUnsignedInt(ascii(b), 16)));
+            case FLOAT8 -> Double.compare(Double.longBitsToDouble(Long.parseUnsignedLong(ascii(a), 16)),
+                    Double.longBitsToDouble(Long.parseUnsignedLong(ascii(b), 16)));
+            default -> Arrays.compareUnsigned(a, b);
         };
+    }
+
+    private static long parseLong(byte[] v) {
+        long r = 0;
+        int i = 0;
+        boolean negative = v.length > 0 && v[0] == '-';
+        if (negative) {
+            i = 1;
+        }
+        for (; i < v.length; i++) {
+            r = r * 10 + (v[i] - '0');
+        }
+        return negative ? -r : r;
+    }
+
+    private static BigDecimal decimal(byte[] v) {
+        return new BigDecimal(ascii(v));
+    }
+
+    private static String ascii(byte[] v) {
+        return new String(v, StandardCharsets.US_ASCII);
     }
 
     /** Row-hash entries held in memory at once when a table without primary key needs a row-level diff. */

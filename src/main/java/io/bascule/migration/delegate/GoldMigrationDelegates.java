@@ -129,7 +129,7 @@ final class GoldMigrationDelegates {
 
         @Override
         void run(DelegateExecution execution, MigrationService service) {
-            Verifier.Result r = service.verify(service.loadPlan(), progressVariables(execution));
+            Verifier.Result r = service.verify(service.loadPlan(), progressVariables(execution), true);
             execution.setVariable(VERIFY_SECONDS, round(r.seconds()));
             execution.setVariable(PROGRESS, String.format("verify: %,d rows in %.1f s", r.rows(), r.seconds()));
             execution.setVariable(PROGRESS_PERCENT, 100);

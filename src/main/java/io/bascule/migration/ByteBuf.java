@@ -1,0 +1,48 @@
+package io.bascule.migration;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** A growable byte buffer for COPY data: values are appended as the bytes the drivers hand over, never as Strings. */
+final class ByteBuf {
+
+    private byte[] bytes;
+    private int length;
+
+    ByteBuf(int capacity) {
+        bytes = new byte[capacity];
+    }
+
+    int length() {
+        return length;
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    void clear() {
+        length = 0;
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        }
+    }
+
+    void put(byte b) {
+        ensure(1);
+        bytes[length++] = b;
+    }
+
+    void put(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, bytes, length, b.length);
+        length += b.length;
+    }
+
+    void put(String ascii) {
+        put(ascii.getBytes(StandardCharsets.US_ASCII));
+    }
+}
