@@ -52,7 +52,8 @@ public record BasculeProperties(
      */
     public record Migration(@DefaultValue("0") int parallelism, @DefaultValue("50000") int chunkRows,
                             @DefaultValue("false") boolean lowerCaseNames, @DefaultValue List<String> booleanColumns,
-                            @DefaultValue Map<String, String> typeOverrides) {
+                            @DefaultValue Map<String, String> typeOverrides,
+                            @DefaultValue("5s") Duration progressInterval) {
     }
 
     /** Web users of Tasklist, Cockpit, Admin and REST. */

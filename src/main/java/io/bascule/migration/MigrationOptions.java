@@ -14,36 +14,45 @@ import java.util.Set;
  * @param parallelism         worker threads for copy and verification
  * @param chunkRows           rows per committed chunk (a resumed copy restarts at the last committed chunk)
  * @param dropExisting        drop target tables that already exist (otherwise a non-empty target table is refused)
+ * @param progressInterval    how often long steps report their progress
  */
 public record MigrationOptions(String targetSchema, boolean lowerCaseNames, Set<String> booleanColumns,
                                Map<String, String> typeOverrides, int parallelism, int chunkRows,
-                               boolean dropExisting) {
+                               boolean dropExisting, java.time.Duration progressInterval) {
 
     public static final String STATE_SCHEMA = "bascule_state";
 
     public static MigrationOptions defaults(String targetSchema) {
         return new MigrationOptions(targetSchema == null ? "public" : targetSchema, false, Set.of(), Map.of(),
-                Math.max(2, Runtime.getRuntime().availableProcessors()), 50_000, false);
+                Math.max(2, Runtime.getRuntime().availableProcessors()), 50_000, false, java.time.Duration.ofSeconds(5));
     }
 
     public MigrationOptions withDropExisting(boolean drop) {
-        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, parallelism, chunkRows, drop);
+        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, parallelism, chunkRows, drop, progressInterval);
     }
 
     public MigrationOptions withChunkRows(int rows) {
-        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, parallelism, rows, dropExisting);
+        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, parallelism, rows, dropExisting, progressInterval);
     }
 
     public MigrationOptions withParallelism(int threads) {
-        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, threads, chunkRows, dropExisting);
+        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, threads, chunkRows, dropExisting, progressInterval);
     }
 
     public MigrationOptions withBooleanColumns(Set<String> columns) {
-        return new MigrationOptions(targetSchema, lowerCaseNames, columns, typeOverrides, parallelism, chunkRows, dropExisting);
+        return new MigrationOptions(targetSchema, lowerCaseNames, columns, typeOverrides, parallelism, chunkRows, dropExisting, progressInterval);
     }
 
     public MigrationOptions withLowerCaseNames(boolean lower) {
-        return new MigrationOptions(targetSchema, lower, booleanColumns, typeOverrides, parallelism, chunkRows, dropExisting);
+        return new MigrationOptions(targetSchema, lower, booleanColumns, typeOverrides, parallelism, chunkRows, dropExisting, progressInterval);
+    }
+
+    public MigrationOptions withTypeOverrides(Map<String, String> overrides) {
+        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, overrides, parallelism, chunkRows, dropExisting, progressInterval);
+    }
+
+    public MigrationOptions withProgressInterval(java.time.Duration every) {
+        return new MigrationOptions(targetSchema, lowerCaseNames, booleanColumns, typeOverrides, parallelism, chunkRows, dropExisting, every);
     }
 
     public boolean wantsBoolean(String table, String column) {

@@ -338,7 +338,7 @@ public final class MigrationService {
     }
 
     public CopyEngine.Result copy(ConversionPlan plan, Consumer<Progress.Snapshot> listener) {
-        try (Progress progress = new Progress("copy", expected(plan), listener, Duration.ofSeconds(5))) {
+        try (Progress progress = new Progress("copy", expected(plan), listener, options.progressInterval())) {
             CopyEngine.Result r = new CopyEngine(source, target, options).copy(plan, progress);
             log.info("Copy finished: {} rows in {} s ({} zero dates written as NULL)",
                     r.rowsCopied().values().stream().mapToLong(Long::longValue).sum(), String.format("%.1f", r.seconds()), r.zeroDates());
@@ -414,7 +414,7 @@ public final class MigrationService {
      * row with the source); without, both engines are read again, as the {@code verify} command does.
      */
     public Verifier.Result verify(ConversionPlan plan, Consumer<Progress.Snapshot> listener, boolean againstCopy) {
-        try (Progress progress = new Progress("verify", expected(plan), listener, Duration.ofSeconds(5))) {
+        try (Progress progress = new Progress("verify", expected(plan), listener, options.progressInterval())) {
             Verifier.Result r = new Verifier(source, target, options).verify(plan, progress, againstCopy);
             r.tables().forEach(t -> log.info(t.summary()));
             try {

@@ -30,9 +30,7 @@ public class MigrationServices {
         String schema = properties.target().schema() == null ? "public" : properties.target().schema();
         MigrationOptions o = MigrationOptions.defaults(schema).withDropExisting(dropExisting)
                 .withLowerCaseNames(m.lowerCaseNames()).withBooleanColumns(new HashSet<>(m.booleanColumns()))
-                .withChunkRows(m.chunkRows());
-        o = new MigrationOptions(o.targetSchema(), o.lowerCaseNames(), o.booleanColumns(), m.typeOverrides(),
-                o.parallelism(), o.chunkRows(), o.dropExisting());
+                .withChunkRows(m.chunkRows()).withTypeOverrides(m.typeOverrides()).withProgressInterval(m.progressInterval());
         return m.parallelism() > 0 ? o.withParallelism(m.parallelism()) : o;
     }
 }

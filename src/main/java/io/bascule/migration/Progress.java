@@ -98,12 +98,20 @@ public final class Progress implements AutoCloseable {
     }
 
     /**
-     * Stops the reports and logs the last state. The listener is called from the report thread only, never from
-     * the caller's: a process step writes its final figures in its own transaction.
+     * Sends the last report and stops. Every report, the last one too, runs on the report thread: the listener
+     * writes in its own transaction, never in the caller's (a process step whose job would otherwise hold a stale
+     * copy of the progress variables).
      */
     @Override
     public void close() {
-        timer.shutdownNow();
-        log.info(snapshot().line());
+        try {
+            timer.submit(this::report).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("last progress report failed: {}", e.toString());
+        } finally {
+            timer.shutdownNow();
+        }
     }
 }

@@ -72,6 +72,41 @@ class MigrateCommandIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void progressReportsDuringTheStepsReachTheProcessVariablesWithoutConflicts(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        Path work = work("migrate-progress-it");
+        Files.createDirectories(work);
+        Path config = Files.writeString(work.resolve("fast-progress.yml"), """
+                bascule:
+                  migration:
+                    progress-interval: 20ms
+                    chunk-rows: 2000
+                    parallelism: 2
+                """);
+        CliRun run = CliRun.of(Map.of(), args(dbs, work, "migrate", "--yes", "--config", config.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String jdbc = "jdbc:h2:file:" + work.resolve("engine/bascule-engine") + ";AUTO_SERVER=TRUE";
+        try (Connection h2 = java.sql.DriverManager.getConnection(jdbc, "sa", "");
+             Statement st = h2.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM ACT_HI_DETAIL WHERE NAME_ = 'progress' AND TEXT_ LIKE 'copy: %'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("copy progress reports recorded in the history").isGreaterThanOrEqualTo(2);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT TEXT_ FROM ACT_HI_VARINST WHERE NAME_ = 'progress'")) {
+                rs.next();
+                assertThat(rs.getString(1)).startsWith("verify: 105,711 / ~105,711 rows (100%)");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM ACT_HI_JOB_LOG WHERE JOB_EXCEPTION_MSG_ IS NOT NULL")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("no failed job (no optimistic-locking conflict)").isZero();
+            }
+        }
+    }
+
+    @Test
     void migrateWithoutYesOrTerminalStopsAtTheReview(TestDatabases dbs) throws Exception {
         try (Connection c = dbs.source()) {
             SampleDatabase.load(c);

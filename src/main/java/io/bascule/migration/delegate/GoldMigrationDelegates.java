@@ -36,7 +36,8 @@ final class GoldMigrationDelegates {
             if (execution.getVariable(STARTED_AT) == null) {
                 execution.setVariable(STARTED_AT, Instant.now().toString());
             }
-            // created here so that the progress reports of later steps only update them (see MigrationStep)
+            // created here, before any report, so that the reports of later steps only update their rows (MigrationStep);
+            // later steps never write them themselves
             execution.setVariable(PROGRESS, "pre-flight");
             execution.setVariable(PROGRESS_PERCENT, 0);
             PreflightReport report = service.preflight();
@@ -104,8 +105,6 @@ final class GoldMigrationDelegates {
             execution.setVariable(ROWS_COPIED, r.rowsCopied().values().stream().mapToLong(Long::longValue).sum());
             execution.setVariable(ZERO_DATES, r.zeroDates());
             execution.setVariable(COPY_SECONDS, round(r.seconds()));
-            execution.setVariable(PROGRESS, String.format("copy: %,d rows in %.1f s", (Long) execution.getVariable(ROWS_COPIED), r.seconds()));
-            execution.setVariable(PROGRESS_PERCENT, 100);
         }
     }
 
@@ -131,8 +130,6 @@ final class GoldMigrationDelegates {
         void run(DelegateExecution execution, MigrationService service) {
             Verifier.Result r = service.verify(service.loadPlan(), progressVariables(execution), true);
             execution.setVariable(VERIFY_SECONDS, round(r.seconds()));
-            execution.setVariable(PROGRESS, String.format("verify: %,d rows in %.1f s", r.rows(), r.seconds()));
-            execution.setVariable(PROGRESS_PERCENT, 100);
             execution.setVariable(ROWS_IDENTICAL, r.matches());
             StringBuilder sb = new StringBuilder();
             r.tables().stream().filter(t -> !t.matches()).forEach(t -> sb.append(t.summary()).append('\n'));

@@ -63,7 +63,8 @@ abstract class MigrationStep implements JavaDelegate {
     /**
      * Progress reports of a long step as process variables, written in their own transactions (from the report
      * thread) so that Cockpit shows them while the step runs. The variables exist from the pre-flight on, so a
-     * report only updates their rows and never the execution the running job holds.
+     * report only updates their rows and never the execution the running job holds; and no step writes them
+     * itself (its job would hold a stale revision of them and fail with an optimistic-locking conflict).
      */
     Consumer<Progress.Snapshot> progressVariables(DelegateExecution execution) {
         String instance = execution.getProcessInstanceId();
