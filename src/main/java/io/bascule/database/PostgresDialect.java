@@ -36,6 +36,10 @@ public final class PostgresDialect {
         return names.stream().map(PostgresDialect::quote).collect(Collectors.joining(", "));
     }
 
+    /**
+     * The table without any index: the primary key too is built after the load ({@link #addPrimaryKey}), as one
+     * sorted build instead of an insert into a growing index for every copied row.
+     */
     public static String createTable(String schema, TablePlan t) {
         StringBuilder sb = new StringBuilder("CREATE TABLE ").append(qualified(schema, t.targetName())).append(" (\n");
         for (int i = 0; i < t.columns().size(); i++) {
@@ -50,13 +54,13 @@ public final class PostgresDialect {
             if (c.defaultSql() != null) {
                 sb.append(" DEFAULT ").append(c.defaultSql());
             }
-            sb.append(i + 1 < t.columns().size() || !t.primaryKeyTarget().isEmpty() ? ",\n" : "\n");
-        }
-        if (!t.primaryKeyTarget().isEmpty()) {
-            // the primary key is built with the table: chunked COPY and resume rely on it
-            sb.append("  PRIMARY KEY (").append(columnList(t.primaryKeyTarget())).append(")\n");
+            sb.append(i + 1 < t.columns().size() ? ",\n" : "\n");
         }
         return sb.append(")").toString();
+    }
+
+    public static String addPrimaryKey(String schema, String table, List<String> columns) {
+        return "ALTER TABLE " + qualified(schema, table) + " ADD PRIMARY KEY (" + columnList(columns) + ")";
     }
 
     public static String dropTable(String schema, String table) {

@@ -110,6 +110,9 @@ public final class ConversionPlanner {
         }
         List<String> post = new ArrayList<>();
         String schemaName = options.targetSchema();
+        if (!pk.isEmpty()) {
+            post.add(PostgresDialect.addPrimaryKey(schemaName, target, pk));
+        }
         for (SourceSchema.Index idx : t.indexes()) {
             if (idx.expression() != null) {
                 warnings.add("index " + idx.name() + " is a functional index: not converted; recreate it by hand");

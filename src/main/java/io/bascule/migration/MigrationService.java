@@ -353,7 +353,8 @@ public final class MigrationService {
     }
 
     /**
-     * Runs the post-load DDL: indexes of all tables in parallel, then constraints, identities and triggers.
+     * Runs the post-load DDL: primary keys and indexes of all tables in parallel, then constraints, identities and
+     * triggers.
      * Statements whose object already exists (a rerun) are skipped.
      */
     public double buildConstraints(ConversionPlan plan) {
@@ -362,7 +363,8 @@ public final class MigrationService {
         List<String> rest = new ArrayList<>();
         for (TablePlan t : plan.tables()) {
             for (String ddl : t.postLoadDdl()) {
-                (ddl.startsWith("CREATE INDEX") || ddl.startsWith("CREATE UNIQUE INDEX") ? indexes : rest).add(ddl);
+                boolean index = ddl.startsWith("CREATE INDEX") || ddl.startsWith("CREATE UNIQUE INDEX") || ddl.contains(" ADD PRIMARY KEY ");
+                (index ? indexes : rest).add(ddl);
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
@@ -395,7 +397,7 @@ public final class MigrationService {
         try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
             st.execute(ddl);
         } catch (SQLException e) {
-            if ("42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState())) {
+            if ("42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState()) || "42P16".equals(e.getSQLState())) {
                 return; // already exists: a rerun of this step
             }
             throw new DatabaseException(DatabaseException.classify(e), "building " + firstWords(ddl) + " failed: "
