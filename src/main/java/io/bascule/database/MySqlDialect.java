@@ -241,16 +241,10 @@ public final class MySqlDialect {
     }
 
     private void optional(Connection c, String sql, String param, String kind, List<DefinedObject> others, RowHandler handler) {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    handler.accept(rs);
-                }
-            }
-        } catch (SQLException e) {
-            others.add(new DefinedObject(kind, "(not readable)", null, "the " + kind.toLowerCase() + "s could not be listed: "
-                    + DatabaseEndpoint.firstLine(e) + "; check them by hand"));
+        try {
+            query(c, sql, param, "listing the " + kind.toLowerCase() + "s", handler);
+        } catch (DatabaseException e) {
+            others.add(new DefinedObject(kind, "(not readable)", null, e.getMessage() + "; check them by hand"));
         }
     }
 
