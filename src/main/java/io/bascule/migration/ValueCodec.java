@@ -1,23 +1,10 @@
 package io.bascule.migration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Per value kind: the exact text form read from MySQL, its PostgreSQL COPY encoding, and the canonical
@@ -27,11 +14,6 @@ import java.util.TreeMap;
  */
 public final class ValueCodec {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .build();
 
     private ValueCodec() {
     }
@@ -192,7 +174,7 @@ public final class ValueCodec {
             case DATETIME, TIMESTAMP -> dateTime(v, v.length);
             case TIME -> ascii(time(ascii(v)));
             case BINARY -> lowerHex(v);
-            case JSON -> json(new String(v, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            case JSON -> json(v);
             default -> v;
         };
     }
@@ -209,9 +191,21 @@ public final class ValueCodec {
             case TIMESTAMP -> dateTime(v, endsWithUtc(v) ? v.length - 3 : v.length);
             case TIME -> ascii(time(ascii(v)));
             case BOOLEAN -> new byte[]{(byte) (v[0] == 't' ? '1' : '0')};
-            case JSON -> json(new String(v, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            case JSON -> json(v);
             default -> v;
         };
+    }
+
+    /** JSON compared as JSON values; text that does not parse is compared as it is, marked as such. */
+    private static byte[] json(byte[] v) {
+        byte[] c = JsonCanonical.of(v);
+        if (c != null) {
+            return c;
+        }
+        byte[] marked = new byte[v.length + 1];
+        marked[0] = '!';
+        System.arraycopy(v, 0, marked, 1, v.length);
+        return marked;
     }
 
     private static boolean endsWithUtc(byte[] v) {
@@ -274,36 +268,5 @@ public final class ValueCodec {
         return Long.toString(total);
     }
 
-    static String json(String v) {
-        try {
-            return JSON.writeValueAsString(normalize(JSON.readTree(v)));
-        } catch (JsonProcessingException e) {
-            return "invalid-json:" + v;
-        }
-    }
 
-    private static JsonNode normalize(JsonNode node) {
-        JsonNodeFactory f = JsonNodeFactory.withExactBigDecimals(true);
-        if (node.isObject()) {
-            Map<String, JsonNode> sorted = new TreeMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                sorted.put(e.getKey(), normalize(e.getValue()));
-            }
-            ObjectNode o = f.objectNode();
-            sorted.forEach(o::set);
-            return o;
-        }
-        if (node.isArray()) {
-            List<JsonNode> items = new ArrayList<>();
-            node.forEach(n -> items.add(normalize(n)));
-            return f.arrayNode().addAll(items);
-        }
-        if (node.isNumber()) {
-            BigDecimal d = node.decimalValue().stripTrailingZeros();
-            return f.numberNode(d.signum() == 0 ? BigDecimal.ZERO : d);
-        }
-        return node;
-    }
 }

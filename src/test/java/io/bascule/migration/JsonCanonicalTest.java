@@ -1,0 +1,44 @@
+package io.bascule.migration;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonCanonicalTest {
+
+    private static byte[] c(String json) {
+        return JsonCanonical.of(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theSameValueWrittenDifferentlyEncodesAlike() {
+        assertThat(c("{\"b\":1,\"a\":[1.50,2e3,\"x\"],\"n\":null}"))
+                .isEqualTo(c("{\"a\": [1.5, 2000, \"x\"], \"n\": null, \"b\": 1}"));
+        assertThat(c("\"caf\\u00e9 \\n\\\"q\\\"\"")).isEqualTo(c("\"café \\n\\\"q\\\"\""));
+        assertThat(c("{\"a\":1,\"a\":2}")).isEqualTo(c("{\"a\":2}"));
+        assertThat(c("[0, -0.0, 1E+2, 100]")).isEqualTo(c("[0,0,100,1e2]"));
+        assertThat(c("{\"k\": {\"z\": true, \"y\": -0.5}}")).isEqualTo(c("{\"k\":{\"y\":-0.50,\"z\":true}}"));
+        assertThat(c("12345678901234567890123")).isEqualTo(c("1.2345678901234567890123e22"));
+    }
+
+    @Test
+    void differentValuesEncodeDifferently() {
+        assertThat(c("{\"a\":\"1\"}")).isNotEqualTo(c("{\"a\":1}"));
+        assertThat(c("[1,2]")).isNotEqualTo(c("[2,1]"));
+        assertThat(c("{\"ab\":\"c\"}")).isNotEqualTo(c("{\"a\":\"bc\"}"));
+        assertThat(c("[\"a\",\"b\"]")).isNotEqualTo(c("[\"a,b\"]"));
+        assertThat(c("true")).isNotEqualTo(c("\"true\""));
+        assertThat(c("null")).isNotEqualTo(c("\"\""));
+        assertThat(c("{}")).isNotEqualTo(c("[]"));
+        assertThat(c("1.5")).isNotEqualTo(c("1.50001"));
+    }
+
+    @Test
+    void invalidJsonIsNotEncoded() {
+        assertThat(c("{\"a\":")).isNull();
+        assertThat(c("[1,]x")).isNull();
+        assertThat(c("nope")).isNull();
+    }
+}
