@@ -42,6 +42,26 @@ final class ByteBuf {
         length += b.length;
     }
 
+    void put(byte[] b, int from, int to) {
+        int n = to - from;
+        ensure(n);
+        System.arraycopy(b, from, bytes, length, n);
+        length += n;
+    }
+
+    /** Appends a non-negative number in decimal. */
+    void putDecimal(int value) {
+        if (value < 10) {
+            put((byte) ('0' + value));
+            return;
+        }
+        put(Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    byte[] toArray() {
+        return Arrays.copyOf(bytes, length);
+    }
+
     void put(String ascii) {
         put(ascii.getBytes(StandardCharsets.US_ASCII));
     }

@@ -1,6 +1,5 @@
 package io.bascule.migration;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,10 +26,10 @@ final class JsonCanonical {
     static byte[] of(byte[] json) {
         JsonCanonical p = new JsonCanonical(json);
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 16);
+            ByteBuf out = new ByteBuf(json.length + 16);
             p.value(out);
             p.skipWhitespace();
-            return p.pos == json.length ? out.toByteArray() : null;
+            return p.pos == json.length ? out.toArray() : null;
         } catch (RuntimeException e) {
             return null;
         }
@@ -42,37 +41,37 @@ final class JsonCanonical {
         }
     }
 
-    private void value(ByteArrayOutputStream out) {
+    private void value(ByteBuf out) {
         skipWhitespace();
         byte b = in[pos];
         switch (b) {
             case '{' -> object(out);
             case '[' -> array(out);
             case '"' -> {
-                out.write('s');
+                out.put((byte) 's');
                 lengthPrefixed(out, string());
             }
             case 't' -> literal("true", 't', out);
             case 'f' -> literal("false", 'f', out);
             case 'n' -> literal("null", 'z', out);
             default -> {
-                out.write('n');
+                out.put((byte) 'n');
                 lengthPrefixed(out, number());
             }
         }
     }
 
-    private void literal(String word, char code, ByteArrayOutputStream out) {
+    private void literal(String word, char code, ByteBuf out) {
         for (int i = 0; i < word.length(); i++) {
             if (in[pos + i] != word.charAt(i)) {
                 throw new IllegalArgumentException("bad literal");
             }
         }
         pos += word.length();
-        out.write(code);
+        out.put((byte) code);
     }
 
-    private void object(ByteArrayOutputStream out) {
+    private void object(ByteBuf out) {
         pos++;
         List<byte[][]> members = new ArrayList<>();
         skipWhitespace();
@@ -89,10 +88,10 @@ final class JsonCanonical {
                 if (in[pos++] != ':') {
                     throw new IllegalArgumentException("colon expected");
                 }
-                ByteArrayOutputStream v = new ByteArrayOutputStream();
+                ByteBuf v = new ByteBuf(64);
                 value(v);
                 members.removeIf(m -> Arrays.equals(m[0], key));
-                members.add(new byte[][]{key, v.toByteArray()});
+                members.add(new byte[][]{key, v.toArray()});
                 skipWhitespace();
                 byte sep = in[pos++];
                 if (sep == '}') {
@@ -104,18 +103,19 @@ final class JsonCanonical {
             }
         }
         members.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
-        out.write('{');
-        lengthPrefixed(out, Integer.toString(members.size()).getBytes(StandardCharsets.US_ASCII));
+        out.put((byte) '{');
+        out.putDecimal(members.size());
+        out.put((byte) ':');
         for (byte[][] m : members) {
             lengthPrefixed(out, m[0]);
-            out.writeBytes(m[1]);
+            out.put(m[1]);
         }
-        out.write('}');
+        out.put((byte) '}');
     }
 
-    private void array(ByteArrayOutputStream out) {
+    private void array(ByteBuf out) {
         pos++;
-        out.write('[');
+        out.put((byte) '[');
         skipWhitespace();
         if (in[pos] == ']') {
             pos++;
@@ -132,13 +132,13 @@ final class JsonCanonical {
                 }
             }
         }
-        out.write(']');
+        out.put((byte) ']');
     }
 
-    private static void lengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
-        out.writeBytes(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-        out.write(':');
-        out.writeBytes(bytes);
+    private static void lengthPrefixed(ByteBuf out, byte[] bytes) {
+        out.putDecimal(bytes.length);
+        out.put((byte) ':');
+        out.put(bytes);
     }
 
     /** A string's content as UTF-8, escapes decoded. */

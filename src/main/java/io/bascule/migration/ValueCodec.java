@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Per value kind: the exact text form read from MySQL, its PostgreSQL COPY encoding, and the canonical
  * encoding both engines' values are compared in. Canonical forms: integers and decimals as printed; floats as
- * their IEEE bits; dates and times normalised to microseconds; binary as lower-case hex; JSON with sorted keys
+ * their IEEE bits; dates and times normalised to microseconds; binary as upper-case hex; JSON with sorted keys
  * and normalised numbers; text as is; a MySQL zero date as NULL (the documented conversion).
  */
 public final class ValueCodec {
@@ -51,7 +51,7 @@ public final class ValueCodec {
     public static String targetExpression(ColumnMapping m) {
         String col = PostgresDialect.quote(m.targetName());
         return switch (m.kind()) {
-            case BINARY -> "encode(" + col + ", 'hex')";
+            case BINARY -> "upper(encode(" + col + ", 'hex'))";   // MySQL's HEX() prints upper case
             default -> col + "::text";
         };
     }
@@ -125,30 +125,26 @@ public final class ValueCodec {
         return true;
     }
 
+    /** COPY text escaping, copying the runs between special bytes in one go (UTF-8 never uses them inside a character). */
     private static void escape(byte[] v, ByteBuf out) {
-        for (byte b : v) {
-            switch (b) {
-                case '\\' -> {
-                    out.put((byte) '\\');
-                    out.put((byte) '\\');
+        int run = 0;
+        for (int i = 0; i < v.length; i++) {
+            byte b = v[i];
+            if (b == '\\' || b == '\t' || b == '\n' || b == '\r' || b == 0) {
+                out.put(v, run, i);
+                run = i + 1;
+                out.put((byte) '\\');
+                switch (b) {
+                    case '\\' -> out.put((byte) '\\');
+                    case '\t' -> out.put((byte) 't');
+                    case '\n' -> out.put((byte) 'n');
+                    case '\r' -> out.put((byte) 'r');
+                    default -> throw new UncarriableValueException("text holds a NUL character (0x00), which PostgreSQL"
+                            + " text cannot store; override the column's type to bytea or clean the value");
                 }
-                case '\t' -> {
-                    out.put((byte) '\\');
-                    out.put((byte) 't');
-                }
-                case '\n' -> {
-                    out.put((byte) '\\');
-                    out.put((byte) 'n');
-                }
-                case '\r' -> {
-                    out.put((byte) '\\');
-                    out.put((byte) 'r');
-                }
-                case 0 -> throw new UncarriableValueException("text holds a NUL character (0x00), which PostgreSQL"
-                        + " text cannot store; override the column's type to bytea or clean the value");
-                default -> out.put(b);
             }
         }
+        out.put(v, run, v.length);
     }
 
     /** Canonical form of a value read from MySQL with {@link #sourceExpression}; null for NULL (and zero dates). */
@@ -173,7 +169,6 @@ public final class ValueCodec {
             case FLOAT8 -> ascii(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(ascii(v)))));
             case DATETIME, TIMESTAMP -> dateTime(v, v.length);
             case TIME -> ascii(time(ascii(v)));
-            case BINARY -> lowerHex(v);
             case JSON -> json(v);
             default -> v;
         };
@@ -219,16 +214,6 @@ public final class ValueCodec {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static byte[] lowerHex(byte[] v) {
-        byte[] out = v.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] >= 'A' && out[i] <= 'F') {
-                out[i] += 'a' - 'A';
-            }
-        }
-        return out;
     }
 
     /** 'YYYY-MM-DD HH:MM:SS[.f]' (first {@code len} bytes) to 'YYYY-MM-DD HH:MM:SS.ffffff'. */
