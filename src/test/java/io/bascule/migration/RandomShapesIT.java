@@ -189,8 +189,7 @@ class RandomShapesIT {
             case FLOAT -> Integer.toHexString(Float.floatToIntBits(rs.getFloat(i)));
             case DOUBLE -> Long.toHexString(Double.doubleToLongBits(rs.getDouble(i)));
             case BYTES -> HexFormat.of().formatHex(rs.getBytes(i));
-            case JSON -> JSON.readTree(rs.getString(i)).toString().length() + ":" + JSON.readTree(rs.getString(i)).equals(JSON.readTree(rs.getString(i)))
-                    + ":" + sortedJson(rs.getString(i));
+            case JSON -> sortedJson(rs.getString(i));
         };
     }
 
