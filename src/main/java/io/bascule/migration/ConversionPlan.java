@@ -47,9 +47,13 @@ public record ConversionPlan(SourceSchema source, String targetSchema, List<Tabl
             all.forEach(w -> sb.append("  - ").append(w).append('\n'));
         }
         if (!notConverted.isEmpty()) {
-            sb.append("Not converted (listed with their definitions in the plan file):\n");
-            notConverted.forEach(o -> sb.append("  - ").append(o.kind()).append(' ').append(o.name())
-                    .append(o.table() == null ? "" : " on " + o.table()).append('\n'));
+            sb.append("Not converted (recreate them by hand; their MySQL definitions follow):\n");
+            notConverted.forEach(o -> {
+                sb.append("  - ").append(o.kind()).append(' ').append(o.name()).append(o.table() == null ? "" : " on " + o.table()).append('\n');
+                if (o.definition() != null) {
+                    o.definition().lines().forEach(l -> sb.append("        ").append(l).append('\n'));
+                }
+            });
         }
         if (!errors.isEmpty()) {
             sb.append("Errors (").append(errors.size()).append("), nothing will be written:\n");

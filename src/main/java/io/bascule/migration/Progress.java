@@ -71,8 +71,18 @@ public final class Progress implements AutoCloseable {
         Duration eta = rate <= 0 ? null : Duration.ofSeconds((long) ((expectedNow - done) / rate));
         Map<String, Long> byTable = new LinkedHashMap<>();
         rows.forEach((t, r) -> byTable.put(t, r.get()));
-        String line = String.format("%s: %,d / ~%,d rows (%d%%), %,.0f rows/s, %.1f MB/s, ETA %s", step, done, expectedNow,
-                percent, rate, mbps, eta == null ? "?" : format(eta));
+        StringBuilder tables = new StringBuilder();
+        byTable.forEach((t, n) -> {
+            long expect = Math.max(expected.getOrDefault(t, 0L), n);
+            if (n > 0 && n < expect) {
+                tables.append(tables.length() == 0 ? " [" : ", ").append(String.format("%s %,d/~%,d", t, n, expect));
+            }
+        });
+        if (tables.length() > 0) {
+            tables.append(']');
+        }
+        String line = String.format("%s: %,d / ~%,d rows (%d%%), %,.0f rows/s, %.1f MB/s, ETA %s%s", step, done, expectedNow,
+                percent, rate, mbps, eta == null ? "?" : format(eta), tables);
         return new Snapshot(step, done, expectedNow, bytes.get(), rate, mbps, eta, percent, byTable, line);
     }
 
