@@ -82,9 +82,9 @@ public final class BasculeCli implements Callable<Integer> {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            ConfigException config = findConfigException(e);
-            if (config != null) {
-                err.println("error: " + config.getMessage());
+            RuntimeException userFacing = findUserFacing(e);
+            if (userFacing != null) {
+                err.println("error: " + userFacing.getMessage().replaceAll("\\s+", " ").strip());
             } else {
                 err.println("error: " + oneLine(e));
             }
@@ -103,10 +103,12 @@ public final class BasculeCli implements Callable<Integer> {
         return USAGE;
     }
 
-    static ConfigException findConfigException(Throwable e) {
+    /** The first exception in the chain whose message is written for the user (bad input, a database refusing). */
+    static RuntimeException findUserFacing(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException c) {
-                return c;
+            if (t instanceof ConfigException || t instanceof io.bascule.database.DatabaseException
+                    || t instanceof io.bascule.migration.UncarriableValueException) {
+                return (RuntimeException) t;
             }
             if (t.getCause() == t) {
                 break;

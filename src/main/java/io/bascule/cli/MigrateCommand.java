@@ -5,6 +5,7 @@ import io.bascule.config.ConfigException;
 import io.bascule.config.Secrets;
 import io.bascule.config.SettingsResolver;
 import io.bascule.database.DatabaseEndpoint;
+import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.HistoryService;
@@ -72,6 +73,7 @@ final class MigrateCommand implements Callable<Integer> {
     }
 
     private int run(ConfigurableApplicationContext app) throws IOException, InterruptedException {
+        app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
         RuntimeService runtime = app.getBean(RuntimeService.class);
         List<ProcessInstance> active = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.GOLD_MIGRATION)
                 .active().list();

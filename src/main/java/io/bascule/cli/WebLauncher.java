@@ -52,6 +52,9 @@ final class WebLauncher {
             app.setLogStartupInfo(false);
             // no web server: leave out the webapps and the REST API, which need one
             settings = new java.util.LinkedHashMap<>(settings);
+            // a CLI command creates only the beans it uses: seconds count when a DBA types rollback
+            settings.put("spring.main.lazy-initialization", "true");
+            settings.put("spring.jmx.enabled", "false");
             settings.put("spring.autoconfigure.exclude",
                     "org.camunda.bpm.spring.boot.starter.webapp.CamundaBpmWebappAutoConfiguration,"
                             + "org.camunda.bpm.spring.boot.starter.rest.CamundaBpmRestJerseyAutoConfiguration");

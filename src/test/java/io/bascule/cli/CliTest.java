@@ -91,6 +91,19 @@ class CliTest {
     }
 
     @Test
+    void anUnreachableServerIsOneLineNamingIt() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        CliRun run = CliRun.of("verify", "--source-url", "jdbc:mysql://127.0.0.1:" + closed + "/legacy", "--target-url",
+                "jdbc:postgresql://127.0.0.1:" + closed + "/new", "--work-dir", tmp.resolve("w").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("error: cannot reach the source database jdbc:mysql://127.0.0.1:" + closed + "/legacy")
+                .endsWith("check host, port and that the server runs").doesNotContain("\n");
+    }
+
+    @Test
     void malformedConfigIsOneLineNamingTheLineAndLeavesNoWorkDirectory() throws IOException {
         Path config = tmp.resolve("bad.yml");
         Files.writeString(config, "bascule:\n  source:\n    url: [unclosed\n  target: x\n");
