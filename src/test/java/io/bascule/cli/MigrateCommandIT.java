@@ -132,6 +132,21 @@ class MigrateCommandIT {
     }
 
     @Test
+    void anUnreachableServerEndsThePreflightAtOnce(TestDatabases dbs) throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String[] a = args(dbs, work("migrate-unreachable-it"), "migrate", "--yes");
+        a[6] = "jdbc:postgresql://127.0.0.1:" + closed + "/nowhere";
+        CliRun run = CliRun.of(Map.of(), a);
+        assertThat(run.exitCode()).isEqualTo(1);
+        // the pre-flight ends the process (no retried job, no incident)
+        assertThat(run.err()).contains("Migration failed").contains("cannot reach the target database jdbc:postgresql://127.0.0.1:" + closed)
+                .doesNotContain("incident");
+    }
+
+    @Test
     void anUnknownSourceDatabaseIsNamed(TestDatabases dbs) {
         String[] a = args(dbs, work("migrate-db-it"), "migrate", "--yes");
         a[2] = dbs.mariaDb().jdbcUrl("no_such_db");

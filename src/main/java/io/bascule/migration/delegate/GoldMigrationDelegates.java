@@ -32,6 +32,11 @@ final class GoldMigrationDelegates {
         }
 
         @Override
+        boolean everyDatabaseFailureIsFinal() {
+            return true; // an unreachable server is what the pre-flight is there to report, at once
+        }
+
+        @Override
         void run(DelegateExecution execution, MigrationService service) {
             if (execution.getVariable(STARTED_AT) == null) {
                 execution.setVariable(STARTED_AT, Instant.now().toString());
