@@ -364,6 +364,8 @@ public final class ConversionPlanner {
         }
         if (override != null) {
             pgType = override;
+            kind = overriddenKind(override, kind);
+            check = null;
             warnings.add(c.name() + ": type overridden to " + override);
         }
         if (identity && kind != ValueKind.INTEGER) {
@@ -375,6 +377,24 @@ public final class ConversionPlanner {
         }
         String def = identity ? null : defaultSql(c, kind, pgType, warnings);
         return new ColumnMapping(c, name(c.name()), pgType, kind, c.nullable(), def, identity, check);
+    }
+
+    /** How values travel into an overriding type: bytes for bytea, text for text types, else as the source type. */
+    static ValueKind overriddenKind(String pgType, ValueKind sourceKind) {
+        String t = pgType.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("bytea")) {
+            return ValueKind.BINARY;
+        }
+        if (t.equals("text") || t.startsWith("varchar") || t.startsWith("character varying") || t.equals("citext")) {
+            return sourceKind == ValueKind.BINARY ? ValueKind.BINARY : ValueKind.TEXT;
+        }
+        if (t.equals("jsonb") || t.equals("json")) {
+            return ValueKind.JSON;
+        }
+        if (t.startsWith("numeric") || t.startsWith("decimal")) {
+            return sourceKind == ValueKind.INTEGER ? ValueKind.INTEGER : ValueKind.DECIMAL;
+        }
+        return sourceKind;
     }
 
     private static int dtPrecision(Column c) {

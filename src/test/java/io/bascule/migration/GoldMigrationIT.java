@@ -170,6 +170,33 @@ class GoldMigrationIT {
     }
 
     @Test
+    void aTextHoldingNulIsCarriedExactlyWithATypeOverrideToBytea(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE raw_notes (id INT PRIMARY KEY, note VARCHAR(20))");
+            st.execute("INSERT INTO raw_notes VALUES (1, CONCAT('a', CHAR(0), 'b')), (2, 'plain'), (3, NULL)");
+        }
+        MigrationOptions plain = MigrationOptions.defaults("public");
+        MigrationService refused = MigrationFixture.service(dbs, plain, work);
+        ConversionPlan plan = refused.plan(refused.readSchema());
+        refused.createTables(plan);
+        assertThatThrownBy(() -> refused.copy(plan, s -> { })).isInstanceOf(UncarriableValueException.class)
+                .hasMessageContaining("raw_notes.note (row id=1)").hasMessageContaining("override the column's type to bytea");
+
+        MigrationOptions overridden = plain.withDropExisting(true).withTypeOverrides(Map.of("raw_notes.note", "bytea"));
+        MigrationService service = MigrationFixture.service(dbs, overridden, work);
+        assertThat(MigrationFixture.migrate(service).matches()).isTrue();
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT note FROM raw_notes ORDER BY id")) {
+            rs.next();
+            assertThat(rs.getBytes(1)).containsExactly('a', 0, 'b');
+            rs.next();
+            assertThat(rs.getBytes(1)).containsExactly("plain".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            rs.next();
+            assertThat(rs.getBytes(1)).isNull();
+        }
+    }
+
+    @Test
     void booleanOptInIsRefusedWhenAValueIsNotZeroOrOne(TestDatabases dbs) throws Exception {
         MigrationFixture.loadSource(dbs, "ddl/all_types.sql");
         MigrationOptions options = MigrationOptions.defaults("public").withBooleanColumns(Set.of("integers.flag"));
