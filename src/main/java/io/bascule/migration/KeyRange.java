@@ -45,6 +45,17 @@ public record KeyRange(int number, String lo, String hi) {
         return predicate(PostgresDialect.quote(keyColumn));
     }
 
+    /** The target condition with the bounds written in (for COPY, which takes no parameters); they are integers. */
+    public String targetPredicateInline(String keyColumn) {
+        String col = PostgresDialect.quote(keyColumn);
+        String lower = lo == null ? null : col + " >= " + new java.math.BigInteger(lo);
+        String upper = hi == null ? null : col + " < " + new java.math.BigInteger(hi);
+        if (lower == null && upper == null) {
+            return "1=1";
+        }
+        return lower == null ? upper : upper == null ? lower : lower + " AND " + upper;
+    }
+
     private String predicate(String col) {
         if (lo == null && hi == null) {
             return "1=1";

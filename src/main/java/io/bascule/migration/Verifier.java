@@ -4,6 +4,8 @@ import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -220,60 +222,77 @@ public final class Verifier {
     }
 
     /** One side's stream of rows: canonical key values and the row hash. */
+    /**
+     * One side's stream of rows: canonical key values and the row hash. The source is read with a streaming
+     * SELECT; the target with {@code COPY (SELECT ...) TO STDOUT}, which costs PostgreSQL and the driver far less per
+     * row than a result set.
+     */
     private final class Side implements AutoCloseable {
         final Connection connection;
         final PreparedStatement statement;
         final ResultSet rs;
+        final CopyOut copyOut;
         final List<ColumnMapping> cols;
         final int[] keyIndex;
         final boolean isSource;
         final RowHash hash = new RowHash();
+        final byte[][] values;
         byte[][] key;
         boolean exhausted;
 
         Side(boolean isSource, TablePlan t, KeyRange range) throws SQLException {
             this.isSource = isSource;
             this.cols = t.columns();
+            this.values = new byte[cols.size()][];
             List<ColumnMapping> keys = t.keyColumns();
             this.keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
             ColumnMapping intKey = t.integerKey();
-            String sql;
             if (isSource) {
-                sql = "SELECT " + selectList(cols, true)
+                String sql = "SELECT " + selectList(cols, true)
                         + " FROM " + MySqlDialect.quote(t.source().name()) + " WHERE "
                         + (intKey == null ? "1=1" : range.sourcePredicate(intKey.source().name()))
                         + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::sourceOrder).collect(Collectors.joining(", ")));
                 connection = source.open();
                 statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                 statement.setFetchSize(Integer.MIN_VALUE);
+                if (intKey != null) {
+                    range.bind(statement, 1);
+                }
+                rs = statement.executeQuery();
+                copyOut = null;
             } else {
-                sql = "SELECT " + selectList(cols, false)
+                String sql = "COPY (SELECT " + selectList(cols, false)
                         + " FROM " + PostgresDialect.qualified(options.targetSchema(), t.targetName()) + " WHERE "
-                        + (intKey == null ? "1=1" : range.targetPredicate(intKey.targetName()))
-                        + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::targetOrder).collect(Collectors.joining(", ")));
+                        + (intKey == null ? "1=1" : range.targetPredicateInline(intKey.targetName()))
+                        + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::targetOrder).collect(Collectors.joining(", ")))
+                        + ") TO STDOUT";
                 connection = target.open();
-                connection.setAutoCommit(false);
-                statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-                statement.setFetchSize(20_000);
+                statement = null;
+                rs = null;
+                copyOut = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
             }
-            if (intKey != null) {
-                range.bind(statement, 1);
-            }
-            rs = statement.executeQuery();
         }
 
         /** Advances; returns false at the end. Fills {@link #key} and {@link #hash}. */
         boolean next() throws SQLException {
-            if (!rs.next()) {
-                exhausted = true;
-                key = null;
-                return false;
+            if (isSource) {
+                if (!rs.next()) {
+                    return end();
+                }
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = rs.getBytes(i + 1);
+                }
+            } else {
+                byte[] line = copyOut.readFromCopy();
+                if (line == null) {
+                    return end();
+                }
+                CopyText.split(line, values);
             }
             hash.reset();
             byte[][] k = new byte[keyIndex.length][];
-            for (int i = 0; i < cols.size(); i++) {
-                byte[] raw = rs.getBytes(i + 1);
-                byte[] c = isSource ? ValueCodec.canonicalSource(cols.get(i), raw) : ValueCodec.canonicalTarget(cols.get(i), raw);
+            for (int i = 0; i < values.length; i++) {
+                byte[] c = isSource ? ValueCodec.canonicalSource(cols.get(i), values[i]) : ValueCodec.canonicalTarget(cols.get(i), values[i]);
                 hash.add(c);
                 for (int j = 0; j < keyIndex.length; j++) {
                     if (keyIndex[j] == i) {
@@ -285,11 +304,22 @@ public final class Verifier {
             return true;
         }
 
+        private boolean end() {
+            exhausted = true;
+            key = null;
+            return false;
+        }
+
         @Override
         public void close() {
             try {
-                rs.close();
-                statement.close();
+                if (copyOut != null && copyOut.isActive()) {
+                    copyOut.cancelCopy();
+                }
+                if (rs != null) {
+                    rs.close();
+                    statement.close();
+                }
                 connection.close();
             } catch (SQLException ignored) {
                 // closing after the comparison: nothing left to report
