@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, flags);
         Path workDir = WorkDirectory.prepare(settings.get("bascule.work-dir"));
         settings.put("bascule.work-dir", workDir.toString());
-        Ports.requireFree(WebLauncher.port(settings), "the web app", "start with --server.port=PORT");
+        Ports.requireFree(SpringLauncher.port(settings), "the web app", "start with --server.port=PORT");
         Ports.requireFree(sourcePort, "the demo MariaDB", "choose another with --demo-source-port=PORT");
         Ports.requireFree(targetPort, "the demo PostgreSQL", "choose another with --demo-target-port=PORT");
         String password = demoPassword(workDir, settings);
@@ -80,14 +80,14 @@ final class DemoCommand implements Callable<Integer> {
         settings.putIfAbsent("bascule.app.env-file", demo.envFile().toString());
         settings.putIfAbsent("bascule.app.env-key", DemoEnvironment.ENV_KEY);
         try {
-            application = WebLauncher.start(settings, options.config, context, demo::close);
+            application = SpringLauncher.start(settings, options.config, context, demo::close);
         } catch (RuntimeException e) {
             demo.close();
             throw e;
         }
         context.out().println();
         context.out().println("Bascule demo is ready");
-        WebLauncher.printAccess(context, WebLauncher.port(settings));
+        SpringLauncher.printAccess(context, SpringLauncher.port(settings));
         context.out().println("  Login:    " + DEMO_USER + " / " + password);
         context.out().println("  Source:   " + demo.sourceUrl() + " (MariaDB, user root, demo only)");
         context.out().println("  Target:   " + demo.targetUrl() + " (PostgreSQL, user postgres, demo only)");

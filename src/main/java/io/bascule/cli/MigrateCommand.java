@@ -67,7 +67,7 @@ final class MigrateCommand implements Callable<Integer> {
         Secrets secrets = new Secrets(context.env());
         DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, props.source(), secrets);
         DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, props.target(), secrets);
-        try (ConfigurableApplicationContext app = WebLauncher.startHeadless(settings, context)) {
+        try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             return run(app);
         }
     }

@@ -36,9 +36,9 @@ final class ServeCommand implements Callable<Integer> {
             flags.put("server.port", String.valueOf(port));
         }
         Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, flags);
-        application = WebLauncher.start(settings, options.config, context, null);
+        application = SpringLauncher.start(settings, options.config, context, null);
         context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
-        WebLauncher.printAccess(context, WebLauncher.port(settings));
+        SpringLauncher.printAccess(context, SpringLauncher.port(settings));
         return BasculeCli.OK;
     }
 }

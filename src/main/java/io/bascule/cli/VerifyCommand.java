@@ -36,7 +36,7 @@ final class VerifyCommand implements Callable<Integer> {
         Secrets secrets = new Secrets(context.env());
         DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, props.source(), secrets);
         DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, props.target(), secrets);
-        try (ConfigurableApplicationContext app = WebLauncher.startHeadless(settings, context)) {
+        try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             MigrationService service = app.getBean(MigrationServices.class).create(false);
             ConversionPlan plan = java.nio.file.Files.exists(service.goldDir().resolve(MigrationService.PLAN_FILE))
                     ? service.loadPlan() : service.plan(service.readSchema());

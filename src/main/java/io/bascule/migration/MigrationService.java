@@ -123,7 +123,7 @@ public final class MigrationService {
                 problems.add("user '" + target.user() + "' may not create tables in schema " + options.targetSchema()
                         + "; GRANT CREATE ON SCHEMA " + PostgresDialect.quote(options.targetSchema()) + " TO that user");
             }
-            if (!exists(tgt, "SELECT 1 WHERE has_database_privilege(current_database(), 'CREATE') OR ? = ''", "x")
+            if (!"t".equals(scalar(tgt, "SELECT has_database_privilege(current_database(), 'CREATE')"))
                     && !exists(tgt, "SELECT 1 FROM pg_namespace WHERE nspname = ?", MigrationOptions.STATE_SCHEMA)) {
                 problems.add("user '" + target.user() + "' may not create the schema " + MigrationOptions.STATE_SCHEMA
                         + " that holds the copy checkpoints; GRANT CREATE ON DATABASE to that user");

@@ -14,12 +14,12 @@ import org.springframework.context.event.ContextClosedEvent;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Starts the Spring Boot web application (engine, Tasklist, Cockpit, Admin, REST) with resolved settings. */
-final class WebLauncher {
+/** Starts the Spring Boot application with resolved settings: the web app (serve, demo) or headless (CLI commands). */
+final class SpringLauncher {
 
     static final int DEFAULT_PORT = 8080;
 
-    private WebLauncher() {
+    private SpringLauncher() {
     }
 
     /**
