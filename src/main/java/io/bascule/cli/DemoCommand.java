@@ -1,7 +1,6 @@
 package io.bascule.cli;
 
 import io.bascule.config.ConfigException;
-import io.bascule.config.SettingsResolver;
 import io.bascule.demo.DemoEnvironment;
 import io.bascule.demo.SampleDatabase;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -51,11 +50,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> flags = options.asProperties();
-        if (port != null) {
-            flags.put("server.port", String.valueOf(port));
-        }
-        Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, flags);
+        Map<String, String> settings = options.resolve(context, port);
         Path workDir = WorkDirectory.prepare(settings.get("bascule.work-dir"));
         settings.put("bascule.work-dir", workDir.toString());
         Ports.requireFree(SpringLauncher.port(settings), "the web app", "start with --server.port=PORT");

@@ -1,10 +1,6 @@
 package io.bascule.cli;
 
-import io.bascule.config.BasculeProperties;
 import io.bascule.config.ConfigException;
-import io.bascule.config.Secrets;
-import io.bascule.config.SettingsResolver;
-import io.bascule.database.DatabaseEndpoint;
 import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessVariables;
@@ -62,11 +58,8 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, options.asProperties());
-        BasculeProperties props = SettingsResolver.bind(settings, options.config);
-        Secrets secrets = new Secrets(context.env());
-        DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, props.source(), secrets);
-        DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, props.target(), secrets);
+        Map<String, String> settings = options.resolve(context, null);
+        options.requireConnections(settings, context);
         try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             return run(app);
         }

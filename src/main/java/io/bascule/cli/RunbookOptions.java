@@ -1,5 +1,9 @@
 package io.bascule.cli;
 
+import io.bascule.config.BasculeProperties;
+import io.bascule.config.Secrets;
+import io.bascule.config.SettingsResolver;
+import io.bascule.database.DatabaseEndpoint;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -54,6 +58,26 @@ public class RunbookOptions {
 
     @Option(names = "--engine-db-user", paramLabel = "USER", description = "engine database user (password: BASCULE_ENGINE_DB_PASSWORD)")
     String engineDbUser;
+
+    /**
+     * The settings of a command: config file, environment and these flags (and the web port, when the command has
+     * one), validated.
+     */
+    Map<String, String> resolve(BasculeCli.Context context, Integer serverPort) {
+        Map<String, String> flags = asProperties();
+        if (serverPort != null) {
+            flags.put("server.port", String.valueOf(serverPort));
+        }
+        return new SettingsResolver(context.env()).resolve(config, flags);
+    }
+
+    /** Checks before anything starts that a source and a target of the right kinds are given. */
+    void requireConnections(Map<String, String> settings, BasculeCli.Context context) {
+        BasculeProperties props = SettingsResolver.bind(settings, config);
+        Secrets secrets = new Secrets(context.env());
+        DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, props.source(), secrets);
+        DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, props.target(), secrets);
+    }
 
     /** The flags that were given, by property name. */
     Map<String, String> asProperties() {

@@ -1,6 +1,5 @@
 package io.bascule.cli;
 
-import io.bascule.config.SettingsResolver;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +30,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> flags = options.asProperties();
-        if (port != null) {
-            flags.put("server.port", String.valueOf(port));
-        }
-        Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, flags);
+        Map<String, String> settings = options.resolve(context, port);
         application = SpringLauncher.start(settings, options.config, context, null);
         context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));

@@ -1,9 +1,5 @@
 package io.bascule.cli;
 
-import io.bascule.config.BasculeProperties;
-import io.bascule.config.Secrets;
-import io.bascule.config.SettingsResolver;
-import io.bascule.database.DatabaseEndpoint;
 import io.bascule.migration.ConversionPlan;
 import io.bascule.migration.MigrationService;
 import io.bascule.migration.MigrationServices;
@@ -31,11 +27,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> settings = new SettingsResolver(context.env()).resolve(options.config, options.asProperties());
-        BasculeProperties props = SettingsResolver.bind(settings, options.config);
-        Secrets secrets = new Secrets(context.env());
-        DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, props.source(), secrets);
-        DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, props.target(), secrets);
+        Map<String, String> settings = options.resolve(context, null);
+        options.requireConnections(settings, context);
         try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             MigrationService service = app.getBean(MigrationServices.class).create(false);
             ConversionPlan plan = java.nio.file.Files.exists(service.goldDir().resolve(MigrationService.PLAN_FILE))
