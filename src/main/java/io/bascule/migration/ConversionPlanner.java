@@ -59,8 +59,9 @@ public final class ConversionPlanner {
                 errors.add("table " + t.name() + ": name longer than 63 bytes, which PostgreSQL cuts; rename it first");
             }
         }
+        Map<String, Map<String, Long>> probes = probeAll(schema);
         for (Table t : schema.tables()) {
-            tables.add(planTable(schema, t, source, errors, indexNames));
+            tables.add(planTable(schema, t, source, errors, indexNames, probes.get(t.name())));
         }
         if (!schema.tables().isEmpty() && tables.stream().noneMatch(p -> p.source().hasPrimaryKey())) {
             warnings.add("no table has a primary key: copies cannot resume mid-table and verification compares multisets");
@@ -73,7 +74,47 @@ public final class ConversionPlanner {
         return options.lowerCaseNames() ? sourceName.toLowerCase(Locale.ROOT) : sourceName;
     }
 
-    private TablePlan planTable(SourceSchema schema, Table t, Connection source, List<String> errors, Set<String> indexNames) {
+    /**
+     * The data facts the mapping depends on, read from every table in parallel (each a scan of the table): zero
+     * dates per DATE/DATETIME/TIMESTAMP column, and TIME values outside 00:00-24:00 (keys "time:column").
+     */
+    private Map<String, Map<String, Long>> probeAll(SourceSchema schema) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
+        try {
+            Map<String, java.util.concurrent.Future<Map<String, Long>>> futures = new java.util.LinkedHashMap<>();
+            for (Table t : schema.tables()) {
+                futures.put(t.name(), pool.submit(() -> {
+                    try (Connection c = sourceEndpoint.open()) {
+                        Map<String, Long> facts = zeroDates(t, c);
+                        for (Column col : t.columns()) {
+                            if (col.dataType().equals("time")) {
+                                String q = "`" + col.name().replace("`", "``") + "`";
+                                facts.put("time:" + col.name(), count(c, t, q + " < '00:00:00' OR " + q + " >= '24:00:00'"));
+                            }
+                        }
+                        return facts;
+                    }
+                }));
+            }
+            Map<String, Map<String, Long>> result = new HashMap<>();
+            for (Map.Entry<String, java.util.concurrent.Future<Map<String, Long>>> e : futures.entrySet()) {
+                try {
+                    result.put(e.getKey(), e.getValue().get());
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+                }
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("planning interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private TablePlan planTable(SourceSchema schema, Table t, Connection source, List<String> errors, Set<String> indexNames,
+                                Map<String, Long> facts) {
         String target = name(t.name());
         List<String> warnings = new ArrayList<>();
         List<ColumnMapping> columns = new ArrayList<>();
@@ -85,13 +126,12 @@ public final class ConversionPlanner {
                 jsonChecks.add(m.group(1));
             }
         }
-        Map<String, Long> zeroDates = zeroDates(t, source);
         for (Column c : t.columns()) {
-            ColumnMapping m = mapColumn(t, c, jsonChecks.contains(c.name()), source, warnings, errors);
+            ColumnMapping m = mapColumn(t, c, jsonChecks.contains(c.name()), source, warnings, errors, facts);
             if (m == null) {
                 continue;
             }
-            long zeros = zeroDates.getOrDefault(c.name(), 0L);
+            long zeros = facts.getOrDefault(c.name(), 0L);
             if (zeros > 0) {
                 warnings.add(c.name() + ": " + zeros + " zero dates (0000-00-00 or a zero month/day) become NULL"
                         + (m.nullable() ? "" : "; the column is made nullable to hold them"));
@@ -197,7 +237,7 @@ public final class ConversionPlanner {
     }
 
     private ColumnMapping mapColumn(Table t, Column c, boolean mariaJson, Connection source,
-                                    List<String> warnings, List<String> errors) {
+                                    List<String> warnings, List<String> errors, Map<String, Long> facts) {
         String where = t.name() + "." + c.name();
         String override = options.typeOverrides().get(where);
         String type = c.dataType();
@@ -290,8 +330,7 @@ public final class ConversionPlanner {
                 kind = ValueKind.TIMESTAMP;
             }
             case "time" -> {
-                long outside = count(source, t, "`" + c.name().replace("`", "``") + "` < '00:00:00' OR `"
-                        + c.name().replace("`", "``") + "` >= '24:00:00'");
+                long outside = facts.getOrDefault("time:" + c.name(), 0L);
                 if (outside > 0) {
                     pgType = "interval";
                     warnings.add(c.name() + ": TIME holds " + outside + " values outside 00:00-24:00 (negative or"

@@ -90,7 +90,6 @@ final class JsonCanonical {
                 }
                 ByteBuf v = new ByteBuf(64);
                 value(v);
-                members.removeIf(m -> Arrays.equals(m[0], key));
                 members.add(new byte[][]{key, v.toArray()});
                 skipWhitespace();
                 byte sep = in[pos++];
@@ -102,7 +101,13 @@ final class JsonCanonical {
                 }
             }
         }
+        // stable sort: of duplicate keys the last one stays last, and only it is kept (as jsonb does)
         members.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
+        for (int i = members.size() - 2; i >= 0; i--) {
+            if (Arrays.equals(members.get(i)[0], members.get(i + 1)[0])) {
+                members.remove(i);
+            }
+        }
         out.put((byte) '{');
         out.putDecimal(members.size());
         out.put((byte) ':');
