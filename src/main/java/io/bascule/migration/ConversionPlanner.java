@@ -75,17 +75,21 @@ public final class ConversionPlanner {
     }
 
     /**
-     * The data facts the mapping depends on, read from every table in parallel (each a scan of the table): zero
-     * dates per DATE/DATETIME/TIMESTAMP column, and TIME values outside 00:00-24:00 (keys "time:column").
+     * The data facts the mapping depends on, read from the tables that need them, in parallel: TIME values outside
+     * 00:00-24:00 (keys "time:column"). Other tables are not scanned: zero dates are found by the copy itself.
      */
     private Map<String, Map<String, Long>> probeAll(SourceSchema schema) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         try {
             Map<String, java.util.concurrent.Future<Map<String, Long>>> futures = new java.util.LinkedHashMap<>();
             for (Table t : schema.tables()) {
+                if (t.columns().stream().noneMatch(col -> col.dataType().equals("time"))) {
+                    futures.put(t.name(), java.util.concurrent.CompletableFuture.completedFuture(new HashMap<>()));
+                    continue;
+                }
                 futures.put(t.name(), pool.submit(() -> {
                     try (Connection c = sourceEndpoint.open()) {
-                        Map<String, Long> facts = zeroDates(t, c);
+                        Map<String, Long> facts = new HashMap<>();
                         for (Column col : t.columns()) {
                             if (col.dataType().equals("time")) {
                                 String q = "`" + col.name().replace("`", "``") + "`";
@@ -126,17 +130,19 @@ public final class ConversionPlanner {
                 jsonChecks.add(m.group(1));
             }
         }
+        List<String> notNullAfterLoad = new ArrayList<>();
         for (Column c : t.columns()) {
             ColumnMapping m = mapColumn(t, c, jsonChecks.contains(c.name()), source, warnings, errors, facts);
             if (m == null) {
                 continue;
             }
-            long zeros = facts.getOrDefault(c.name(), 0L);
-            if (zeros > 0) {
-                warnings.add(c.name() + ": " + zeros + " zero dates (0000-00-00 or a zero month/day) become NULL"
-                        + (m.nullable() ? "" : "; the column is made nullable to hold them"));
+            boolean dateKind = m.kind() == ValueKind.DATE || m.kind() == ValueKind.DATETIME || m.kind() == ValueKind.TIMESTAMP;
+            if (dateKind && !m.nullable() && !t.primaryKey().contains(c.name())) {
+                // a zero date becomes NULL: the column is loaded nullable, and NOT NULL is set after the load
+                // unless a zero date did turn into NULL (then it stays nullable and the certificate says so)
                 m = new ColumnMapping(m.source(), m.targetName(), m.targetType(), m.kind(), true, m.defaultSql(),
                         m.identity(), m.check());
+                notNullAfterLoad.add(m.targetName());
             }
             if (!seen.add(m.targetName().toLowerCase(Locale.ROOT)) && options.lowerCaseNames()) {
                 errors.add(t.name() + "." + c.name() + ": two columns become " + m.targetName() + " when lower-cased");
@@ -224,7 +230,12 @@ public final class ConversionPlanner {
             warnings.add("collation " + t.collation() + " compares case-insensitively; PostgreSQL compares text"
                     + " case-sensitively (queries relying on it need lower() or citext)");
         }
-        return new TablePlan(t, target, List.copyOf(columns), pk, List.copyOf(post), List.copyOf(warnings));
+        if (!notNullAfterLoad.isEmpty()) {
+            warnings.add("NOT NULL of " + notNullAfterLoad + " is set after the load, unless a zero date (0000-00-00 or a zero"
+                    + " month/day) became NULL there: then the column stays nullable and the certificate names it");
+        }
+        return new TablePlan(t, target, List.copyOf(columns), pk, List.copyOf(post), List.copyOf(notNullAfterLoad),
+                List.copyOf(warnings));
     }
 
     private static String shortName(String n) {
@@ -495,32 +506,6 @@ public final class ConversionPlanner {
     private static String unsupported(Column c, String d, List<String> warnings) {
         warnings.add(c.name() + ": default " + d + " not converted; set it by hand");
         return null;
-    }
-
-    /** Zero dates per DATE/DATETIME/TIMESTAMP column, counted in one scan of the table. */
-    private Map<String, Long> zeroDates(Table t, Connection source) {
-        List<Column> temporal = t.columns().stream()
-                .filter(c -> Set.of("date", "datetime", "timestamp").contains(c.dataType())).toList();
-        Map<String, Long> counts = new HashMap<>();
-        if (temporal.isEmpty()) {
-            return counts;
-        }
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < temporal.size(); i++) {
-            String text = "CAST(" + MySqlDialect.quote(temporal.get(i).name()) + " AS CHAR)";
-            sql.append(i > 0 ? ", " : "").append("COALESCE(SUM(").append(text).append(" LIKE '0000-%' OR ").append(text)
-                    .append(" LIKE '____-00-%' OR ").append(text).append(" LIKE '____-__-00%'), 0)");
-        }
-        sql.append(" FROM ").append(MySqlDialect.quote(t.name()));
-        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
-            rs.next();
-            for (int i = 0; i < temporal.size(); i++) {
-                counts.put(temporal.get(i).name(), rs.getLong(i + 1));
-            }
-            return counts;
-        } catch (SQLException e) {
-            throw sourceEndpoint.failure("counting zero dates in " + t.name(), e);
-        }
     }
 
     private long count(Connection source, Table t, String predicate) {

@@ -45,6 +45,7 @@ public final class MigrationService {
     public static final String PLAN_TEXT = "conversion-plan.txt";
     public static final String CERTIFICATE_FILE = "gold-certificate.json";
     public static final String VERIFICATION_FILE = "verification-report.json";
+    public static final String NULLABLE_FILE = "date-columns-left-nullable.json";
 
     static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
@@ -368,8 +369,14 @@ public final class MigrationService {
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
+        Map<String, Long> leftNullable = new java.util.concurrent.ConcurrentSkipListMap<>();
         try {
             List<Future<?>> futures = new ArrayList<>();
+            for (TablePlan t : plan.tables()) {
+                if (!t.notNullAfterLoad().isEmpty()) {
+                    futures.add(pool.submit(() -> restoreNotNull(t, leftNullable)));
+                }
+            }
             for (String ddl : indexes) {
                 futures.add(pool.submit(() -> runDdl(ddl)));
             }
@@ -387,10 +394,51 @@ public final class MigrationService {
             pool.shutdownNow();
         }
         rest.forEach(this::runDdl);
+        try {
+            Files.createDirectories(goldDir());
+            writeAtomically(goldDir().resolve(NULLABLE_FILE), JSON.writeValueAsString(leftNullable));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + NULLABLE_FILE + " in " + goldDir(), e);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         log.info("Indexes, constraints, sequences and triggers built: {} statements in {} s", indexes.size() + rest.size(),
                 String.format("%.1f", seconds));
         return seconds;
+    }
+
+    /**
+     * Sets NOT NULL on the date columns that were NOT NULL in the source, except where zero dates became NULL (one
+     * scan of the table counts them); those stay nullable and are recorded for the certificate.
+     */
+    private void restoreNotNull(TablePlan t, Map<String, Long> leftNullable) {
+        String table = PostgresDialect.qualified(options.targetSchema(), t.targetName());
+        StringBuilder count = new StringBuilder("SELECT ");
+        for (int i = 0; i < t.notNullAfterLoad().size(); i++) {
+            count.append(i > 0 ? ", " : "").append("count(*) FILTER (WHERE ")
+                    .append(PostgresDialect.quote(t.notNullAfterLoad().get(i))).append(" IS NULL)");
+        }
+        count.append(" FROM ").append(table);
+        try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
+            List<String> clauses = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery(count.toString())) {
+                rs.next();
+                for (int i = 0; i < t.notNullAfterLoad().size(); i++) {
+                    String col = t.notNullAfterLoad().get(i);
+                    long nulls = rs.getLong(i + 1);
+                    if (nulls == 0) {
+                        clauses.add("ALTER COLUMN " + PostgresDialect.quote(col) + " SET NOT NULL");
+                    } else {
+                        leftNullable.put(t.targetName() + "." + col, nulls);
+                        log.warn("{}.{}: {} zero dates became NULL; the column stays nullable", t.targetName(), col, nulls);
+                    }
+                }
+            }
+            if (!clauses.isEmpty()) {
+                st.execute("ALTER TABLE " + table + " " + String.join(", ", clauses));
+            }
+        } catch (SQLException e) {
+            throw target.failure("setting NOT NULL on " + t.targetName(), e);
+        }
     }
 
     private void runDdl(String ddl) {
@@ -475,6 +523,7 @@ public final class MigrationService {
         cert.put("tables", tables);
         cert.put("rows", verification.rows());
         cert.put("zeroDatesWrittenAsNull", zeroDates);
+        cert.put("dateColumnsLeftNullable", leftNullable());
         cert.put("warnings", plan.allWarnings());
         cert.put("notConverted", plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
         Path file = workDir.resolve(CERTIFICATE_FILE);
@@ -486,6 +535,17 @@ public final class MigrationService {
         }
         log.info("GOLD certificate written: {} ({} tables, {} rows)", file, tables.size(), verification.rows());
         return file;
+    }
+
+    /** The NOT NULL date columns left nullable because zero dates became NULL, with their counts. */
+    private Map<String, Object> leftNullable() {
+        Path file = goldDir().resolve(NULLABLE_FILE);
+        try {
+            return Files.exists(file) ? JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { })
+                    : Map.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     static double round(double v) {

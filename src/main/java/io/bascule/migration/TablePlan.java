@@ -3,11 +3,13 @@ package io.bascule.migration;
 import java.util.List;
 
 /**
- * One source table and what it becomes: target name, columns, and the DDL run after the load (indexes,
- * constraints, sequences, triggers), in order.
+ * One source table and what it becomes: target name, columns, the DDL run after the load (keys, indexes,
+ * constraints, sequences, triggers), and the date columns whose NOT NULL is set after the load when no zero date
+ * became NULL in them.
  */
 public record TablePlan(SourceSchema.Table source, String targetName, List<ColumnMapping> columns,
-                        List<String> primaryKeyTarget, List<String> postLoadDdl, List<String> warnings) {
+                        List<String> primaryKeyTarget, List<String> postLoadDdl, List<String> notNullAfterLoad,
+                        List<String> warnings) {
 
     public ColumnMapping column(String sourceName) {
         return columns.stream().filter(c -> c.source().name().equals(sourceName)).findFirst()

@@ -161,11 +161,17 @@ class GoldMigrationIT {
             pg.createStatement().execute("UPDATE temporal SET t = '01:00:00' WHERE id = 3");
             assertThat(one(pg, "SELECT updated > '2024-03-01' FROM temporal WHERE id = 3")).isEqualTo("t");
             assertThat(one(pg, "SELECT updated::text FROM temporal WHERE id = 4")).isEqualTo("2024-03-01 00:00:00+00");
+            // NOT NULL date columns: set again after the load, except where a zero date became NULL
+            assertThat(rows(pg, "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'temporal'"
+                    + " AND column_name IN ('created', 'updated', 'zero_default') ORDER BY column_name"))
+                    .containsExactly(List.of("created", "NO"), List.of("updated", "NO"), List.of("zero_default", "YES"));
+            assertThat(one(pg, "SELECT count(*) FROM temporal WHERE zero_default IS NULL")).isEqualTo("1");
         }
 
         Path certificate = service.writeCertificate(plan, "10.11", "17", verification, 4, Map.of(), Instant.now());
         String json = Files.readString(certificate);
-        assertThat(json).contains("\"certificate\" : \"GOLD\"", "\"table\" : \"integers\"", "\"checksum\"");
+        assertThat(json).contains("\"certificate\" : \"GOLD\"", "\"table\" : \"integers\"", "\"checksum\"")
+                .contains("\"temporal.zero_default\" : 1");
         assertThat(json).doesNotContain("password");
     }
 
