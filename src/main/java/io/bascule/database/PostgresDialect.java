@@ -135,9 +135,6 @@ public final class PostgresDialect {
             + " rows_copied bigint NOT NULL, source_hash text,"
             + " done boolean NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (target_schema, table_name, range_no))";
-    /** State tables of an earlier version lack the column. */
-    public static final String SQL_CHECKPOINT_HASH_COLUMN = "ALTER TABLE "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " ADD COLUMN IF NOT EXISTS source_hash text";
     public static final String SQL_CHECKPOINTS = "SELECT range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash FROM "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
     /** A copy that stopped before its end: some range not done. A finished copy is not resumed but refused. */

@@ -120,7 +120,6 @@ public final class CopyEngine {
         try (Statement st = tgt.createStatement()) {
             st.execute(PostgresDialect.SQL_STATE_SCHEMA);
             st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
-            st.execute(PostgresDialect.SQL_CHECKPOINT_HASH_COLUMN);
         }
     }
 

@@ -193,9 +193,12 @@ public final class MigrationService {
         }
     }
 
-    private static boolean exists(Connection c, String sql, String param) throws SQLException {
+    /** True when the query, with its string parameters bound in order, returns a row. */
+    private static boolean exists(Connection c, String sql, String... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -264,18 +267,17 @@ public final class MigrationService {
             try (Statement st = tgt.createStatement()) {
                 st.execute(PostgresDialect.SQL_STATE_SCHEMA);
                 st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
-                st.execute(PostgresDialect.SQL_CHECKPOINT_HASH_COLUMN);
             }
             List<String> refused = new ArrayList<>();
             Map<TablePlan, String> action = new LinkedHashMap<>();
             // a run that stopped before its end (some range not done) is resumed: its tables are kept, finished or not
             boolean interrupted = false;
             for (TablePlan t : plan.tables()) {
-                interrupted |= exists2(tgt, PostgresDialect.SQL_UNFINISHED_CHECKPOINTS, schema, t.targetName());
+                interrupted |= exists(tgt, PostgresDialect.SQL_UNFINISHED_CHECKPOINTS, schema, t.targetName());
             }
             for (TablePlan t : plan.tables()) {
-                boolean exists = exists2(tgt, PostgresDialect.SQL_TABLE_EXISTS, schema, t.targetName());
-                boolean resumable = interrupted && exists2(tgt, PostgresDialect.SQL_CHECKPOINTS, schema, t.targetName());
+                boolean exists = exists(tgt, PostgresDialect.SQL_TABLE_EXISTS, schema, t.targetName());
+                boolean resumable = interrupted && exists(tgt, PostgresDialect.SQL_CHECKPOINTS, schema, t.targetName());
                 if (!exists) {
                     action.put(t, "create");
                 } else if (options.dropExisting()) {
@@ -320,15 +322,6 @@ public final class MigrationService {
         }
     }
 
-    private static boolean exists2(Connection c, String sql, String a, String b) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, a);
-            ps.setString(2, b);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
 
     private static boolean hasRows(Connection c, String schema, String table) throws SQLException {
         try (Statement st = c.createStatement();

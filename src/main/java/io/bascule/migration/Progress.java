@@ -56,11 +56,6 @@ public final class Progress implements AutoCloseable {
         bytes.addAndGet(byteCount);
     }
 
-    public long rows(String table) {
-        AtomicLong r = rows.get(table);
-        return r == null ? 0 : r.get();
-    }
-
     public Snapshot snapshot() {
         long done = rows.values().stream().mapToLong(AtomicLong::get).sum();
         double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
@@ -101,10 +96,6 @@ public final class Progress implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("progress report failed: {}", e.toString());
         }
-    }
-
-    public double elapsedSeconds() {
-        return (System.nanoTime() - started) / 1e9;
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.bascule.migration;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A 128-bit hash of one row's canonical values (two independent 64-bit lanes), and the order-independent
  * sum of such hashes over a set of rows: equal sums and counts mean equal multisets of rows, with a chance
@@ -18,11 +16,6 @@ public final class RowHash {
     public void reset() {
         h1 = FNV_OFFSET;
         h2 = 0x9e3779b97f4a7c15L;
-    }
-
-    /** Adds one value (null distinct from every string, and value boundaries marked). */
-    public void add(String canonical) {
-        add(canonical == null ? null : canonical.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Adds one value's canonical bytes; null is distinct from every byte string, and boundaries are marked. */

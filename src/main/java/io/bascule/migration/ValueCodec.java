@@ -65,10 +65,6 @@ public final class ValueCodec {
     private static final byte[] HEX_PREFIX = {'\\', '\\', 'x'};
 
     /** True for a MySQL zero date or a date with a zero month or day, which PostgreSQL cannot hold. */
-    public static boolean isZeroDate(ValueKind kind, String v) {
-        return v != null && isZeroDate(kind, v.getBytes(StandardCharsets.US_ASCII));
-    }
-
     static boolean isZeroDate(ValueKind kind, byte[] v) {
         if (v == null || v.length < 10 || (kind != ValueKind.DATE && kind != ValueKind.DATETIME && kind != ValueKind.TIMESTAMP)) {
             return false;
@@ -145,18 +141,6 @@ public final class ValueCodec {
             }
         }
         out.put(v, run, v.length);
-    }
-
-    /** Canonical form of a value read from MySQL with {@link #sourceExpression}; null for NULL (and zero dates). */
-    public static String canonicalSource(ColumnMapping m, String v) {
-        byte[] c = canonicalSource(m, v == null ? null : v.getBytes(StandardCharsets.UTF_8));
-        return c == null ? null : new String(c, StandardCharsets.UTF_8);
-    }
-
-    /** Canonical form of a value read from PostgreSQL with {@link #targetExpression}. */
-    public static String canonicalTarget(ColumnMapping m, String v) {
-        byte[] c = canonicalTarget(m, v == null ? null : v.getBytes(StandardCharsets.UTF_8));
-        return c == null ? null : new String(c, StandardCharsets.UTF_8);
     }
 
     /** Canonical bytes of a MySQL value; the same array when the text is canonical already (integers, text...). */

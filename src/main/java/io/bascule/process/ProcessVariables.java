@@ -5,8 +5,6 @@ public final class ProcessVariables {
 
     public static final String DROP_EXISTING = "dropExisting";
     public static final String INITIATOR = "initiator";
-    public static final String SOURCE_URL = "sourceUrl";
-    public static final String TARGET_URL = "targetUrl";
     public static final String SOURCE_VERSION = "sourceVersion";
     public static final String TARGET_VERSION = "targetVersion";
     public static final String PREFLIGHT_REPORT = "preflightReport";
