@@ -3,7 +3,8 @@
 #
 # Usage:
 #   bench/run.sh [STEP...]        STEP is pgloader, baseline, bascule or dataset; default: all three
-#                                 measurements (dataset alone only starts the servers and builds it).
+#                                 measurements (dataset alone only starts the servers and builds it;
+#                                 hold keeps them up for BENCH_HOLD_CMD, for profiling).
 #   bench/run.sh --help
 #
 # What it does (see docs/benchmarks.md):
@@ -21,6 +22,7 @@
 #   PG_BIN                  default /usr/lib/postgresql/15/bin
 #   BASCULE_JAR             default <repo>/target/bascule.jar
 #   BASCULE_XMX             default 512m
+#   BASCULE_JAVA_OPTS       more JVM options for Bascule (e.g. a JFR recording); default none
 #   PGLOADER_WORKERS        default 2
 #   PGLOADER_PREFETCH_ROWS  pgloader's `prefetch rows`; default 10000, empty for pgloader's 100000
 #                           (which exhausted pgloader's heap in 5 of 8 runs on this dataset)
@@ -42,6 +44,7 @@ PG_PORT=${BENCH_PG_PORT:-5499}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 BASCULE_JAR=${BASCULE_JAR:-$REPO/target/bascule.jar}
 BASCULE_XMX=${BASCULE_XMX:-512m}
+BASCULE_JAVA_OPTS=${BASCULE_JAVA_OPTS:-}
 PGLOADER_WORKERS=${PGLOADER_WORKERS:-2}
 # pgloader 3.6.7 (Debian, SBCL) often dies with "Heap exhausted" on this dataset with its default
 # prefetch rows = 100000 (5 runs of 8); 10000 loads everything at a third of the memory. Set PGLOADER_PREFETCH_ROWS= (empty) for the default.
@@ -112,7 +115,7 @@ STEPS=()
 for a in "$@"; do
   case $a in
     -h|--help) usage; exit 0 ;;
-    pgloader|baseline|bascule|dataset) STEPS+=("$a") ;;
+    pgloader|baseline|bascule|dataset|hold) STEPS+=("$a") ;;
     all) STEPS+=(pgloader baseline bascule) ;;
     *) usage >&2; die "unknown step '$a'" ;;
   esac
@@ -486,12 +489,17 @@ run_bascule() {
   fi
   rm -rf "$work" "$LOGS"/bascule*; mkdir -p "$work"
   reset_target
-  log "bascule: java -Xmx$BASCULE_XMX -jar $BASCULE_JAR migrate ..."
+  # the launcher's one-time preparation after a build (unpacked jar, class-data-sharing archive) is
+  # not part of a migration: done here, untimed, if the jar changed since the last run
+  BASCULE_JAR=$BASCULE_JAR "$REPO/bin/bascule" --version > "$LOGS/bascule-prepare.log" 2>&1 \
+    || die "bin/bascule --version failed, see $LOGS/bascule-prepare.log"
+  log "bascule: JAVA_OPTS='-Xmx$BASCULE_XMX $BASCULE_JAVA_OPTS' bin/bascule migrate ..."
   local t0 t1 rc=0
   t0=$(now)
   BASCULE_SOURCE_PASSWORD=$BENCH_SRC_PASSWORD BASCULE_TARGET_PASSWORD=$BENCH_TGT_PASSWORD \
+  BASCULE_JAR=$BASCULE_JAR JAVA_OPTS="-Xmx$BASCULE_XMX $BASCULE_JAVA_OPTS" \
   /usr/bin/time -v -o "$LOGS/bascule.time" timeout -k 30 "$BENCH_TIMEOUT" \
-    java "-Xmx$BASCULE_XMX" -jar "$BASCULE_JAR" migrate \
+    "$REPO/bin/bascule" migrate \
       --source-url "jdbc:mysql://127.0.0.1:$MARIADB_PORT/$DB_NAME" --source-user "$DB_USER" \
       --target-url "jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" --target-user "$DB_USER" \
       --target-schema public --work-dir "$work" --yes \
@@ -661,6 +669,13 @@ want baseline && measure baseline
 want bascule && measure bascule
 
 if [ "${STEPS[*]}" = dataset ]; then log "dataset ready"; exit 0; fi
+if [ "${STEPS[*]}" = hold ]; then
+  # for profiling: run BENCH_HOLD_CMD (default: wait for Ctrl-C) with the servers up; the command sees
+  # BENCH_SRC_PASSWORD, BENCH_TGT_PASSWORD, BENCH_MARIADB_PORT and BENCH_PG_PORT in its environment
+  log "servers up: MariaDB 127.0.0.1:$MARIADB_PORT, PostgreSQL 127.0.0.1:$PG_PORT, user $DB_USER, database $DB_NAME"
+  BENCH_MARIADB_PORT=$MARIADB_PORT BENCH_PG_PORT=$PG_PORT bash -c "${BENCH_HOLD_CMD:-sleep infinity}"
+  exit $?
+fi
 
 host=$(hostname -s 2>/dev/null || cat /proc/sys/kernel/hostname)
 results=$RESULTS_DIR/$(date +%Y-%m-%d)-$host.md

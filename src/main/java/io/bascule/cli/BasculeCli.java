@@ -65,7 +65,8 @@ public final class BasculeCli implements Callable<Integer> {
                 .addSubcommand("cutover", new PendingCommands.Cutover(context))
                 .addSubcommand("rollback", new PendingCommands.Rollback(context))
                 .addSubcommand("monitor", new PendingCommands.Monitor(context))
-                .addSubcommand("report", new PendingCommands.Report(context));
+                .addSubcommand("report", new PendingCommands.Report(context))
+                .addSubcommand("warm-up", new WarmUpCommand(context));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, args1) -> {

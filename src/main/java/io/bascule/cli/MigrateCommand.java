@@ -131,7 +131,7 @@ final class MigrateCommand implements Callable<Integer> {
                 }
                 continue;
             }
-            Thread.sleep(250);
+            Thread.sleep(50);   // queries on the local engine database: cheap, and every wait shows in the run time
         }
     }
 
