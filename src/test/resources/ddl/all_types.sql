@@ -55,7 +55,7 @@ INSERT INTO texts VALUES
  ('a', 'pad  ', 'tab\there\nnewline\\backslash', 'tiny', REPEAT('x', 5000), 'medium', 'long', 'Ångström café', 'naïve façade', 'emoji 😀 🎉 中文', 'small', 'read,admin', '{"b": 1, "a": [1.50, 2e3, "x"], "n": null, "nested": {"z": true, "y": -0.5}}'),
  ('B', '', '', '', '', '', '', '', '', '', 'it''s', '', '[]'),
  ('ü-x', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
- ('z', 'z', 'carriage\rreturn', NULL, NULL, NULL, NULL, 'ÿ', 'x', '𝄞', 'bogus', 'write,read', '{"k": "v"}');
+ ('z', 'z', 'carriage\rreturn', NULL, NULL, NULL, NULL, 'ÿ', 'x', '𝄞', 'bogus', 'write,read', '{"k": "v", "zz": [123e5, 1.5E-3, -0.0, 12345678901234567890123, {}, [], 1e400], "k\\u00e9y": "caf\\u00e9 \\t tab \\ud83d\\ude00", "a": {"yy": 1, "x": 2, "yy": 3}}');
 SET SESSION sql_mode = DEFAULT;
 
 CREATE TABLE binaries (

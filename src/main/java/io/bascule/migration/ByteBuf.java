@@ -58,6 +58,19 @@ final class ByteBuf {
         put(Integer.toString(value).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** Inserts {@code b} at {@code at}, moving what follows. */
+    void insert(int at, byte[] b) {
+        ensure(b.length);
+        System.arraycopy(bytes, at, bytes, at + b.length, length - at);
+        System.arraycopy(b, 0, bytes, at, b.length);
+        length += b.length;
+    }
+
+    /** Drops everything from {@code newLength} on. */
+    void truncate(int newLength) {
+        length = newLength;
+    }
+
     byte[] toArray() {
         return Arrays.copyOf(bytes, length);
     }

@@ -257,6 +257,11 @@ public final class CopyEngine {
                 CopyIn copy = pg.getCopyAPI().copyIn(copySql);
                 long inChunk = 0;
                 byte[][] lastKey = new byte[keys.size()][];
+                int[] keyOf = new int[n];   // column -> its place in the key, or -1
+                java.util.Arrays.fill(keyOf, -1);
+                for (int k = 0; k < keyIndex.length; k++) {
+                    keyOf[keyIndex[k]] = k;
+                }
                 long chunkBytes = 0;
                 while (rs.next()) {
                     rowHash.reset();
@@ -275,12 +280,12 @@ public final class CopyEngine {
                                     + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
                         }
                         rowHash.add(ValueCodec.canonicalSource(colArray[i], v));
+                        if (keyOf[i] >= 0) {
+                            lastKey[keyOf[i]] = v;
+                        }
                     }
                     buf.put((byte) '\n');
                     sum.add(rowHash);
-                    for (int k = 0; k < keyIndex.length; k++) {
-                        lastKey[k] = rs.getBytes(keyIndex[k] + 1);
-                    }
                     inChunk++;
                     if (buf.length() >= FLUSH_BYTES) {
                         chunkBytes += flush(copy, buf);

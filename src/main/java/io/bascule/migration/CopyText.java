@@ -2,52 +2,81 @@ package io.bascule.migration;
 
 import java.util.Arrays;
 
-/** Reading PostgreSQL COPY text format: one row's fields split on tabs, {@code \N} as NULL, escapes decoded. */
+/**
+ * Reading PostgreSQL COPY text format: one row's fields split on tabs, {@code \N} as NULL, escapes decoded. A field
+ * is a slice of the row (no copy) unless it holds an escape, which only then is decoded into an array of its own.
+ */
 final class CopyText {
+
+    /** One row's fields: field i is {@code bytes[i][from[i], to[i])}, or NULL when {@code bytes[i]} is null. */
+    static final class Fields {
+        final byte[][] bytes;
+        final int[] from;
+        final int[] to;
+
+        Fields(int n) {
+            bytes = new byte[n][];
+            from = new int[n];
+            to = new int[n];
+        }
+
+        int size() {
+            return bytes.length;
+        }
+
+        /** Field i as an array of its own (null for NULL). */
+        byte[] copy(int i) {
+            return bytes[i] == null ? null : Arrays.copyOfRange(bytes[i], from[i], to[i]);
+        }
+    }
 
     private CopyText() {
     }
 
-    /** Splits one row (with or without its final newline) into {@code fields}; each field is a new array or null. */
-    static void split(byte[] line, byte[][] fields) {
+    /** Splits one row (with or without its final newline) into {@code fields}. */
+    static void split(byte[] line, Fields fields) {
         int end = line.length;
         if (end > 0 && line[end - 1] == '\n') {
             end--;
         }
+        int n = fields.size();
         int field = 0;
         int start = 0;
+        boolean escaped = false;
         for (int i = 0; i <= end; i++) {
-            if (i == end || line[i] == '\t') {
-                if (field >= fields.length) {
+            if (i < end && line[i] == '\\') {
+                escaped = true;
+                if (i + 1 < end) {
+                    i++; // the escaped byte is never a separator
+                }
+            } else if (i == end || line[i] == '\t') {
+                if (field >= n) {
                     throw new IllegalStateException("COPY row has more fields than expected");
                 }
-                fields[field++] = decode(line, start, i);
+                set(fields, field++, line, start, i, escaped);
                 start = i + 1;
+                escaped = false;
             }
         }
-        if (field != fields.length) {
-            throw new IllegalStateException("COPY row has " + field + " fields, expected " + fields.length);
+        if (field != n) {
+            throw new IllegalStateException("COPY row has " + field + " fields, expected " + n);
         }
     }
 
-    private static byte[] decode(byte[] line, int from, int to) {
+    private static void set(Fields f, int field, byte[] line, int from, int to, boolean escaped) {
+        if (!escaped) {
+            f.bytes[field] = line;
+            f.from[field] = from;
+            f.to[field] = to;
+            return;
+        }
         if (to - from == 2 && line[from] == '\\' && line[from + 1] == 'N') {
-            return null;
-        }
-        int backslash = -1;
-        for (int i = from; i < to; i++) {
-            if (line[i] == '\\') {
-                backslash = i;
-                break;
-            }
-        }
-        if (backslash < 0) {
-            return Arrays.copyOfRange(line, from, to);
+            f.bytes[field] = null;
+            return;
         }
         byte[] out = new byte[to - from];
-        int n = backslash - from;
-        System.arraycopy(line, from, out, 0, n);
-        for (int i = backslash; i < to; i++) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
             byte b = line[i];
             if (b != '\\' || i + 1 >= to) {
                 out[n++] = b;
@@ -64,6 +93,8 @@ final class CopyText {
                 default -> e;
             };
         }
-        return Arrays.copyOf(out, n);
+        f.bytes[field] = out;
+        f.from[field] = 0;
+        f.to[field] = n;
     }
 }

@@ -24,15 +24,20 @@ public final class RowHash {
             word(0x9d2c5680a3b1f7e1L);
             return;
         }
-        int n = bytes.length;
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
+        add(bytes, 0, bytes.length);
+    }
+
+    /** Adds the bytes {@code [from, to)}, exactly as {@link #add(byte[])} adds an array holding just them. */
+    public void add(byte[] bytes, int from, int to) {
+        int n = to - from;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
             word(((long) bytes[i] & 0xff) | ((long) bytes[i + 1] & 0xff) << 8 | ((long) bytes[i + 2] & 0xff) << 16
                     | ((long) bytes[i + 3] & 0xff) << 24 | ((long) bytes[i + 4] & 0xff) << 32 | ((long) bytes[i + 5] & 0xff) << 40
                     | ((long) bytes[i + 6] & 0xff) << 48 | ((long) bytes[i + 7] & 0xff) << 56);
         }
         long tail = 0;
-        for (int shift = 0; i < n; i++, shift += 8) {
+        for (int shift = 0; i < to; i++, shift += 8) {
             tail |= ((long) bytes[i] & 0xff) << shift;
         }
         word(tail);

@@ -154,12 +154,20 @@ public final class ValueCodec {
             return null;
         }
         return switch (m.kind()) {
-            case FLOAT4 -> ascii(Integer.toHexString(Float.floatToRawIntBits((float) Double.parseDouble(ascii(v)))));
-            case FLOAT8 -> ascii(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(ascii(v)))));
+            case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits((float) FloatText.parseDouble(v, 0, v.length)) & 0xffffffffL);
+            case FLOAT8 -> FloatText.hex(Double.doubleToRawLongBits(FloatText.parseDouble(v, 0, v.length)));
             case DATETIME, TIMESTAMP -> dateTime(v, v.length);
             case TIME -> timeMicros(v);
             case JSON -> json(v);
             default -> v;
+        };
+    }
+
+    /** True when {@link #canonicalTarget} returns a value's bytes as they are (the verifier then hashes them in place). */
+    static boolean targetIsCanonical(ValueKind kind) {
+        return switch (kind) {
+            case INTEGER, DECIMAL, DATE, YEAR, TEXT, BINARY, BIT -> true;
+            default -> false;
         };
     }
 
@@ -169,8 +177,8 @@ public final class ValueCodec {
             return null;
         }
         return switch (m.kind()) {
-            case FLOAT4 -> ascii(Integer.toHexString(Float.floatToRawIntBits(Float.parseFloat(ascii(v)))));
-            case FLOAT8 -> ascii(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(ascii(v)))));
+            case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits(FloatText.parseFloat(v, 0, v.length)) & 0xffffffffL);
+            case FLOAT8 -> FloatText.hex(Double.doubleToRawLongBits(FloatText.parseDouble(v, 0, v.length)));
             case DATETIME -> dateTime(v, v.length);
             case TIMESTAMP -> dateTime(v, endsWithUtc(v) ? v.length - 3 : v.length);
             case TIME -> timeMicros(v);

@@ -237,6 +237,8 @@ public final class Verifier {
         final boolean isSource;
         final RowHash hash = new RowHash();
         final byte[][] values;
+        final CopyText.Fields fields;
+        final boolean[] hashInPlace;   // target columns whose COPY text is canonical already and that are not keys
         byte[][] key;
         boolean exhausted;
 
@@ -244,8 +246,13 @@ public final class Verifier {
             this.isSource = isSource;
             this.cols = t.columns();
             this.values = new byte[cols.size()][];
+            this.fields = new CopyText.Fields(cols.size());
             List<ColumnMapping> keys = t.keyColumns();
             this.keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
+            this.hashInPlace = new boolean[cols.size()];
+            for (int i = 0; i < cols.size(); i++) {
+                hashInPlace[i] = !isSource && ValueCodec.targetIsCanonical(cols.get(i).kind()) && !keys.contains(cols.get(i));
+            }
             ColumnMapping intKey = t.integerKey();
             if (isSource) {
                 String sql = "SELECT " + selectList(cols, true)
@@ -287,12 +294,20 @@ public final class Verifier {
                 if (line == null) {
                     return end();
                 }
-                CopyText.split(line, values);
+                CopyText.split(line, fields);
             }
             hash.reset();
             byte[][] k = new byte[keyIndex.length][];
             for (int i = 0; i < values.length; i++) {
-                byte[] c = isSource ? ValueCodec.canonicalSource(cols.get(i), values[i]) : ValueCodec.canonicalTarget(cols.get(i), values[i]);
+                byte[] c;
+                if (isSource) {
+                    c = ValueCodec.canonicalSource(cols.get(i), values[i]);
+                } else if (hashInPlace[i] && fields.bytes[i] != null) {
+                    hash.add(fields.bytes[i], fields.from[i], fields.to[i]);
+                    continue;
+                } else {
+                    c = ValueCodec.canonicalTarget(cols.get(i), fields.copy(i));
+                }
                 hash.add(c);
                 for (int j = 0; j < keyIndex.length; j++) {
                     if (keyIndex[j] == i) {

@@ -21,6 +21,25 @@ class JsonCanonicalTest {
         assertThat(c("[0, -0.0, 1E+2, 100]")).isEqualTo(c("[0,0,100,1e2]"));
         assertThat(c("{\"k\": {\"z\": true, \"y\": -0.5}}")).isEqualTo(c("{\"k\":{\"y\":-0.50,\"z\":true}}"));
         assertThat(c("12345678901234567890123")).isEqualTo(c("1.2345678901234567890123e22"));
+        assertThat(c("12300000")).isEqualTo(c("123e5")).isEqualTo(c("1.23E+7")).isEqualTo(c("12300000.000"));
+        assertThat(c("0.0015")).isEqualTo(c("1.5e-3")).isEqualTo(c("15E-4")).isEqualTo(c("0.00150"));
+        assertThat(c("-7.0")).isEqualTo(c("-7")).isEqualTo(c("-0.7e1"));
+        assertThat(c("1e12345678901")).isEqualTo(c("10e12345678900"));
+        // jsonb prints keys shorter first; MariaDB keeps them as written; duplicates nested too
+        assertThat(c("{\"bb\": 1, \"a\": {\"y\": 2, \"x\": 3, \"y\": 4}, \"c\": []}"))
+                .isEqualTo(c("{\"a\": {\"x\": 3, \"y\": 4}, \"c\": [], \"bb\": 1}"));
+        assertThat(c("{\"k\\u00e9\": 1, \"k\": 2}")).isEqualTo(c("{\"k\": 2, \"ké\": 1}"));
+    }
+
+    @Test
+    void numbersThatDifferStayDifferent() {
+        assertThat(c("15")).isNotEqualTo(c("1.5"));
+        assertThat(c("150")).isNotEqualTo(c("15"));
+        assertThat(c("-1")).isNotEqualTo(c("1"));
+        assertThat(c("0.1")).isNotEqualTo(c("0.01"));
+        assertThat(c("1e2")).isNotEqualTo(c("1e-2"));
+        assertThat(c("{\"a\": 1, \"b\": 2}")).isNotEqualTo(c("{\"a\": 2, \"b\": 1}"));
+        assertThat(c("{\"a\": 1}")).isNotEqualTo(c("{\"a\": 1, \"b\": 1}"));
     }
 
     @Test
