@@ -49,6 +49,26 @@ final class ByteBuf {
         length += n;
     }
 
+    /** Appends the low 16 bits, big-endian (network order, as binary COPY wants). */
+    void putShort(int v) {
+        ensure(2);
+        bytes[length++] = (byte) (v >>> 8);
+        bytes[length++] = (byte) v;
+    }
+
+    void putInt(int v) {
+        ensure(4);
+        bytes[length++] = (byte) (v >>> 24);
+        bytes[length++] = (byte) (v >>> 16);
+        bytes[length++] = (byte) (v >>> 8);
+        bytes[length++] = (byte) v;
+    }
+
+    void putLong(long v) {
+        putInt((int) (v >>> 32));
+        putInt((int) v);
+    }
+
     /** Appends a non-negative number in decimal. */
     void putDecimal(int value) {
         if (value < 10) {

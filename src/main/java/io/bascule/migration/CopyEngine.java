@@ -248,15 +248,21 @@ public final class CopyEngine {
                     bindKey(ps, p++, keys.get(i), last[i]);
                 }
             }
-            String copySql = PostgresDialect.copyIn(options.targetSchema(), t);
+            // binary COPY where every column's type has a binary writer (the server then parses nothing)
+            BinaryCopy.Writer[] writers = BinaryCopy.writers(cols);
+            String copySql = PostgresDialect.copyIn(options.targetSchema(), t) + (writers == null ? "" : " (FORMAT binary)");
             PGConnection pg = tgt.unwrap(PGConnection.class);
             try (ResultSet rs = ps.executeQuery()) {
                 int n = cols.size();
                 ColumnMapping[] colArray = cols.toArray(new ColumnMapping[0]);
                 ByteBuf buf = new ByteBuf(FLUSH_BYTES + 65536);
                 CopyIn copy = pg.getCopyAPI().copyIn(copySql);
+                if (writers != null) {
+                    buf.put(BinaryCopy.HEADER);
+                }
                 long inChunk = 0;
                 byte[][] lastKey = new byte[keys.size()][];
+                byte[][] row = new byte[n][];
                 int[] keyOf = new int[n];   // column -> its place in the key, or -1
                 java.util.Arrays.fill(keyOf, -1);
                 for (int k = 0; k < keyIndex.length; k++) {
@@ -265,13 +271,18 @@ public final class CopyEngine {
                 long chunkBytes = 0;
                 while (rs.next()) {
                     rowHash.reset();
+                    if (writers != null) {
+                        BinaryCopy.startRow(buf, n);
+                    }
                     for (int i = 0; i < n; i++) {
-                        if (i > 0) {
+                        if (i > 0 && writers == null) {
                             buf.put((byte) '\t');
                         }
                         byte[] v = rs.getBytes(i + 1);
                         try {
-                            if (!ValueCodec.appendCopy(colArray[i], v, buf)) {
+                            boolean carried = writers == null ? ValueCodec.appendCopy(colArray[i], v, buf)
+                                    : BinaryCopy.append(writers[i], colArray[i], v, buf);
+                            if (!carried) {
                                 zeroDates.incrementAndGet();
                             }
                         } catch (UncarriableValueException e) {
@@ -280,17 +291,34 @@ public final class CopyEngine {
                                     + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
                         }
                         rowHash.add(ValueCodec.canonicalSource(colArray[i], v));
+                        row[i] = v;
                         if (keyOf[i] >= 0) {
                             lastKey[keyOf[i]] = v;
                         }
                     }
-                    buf.put((byte) '\n');
+                    if (writers != null && rowHash.nulSeen()) {
+                        for (int i = 0; i < n; i++) {   // the hash saw a byte 0: which text holds it?
+                            try {
+                                BinaryCopy.refuseNul(colArray[i], row[i]);
+                            } catch (UncarriableValueException e) {
+                                copy.cancelCopy();
+                                throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
+                                        + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
+                            }
+                        }
+                    }
+                    if (writers == null) {
+                        buf.put((byte) '\n');
+                    }
                     sum.add(rowHash);
                     inChunk++;
                     if (buf.length() >= FLUSH_BYTES) {
                         chunkBytes += flush(copy, buf);
                     }
                     if (chunked && inChunk >= options.chunkRows()) {
+                        if (writers != null) {
+                            buf.put(BinaryCopy.TRAILER);
+                        }
                         chunkBytes += flush(copy, buf);
                         copy.endCopy();
                         rowsTotal += inChunk;
@@ -301,7 +329,13 @@ public final class CopyEngine {
                         inChunk = 0;
                         chunkBytes = 0;
                         copy = pg.getCopyAPI().copyIn(copySql);
+                        if (writers != null) {
+                            buf.put(BinaryCopy.HEADER);
+                        }
                     }
+                }
+                if (writers != null) {
+                    buf.put(BinaryCopy.TRAILER);
                 }
                 chunkBytes += flush(copy, buf);
                 copy.endCopy();

@@ -141,14 +141,28 @@ final class JsonCanonical {
             out.put((byte) '}');
             return;
         }
-        Integer[] order = new Integer[members];
-        for (int m = 0; m < members; m++) {
-            order[m] = m;
-        }
         final int[] b = bounds;
-        Arrays.sort(order, (x, y) -> {   // stable: of equal keys the later member stays later
-            return compareKeys(buf, b, x, y);
-        });
+        int[] order = new int[members];
+        // stable sorts: of equal keys the later member stays later
+        if (members <= 32) {
+            for (int m = 0; m < members; m++) {   // insertion sort: most objects have a few members
+                int j = m;
+                while (j > 0 && compareKeys(buf, b, order[j - 1], m) > 0) {
+                    order[j] = order[j - 1];
+                    j--;
+                }
+                order[j] = m;
+            }
+        } else {
+            Integer[] boxed = new Integer[members];
+            for (int m = 0; m < members; m++) {
+                boxed[m] = m;
+            }
+            Arrays.sort(boxed, (x, y) -> compareKeys(buf, b, x, y));
+            for (int m = 0; m < members; m++) {
+                order[m] = boxed[m];
+            }
+        }
         int kept = 0;
         boolean[] keep = new boolean[members];
         for (int i = 0; i < members; i++) {

@@ -12,10 +12,20 @@ public final class RowHash {
 
     private long h1 = FNV_OFFSET;
     private long h2 = 0x9e3779b97f4a7c15L;
+    private boolean nulSeen;
 
     public void reset() {
         h1 = FNV_OFFSET;
         h2 = 0x9e3779b97f4a7c15L;
+        nulSeen = false;
+    }
+
+    /**
+     * True when a byte 0 was among the bytes added since the last {@link #reset()}: the copy learns from it, at no
+     * extra pass over the data, that a text value may hold a NUL character PostgreSQL cannot store.
+     */
+    public boolean nulSeen() {
+        return nulSeen;
     }
 
     /** Adds one value's canonical bytes; null is distinct from every byte string, and boundaries are marked. */
@@ -31,14 +41,23 @@ public final class RowHash {
     public void add(byte[] bytes, int from, int to) {
         int n = to - from;
         int i = from;
+        long zeroBytes = 0;   // the high bit of a byte is set here where a word had a zero byte (SWAR test)
         for (; i + 8 <= to; i += 8) {
-            word(((long) bytes[i] & 0xff) | ((long) bytes[i + 1] & 0xff) << 8 | ((long) bytes[i + 2] & 0xff) << 16
+            long w = ((long) bytes[i] & 0xff) | ((long) bytes[i + 1] & 0xff) << 8 | ((long) bytes[i + 2] & 0xff) << 16
                     | ((long) bytes[i + 3] & 0xff) << 24 | ((long) bytes[i + 4] & 0xff) << 32 | ((long) bytes[i + 5] & 0xff) << 40
-                    | ((long) bytes[i + 6] & 0xff) << 48 | ((long) bytes[i + 7] & 0xff) << 56);
+                    | ((long) bytes[i + 6] & 0xff) << 48 | ((long) bytes[i + 7] & 0xff) << 56;
+            zeroBytes |= (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+            word(w);
         }
         long tail = 0;
         for (int shift = 0; i < to; i++, shift += 8) {
+            if (bytes[i] == 0) {
+                zeroBytes = 1;
+            }
             tail |= ((long) bytes[i] & 0xff) << shift;
+        }
+        if (zeroBytes != 0) {
+            nulSeen = true;
         }
         word(tail);
         word(0x5bd1e9955bd1e995L ^ n);

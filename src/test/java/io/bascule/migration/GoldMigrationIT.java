@@ -207,6 +207,41 @@ class GoldMigrationIT {
     }
 
     @Test
+    void aDateThatDoesNotExistIsRefusedNamingTheRow(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE bookings (id INT PRIMARY KEY, day DATE, at DATETIME)");
+            st.execute("SET SESSION sql_mode = 'ALLOW_INVALID_DATES'");
+            st.execute("INSERT INTO bookings VALUES (1, '2024-02-29', '2024-02-29 10:00:00'), (2, '2023-02-29', '2024-01-01 00:00:00')");
+        }
+        MigrationService service = MigrationFixture.service(dbs, MigrationOptions.defaults("public"), work);
+        ConversionPlan plan = service.plan(service.readSchema());
+        service.createTables(plan);
+        assertThatThrownBy(() -> service.copy(plan, s -> { })).isInstanceOf(UncarriableValueException.class)
+                .hasMessageContaining("bookings.day (row id=2)").hasMessageContaining("2023-02-29 does not exist");
+        try (Connection pg = dbs.target()) {
+            assertThat(one(pg, "SELECT count(*) FROM bookings")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aTypeOverrideWithoutABinaryFormIsCopiedAsText(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE tokens (id INT PRIMARY KEY, token CHAR(36), note VARCHAR(20))");
+            st.execute("INSERT INTO tokens VALUES (1, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'tab\there'), (2, NULL, NULL)");
+        }
+        MigrationOptions options = MigrationOptions.defaults("public").withTypeOverrides(Map.of("tokens.token", "uuid"));
+        MigrationService service = MigrationFixture.service(dbs, options, work);
+        ConversionPlan plan = service.plan(service.readSchema());
+        assertThat(BinaryCopy.writers(plan.tables().get(0).columns())).isNull();
+        assertThat(MigrationFixture.migrate(service).matches()).isTrue();
+        try (Connection pg = dbs.target()) {
+            assertThat(one(pg, "SELECT token::text || '/' || note FROM tokens WHERE id = 1"))
+                    .isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11/tab\there");
+            assertThat(one(pg, "SELECT pg_typeof(token)::text FROM tokens LIMIT 1")).isEqualTo("uuid");
+        }
+    }
+
+    @Test
     void booleanOptInIsRefusedWhenAValueIsNotZeroOrOne(TestDatabases dbs) throws Exception {
         MigrationFixture.loadSource(dbs, "ddl/all_types.sql");
         MigrationOptions options = MigrationOptions.defaults("public").withBooleanColumns(Set.of("integers.flag"));

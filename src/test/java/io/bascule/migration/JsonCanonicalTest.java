@@ -32,6 +32,20 @@ class JsonCanonicalTest {
     }
 
     @Test
+    void largeObjectsSortLikeSmallOnes() {
+        StringBuilder forward = new StringBuilder("{");
+        StringBuilder backward = new StringBuilder("{");
+        for (int i = 0; i < 100; i++) {
+            forward.append(i > 0 ? "," : "").append("\"k").append(i).append("\":").append(i);
+            backward.append(i > 0 ? "," : "").append("\"k").append(99 - i).append("\":").append(99 - i);
+        }
+        forward.append(",\"k5\":\"last\"}");
+        backward.append(",\"k5\":\"last\"}");
+        assertThat(c(forward.toString())).isNotNull().isEqualTo(c(backward.toString()));
+        assertThat(new String(c(forward.toString()), StandardCharsets.UTF_8)).startsWith("{100:").contains("2:k5s4:last");
+    }
+
+    @Test
     void numbersThatDifferStayDifferent() {
         assertThat(c("15")).isNotEqualTo(c("1.5"));
         assertThat(c("150")).isNotEqualTo(c("15"));
