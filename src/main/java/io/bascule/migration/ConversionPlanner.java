@@ -157,7 +157,11 @@ public final class ConversionPlanner {
         List<String> post = new ArrayList<>();
         String schemaName = options.targetSchema();
         if (!pk.isEmpty()) {
-            post.add(PostgresDialect.addPrimaryKey(schemaName, target, pk));
+            String pkName = target + "_pkey";   // PostgreSQL's own name for it
+            for (int n = 1; !PostgresDialect.fits(pkName) || !indexNames.add(pkName); n++) {
+                pkName = target.substring(0, Math.min(40, target.length())) + "_pkey" + n;
+            }
+            post.addAll(PostgresDialect.addPrimaryKeyByIndex(schemaName, target, pkName, pk));
         }
         for (SourceSchema.Index idx : t.indexes()) {
             if (idx.expression() != null) {
@@ -193,11 +197,6 @@ public final class ConversionPlanner {
                 }
             }
             post.add(PostgresDialect.createIndex(schemaName, target, indexName, idx.unique(), exprs));
-        }
-        for (ColumnMapping c : columns) {
-            if (c.check() != null) {
-                post.add(PostgresDialect.addCheck(schemaName, target, shortName(target + "_" + c.targetName() + "_check"), c.check()));
-            }
         }
         for (SourceSchema.Check ch : t.checks()) {
             if (jsonChecks.contains(ch.name()) && ch.clause().toLowerCase().startsWith("json_valid")) {
@@ -236,10 +235,6 @@ public final class ConversionPlanner {
         }
         return new TablePlan(t, target, List.copyOf(columns), pk, List.copyOf(post), List.copyOf(notNullAfterLoad),
                 List.copyOf(warnings));
-    }
-
-    private static String shortName(String n) {
-        return PostgresDialect.fits(n) ? n : n.substring(0, 40) + "_" + Integer.toHexString(n.hashCode());
     }
 
     private static ColumnMapping find(List<ColumnMapping> columns, String sourceName) {

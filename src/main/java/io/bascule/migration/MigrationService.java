@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The steps of the GOLD migration as plain calls (the process delegates and the tests use the same):
@@ -355,23 +356,33 @@ public final class MigrationService {
         long start = System.nanoTime();
         List<String> indexes = new ArrayList<>();
         List<String> rest = new ArrayList<>();
-        for (TablePlan t : plan.tables()) {
+        int primaryKeys = 0;
+        // largest tables first, so that the last statements to start are short ones and the lanes end together
+        List<TablePlan> bySize = new ArrayList<>(plan.tables());
+        bySize.sort(java.util.Comparator.comparingLong((TablePlan t) -> t.source().estimatedRows()).reversed());
+        for (TablePlan t : bySize) {
             for (String ddl : t.postLoadDdl()) {
-                boolean index = ddl.startsWith("CREATE INDEX") || ddl.startsWith("CREATE UNIQUE INDEX") || ddl.contains(" ADD PRIMARY KEY ");
-                (index ? indexes : rest).add(ddl);
+                boolean index = ddl.startsWith("CREATE INDEX") || ddl.startsWith("CREATE UNIQUE INDEX");
+                if (index) {
+                    indexes.add(ddl);
+                } else if (ddl.contains(" PRIMARY KEY USING INDEX ")) {
+                    rest.add(primaryKeys++, ddl);   // before the foreign keys that reference them
+                } else {
+                    rest.add(ddl);
+                }
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         Map<String, Long> leftNullable = new java.util.concurrent.ConcurrentSkipListMap<>();
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (TablePlan t : plan.tables()) {
+            for (String ddl : indexes) {
+                futures.add(pool.submit(() -> runDdl(ddl)));
+            }
+            for (TablePlan t : bySize) {
                 if (!t.notNullAfterLoad().isEmpty()) {
                     futures.add(pool.submit(() -> restoreNotNull(t, leftNullable)));
                 }
-            }
-            for (String ddl : indexes) {
-                futures.add(pool.submit(() -> runDdl(ddl)));
             }
             for (Future<?> f : futures) {
                 try {
@@ -405,6 +416,16 @@ public final class MigrationService {
      */
     private void restoreNotNull(TablePlan t, Map<String, Long> leftNullable) {
         String table = PostgresDialect.qualified(options.targetSchema(), t.targetName());
+        // usually no zero date became NULL: then one ALTER (which scans the table itself) does it all
+        try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
+            st.execute("ALTER TABLE " + table + " " + t.notNullAfterLoad().stream()
+                    .map(c -> "ALTER COLUMN " + PostgresDialect.quote(c) + " SET NOT NULL").collect(Collectors.joining(", ")));
+            return;
+        } catch (SQLException e) {
+            if (!"23502".equals(e.getSQLState())) {   // not_null_violation: some column holds NULLs; count them below
+                throw target.failure("setting NOT NULL on " + t.targetName(), e);
+            }
+        }
         StringBuilder count = new StringBuilder("SELECT ");
         for (int i = 0; i < t.notNullAfterLoad().size(); i++) {
             count.append(i > 0 ? ", " : "").append("count(*) FILTER (WHERE ")

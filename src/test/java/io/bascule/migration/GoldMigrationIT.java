@@ -147,6 +147,11 @@ class GoldMigrationIT {
 
             // keys: composite, self-referencing and cyclic foreign keys, table without primary key
             assertThat(one(pg, "SELECT count(*) FROM composite")).isEqualTo("5");
+            // every table but no_pk has its primary key as a constraint (built as a unique index, then attached)
+            assertThat(one(pg, "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+                    + " WHERE c.contype = 'p' AND n.nspname = 'public'")).isEqualTo("12");
+            assertThat(one(pg, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'composite_pkey'"))
+                    .startsWith("PRIMARY KEY (");
             assertThat(rows(pg, "SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY conname"))
                     .extracting(r -> r.get(0)).containsExactly("fk_a_b", "fk_b_a", "fk_manager");
             assertThat(rows(pg, "SELECT a, b FROM no_pk ORDER BY a NULLS LAST, b")).containsExactly(
