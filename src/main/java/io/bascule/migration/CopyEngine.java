@@ -3,6 +3,7 @@ package io.bascule.migration;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
+import io.bascule.database.MySqlRows;
 import io.bascule.database.PostgresDialect;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -269,7 +270,8 @@ public final class CopyEngine {
                     keyOf[keyIndex[k]] = k;
                 }
                 long chunkBytes = 0;
-                while (rs.next()) {
+                MySqlRows rows = MySqlRows.of(rs);
+                while (rows.next()) {
                     rowHash.reset();
                     if (writers != null) {
                         BinaryCopy.startRow(buf, n);
@@ -278,7 +280,7 @@ public final class CopyEngine {
                         if (i > 0 && writers == null) {
                             buf.put((byte) '\t');
                         }
-                        byte[] v = rs.getBytes(i + 1);
+                        byte[] v = rows.get(i + 1);
                         try {
                             boolean carried = writers == null ? ValueCodec.appendCopy(colArray[i], v, buf)
                                     : BinaryCopy.append(writers[i], colArray[i], v, buf);
@@ -288,7 +290,7 @@ public final class CopyEngine {
                         } catch (UncarriableValueException e) {
                             copy.cancelCopy();
                             throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
-                                    + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
+                                    + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
                         }
                         rowHash.add(ValueCodec.canonicalSource(colArray[i], v));
                         row[i] = v;
@@ -303,7 +305,7 @@ public final class CopyEngine {
                             } catch (UncarriableValueException e) {
                                 copy.cancelCopy();
                                 throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
-                                        + keyDescription(rs, keys, keyIndex) + "): " + e.getMessage());
+                                        + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
                             }
                         }
                     }
@@ -373,13 +375,14 @@ public final class CopyEngine {
         return n;
     }
 
-    private static String keyDescription(ResultSet rs, List<ColumnMapping> keys, int[] keyIndex) throws SQLException {
+    private static String keyDescription(MySqlRows rows, List<ColumnMapping> keys, int[] keyIndex) throws SQLException {
         if (keys.isEmpty()) {
             return "without primary key";
         }
         List<String> parts = new ArrayList<>();
         for (int k = 0; k < keys.size(); k++) {
-            parts.add(keys.get(k).source().name() + "=" + rs.getString(keyIndex[k] + 1));
+            byte[] v = rows.get(keyIndex[k] + 1);
+            parts.add(keys.get(k).source().name() + "=" + (v == null ? "NULL" : new String(v, StandardCharsets.UTF_8)));
         }
         return String.join(", ", parts);
     }

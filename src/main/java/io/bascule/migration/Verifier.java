@@ -3,6 +3,7 @@ package io.bascule.migration;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
+import io.bascule.database.MySqlRows;
 import io.bascule.database.PostgresDialect;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -231,6 +232,7 @@ public final class Verifier {
         final Connection connection;
         final PreparedStatement statement;
         final ResultSet rs;
+        final MySqlRows rows;
         final CopyOut copyOut;
         final List<ColumnMapping> cols;
         final int[] keyIndex;
@@ -266,6 +268,7 @@ public final class Verifier {
                     range.bind(statement, 1);
                 }
                 rs = statement.executeQuery();
+                rows = MySqlRows.of(rs);
                 copyOut = null;
             } else {
                 String sql = "COPY (SELECT " + selectList(cols, false)
@@ -276,6 +279,7 @@ public final class Verifier {
                 connection = target.open();
                 statement = null;
                 rs = null;
+                rows = null;
                 copyOut = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
             }
         }
@@ -283,11 +287,11 @@ public final class Verifier {
         /** Advances; returns false at the end. Fills {@link #key} and {@link #hash}. */
         boolean next() throws SQLException {
             if (isSource) {
-                if (!rs.next()) {
+                if (!rows.next()) {
                     return end();
                 }
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = rs.getBytes(i + 1);
+                    values[i] = rows.get(i + 1);
                 }
             } else {
                 byte[] line = copyOut.readFromCopy();
