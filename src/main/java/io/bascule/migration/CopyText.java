@@ -39,28 +39,38 @@ final class CopyText {
         if (end > 0 && line[end - 1] == '\n') {
             end--;
         }
-        int n = fields.size();
+        byte[][] bytes = fields.bytes;
+        int[] from = fields.from;
+        int[] to = fields.to;
+        int n = bytes.length;
         int field = 0;
         int start = 0;
         boolean escaped = false;
-        for (int i = 0; i <= end; i++) {
-            if (i < end && line[i] == '\\') {
-                escaped = true;
-                if (i + 1 < end) {
-                    i++; // the escaped byte is never a separator
-                }
-            } else if (i == end || line[i] == '\t') {
-                if (field >= n) {
+        for (int i = 0; i < end; i++) {
+            byte b = line[i];
+            if (b == '\t') {
+                if (field >= n - 1) {
                     throw new IllegalStateException("COPY row has more fields than expected");
                 }
-                set(fields, field++, line, start, i, escaped);
+                if (escaped) {
+                    set(fields, field, line, start, i, true);
+                    escaped = false;
+                } else {   // the common case, inline: a slice of the row
+                    bytes[field] = line;
+                    from[field] = start;
+                    to[field] = i;
+                }
+                field++;
                 start = i + 1;
-                escaped = false;
+            } else if (b == '\\') {
+                escaped = true;
+                i++; // the escaped byte is never a separator
             }
         }
-        if (field != n) {
-            throw new IllegalStateException("COPY row has " + field + " fields, expected " + n);
+        if (field != n - 1) {
+            throw new IllegalStateException("COPY row has " + (field + 1) + " fields, expected " + n);
         }
+        set(fields, field, line, start, end, escaped);
     }
 
     private static void set(Fields f, int field, byte[] line, int from, int to, boolean escaped) {
