@@ -42,6 +42,19 @@ public class DatabaseException extends RuntimeException {
         return redactedUrl;
     }
 
+    /**
+     * What to do about a full disk, to follow the error's own text ("" for any other failure). PostgreSQL reports it
+     * as SQLSTATE 53100; MySQL as error 1021 (disk full) or 1114 (table full).
+     */
+    public static String diskFullHint(SQLException e) {
+        if (classify(e) != Code.DISK_FULL) {
+            return "";
+        }
+        String side = "53100".equals(e.getSQLState()) ? "target" : "source";
+        return "; the disk of the " + side + " server is full: free space there (or give the tablespace more room),"
+                + " then run migrate again: the copy resumes after its last committed chunk";
+    }
+
     /** Classifies a failure to connect or to run a statement on either engine. */
     public static Code classify(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -352,7 +352,7 @@ public final class CopyEngine {
             }
         } catch (SQLException e) {
             throw new DatabaseException(DatabaseException.classify(e), "copying " + table + " failed: "
-                    + e.getMessage().lines().findFirst().orElse(""), target.redactedUrl(), e);
+                    + e.getMessage().lines().findFirst().orElse("") + DatabaseException.diskFullHint(e), target.redactedUrl(), e);
         }
         return copiedHere;
     }

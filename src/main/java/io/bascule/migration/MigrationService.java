@@ -463,7 +463,9 @@ public final class MigrationService {
                 return; // already exists: a rerun of this step
             }
             throw new DatabaseException(DatabaseException.classify(e), "building " + firstWords(ddl) + " failed: "
-                    + e.getMessage().lines().findFirst().orElse("") + " (statement: " + ddl + ")", target.redactedUrl(), e);
+                    + e.getMessage().lines().findFirst().orElse("") + " (statement: " + ddl + ")"
+                    + DatabaseException.diskFullHint(e).replace("the copy resumes after its last committed chunk",
+                    "what was built stays and the rest is built"), target.redactedUrl(), e);
         }
     }
 
