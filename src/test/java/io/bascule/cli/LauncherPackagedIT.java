@@ -83,6 +83,31 @@ class LauncherPackagedIT {
     }
 
     @Test
+    void aLinkToTheLauncherAndTwoFirstRunsAtOnceWork() throws Exception {
+        Path link = scratch.resolve("bascule-link");
+        Files.createSymbolicLink(link, LAUNCHER);
+        Path app = scratch.resolve("app-link");
+        List<String> command = List.of(link.toString(), "--version");
+        List<Process> both = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().put("BASCULE_APP_DIR", app.toString());
+            both.add(pb.start());
+        }
+        int preparing = 0;
+        for (Process p : both) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("bascule "), out);
+            preparing += out.contains("preparing") ? 1 : 0;
+        }
+        assertEquals(1, preparing, "one of two simultaneous first runs prepares, the other waits for it");
+        assertTrue(Files.size(app.resolve("bascule.jsa")) > 1_000_000);
+    }
+
+    @Test
     void aRebuiltJarIsPreparedAgain() throws Exception {
         Path copy = scratch.resolve("copy.jar");
         Files.copy(JAR, copy);
