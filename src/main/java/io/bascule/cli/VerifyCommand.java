@@ -1,17 +1,27 @@
 package io.bascule.cli;
 
-import io.bascule.migration.ConversionPlan;
-import io.bascule.migration.MigrationService;
-import io.bascule.migration.MigrationServices;
-import io.bascule.migration.Verifier;
+import io.bascule.process.ProcessDeployer;
+import io.bascule.process.ProcessKeys;
+import io.bascule.process.ProcessVariables;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code verify}: compares every row of source and target now, with the plan of the last migration. */
+/**
+ * {@code verify}: compares every row of source and target now, with the plan of the last migration, as an instance
+ * of the goldVerification process (so that who verified, when, and with what result stays in the audit trail).
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compare every row of source and target and report differences")
 final class VerifyCommand implements Callable<Integer> {
@@ -26,23 +36,66 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Map<String, String> settings = options.resolve(context, null);
         options.requireConnections(settings, context);
         try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
-            MigrationService service = app.getBean(MigrationServices.class).create(false);
-            ConversionPlan plan = java.nio.file.Files.exists(service.goldDir().resolve(MigrationService.PLAN_FILE))
-                    ? service.loadPlan() : service.plan(service.readSchema());
-            Verifier.Result result = service.verify(plan, s -> context.out().println(s.line()));
-            result.tables().forEach(t -> context.out().println(t.summary()));
-            if (result.matches()) {
-                context.out().printf("%,d rows in %d tables identical (%.1f s)%n", result.rows(), result.tables().size(), result.seconds());
-                return BasculeCli.OK;
+            app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
+            RuntimeService runtime = app.getBean(RuntimeService.class);
+            IdentityService identity = app.getBean(IdentityService.class);
+            ProcessInstance pi;
+            identity.setAuthenticatedUserId(MigrateCommand.CLI_USER);
+            try {
+                pi = runtime.startProcessInstanceByKey(ProcessKeys.GOLD_VERIFICATION,
+                        Map.of(ProcessVariables.INITIATOR, MigrateCommand.CLI_USER));
+            } finally {
+                identity.clearAuthentication();
             }
-            long differing = result.tables().stream().filter(t -> !t.matches()).count();
-            context.err().println("error: " + differing + " table(s) differ between source and target; see "
-                    + service.goldDir().resolve(MigrationService.VERIFICATION_FILE));
+            return await(app, pi.getId());
+        }
+    }
+
+    private int await(ConfigurableApplicationContext app, String instanceId) throws InterruptedException {
+        RuntimeService runtime = app.getBean(RuntimeService.class);
+        HistoryService history = app.getBean(HistoryService.class);
+        while (runtime.createProcessInstanceQuery().processInstanceId(instanceId).count() > 0) {
+            List<Incident> incidents = runtime.createIncidentQuery().processInstanceId(instanceId).list();
+            if (!incidents.isEmpty()) {
+                context.err().println("error: the verification failed and became an incident: "
+                        + oneLine(incidents.get(0).getIncidentMessage()) + "; fix the cause, then retry it in Cockpit"
+                        + " (process instance " + instanceId + ") or run verify again");
+                return BasculeCli.FAILED;
+            }
+            Thread.sleep(50);
+        }
+        List<HistoricActivityInstance> ends = history.createHistoricActivityInstanceQuery().processInstanceId(instanceId)
+                .activityType("noneEndEvent").list();
+        String end = ends.isEmpty() ? "" : ends.get(0).getActivityId();
+        Object tables = variable(history, instanceId, ProcessVariables.TABLE_SUMMARIES);
+        if (tables != null) {
+            context.out().println(tables);
+        }
+        Object summary = variable(history, instanceId, ProcessVariables.VERIFICATION_SUMMARY);
+        if ("EndEvent_Identical".equals(end)) {
+            context.out().println(summary);
+            return BasculeCli.OK;
+        }
+        if ("EndEvent_RowsDiffer".equals(end)) {
+            context.err().println("error: " + summary + "; see " + variable(history, instanceId, ProcessVariables.VERIFICATION_REPORT_FILE));
             return BasculeCli.FAILED;
         }
+        Object reason = variable(history, instanceId, ProcessVariables.FAILURE_REASON);
+        context.err().println("error: " + (reason == null ? "the verification ended without a result" : oneLine(reason.toString())));
+        return BasculeCli.FAILED;
+    }
+
+    private static Object variable(HistoryService history, String instanceId, String name) {
+        HistoricVariableInstance v = history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
+                .variableName(name).singleResult();
+        return v == null ? null : v.getValue();
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").strip();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 public final class ProcessKeys {
 
     public static final String GOLD_MIGRATION = "goldMigration";
+    public static final String GOLD_VERIFICATION = "goldVerification";
     public static final String CUTOVER = "cutover";
     public static final String ROLLBACK = "rollback";
     public static final String SURVEILLANCE = "surveillance";

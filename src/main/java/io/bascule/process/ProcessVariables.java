@@ -24,6 +24,9 @@ public final class ProcessVariables {
     public static final String STARTED_AT = "startedAt";
     public static final String ROWS_IDENTICAL = "rowsIdentical";
     public static final String VERIFICATION_SUMMARY = "verificationSummary";
+    /** One line per table (rows on both sides, and the keys that differ), for the report of a verification. */
+    public static final String TABLE_SUMMARIES = "tableSummaries";
+    public static final String VERIFICATION_REPORT_FILE = "verificationReportFile";
     public static final String CERTIFICATE_FILE = "certificateFile";
     public static final String CERTIFICATE_SUMMARY = "certificateSummary";
     public static final String FAILURE_REASON = "failureReason";

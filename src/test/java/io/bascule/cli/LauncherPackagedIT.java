@@ -33,6 +33,11 @@ class LauncherPackagedIT {
 
     private static Path scratch;
 
+    @org.junit.jupiter.api.AfterAll
+    static void removeScratch() {
+        io.bascule.testing.StaleTestDirs.deleteTree(scratch);   // several unpacked copies of the 220 MB jar
+    }
+
     @BeforeAll
     static void scratch() throws IOException {
         Files.createDirectories(Path.of("target", "launcher-it"));

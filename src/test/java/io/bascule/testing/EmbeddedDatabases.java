@@ -28,6 +28,7 @@ public final class EmbeddedDatabases implements BeforeEachCallback, AfterEachCal
         final EmbeddedPostgresServer postgres;
 
         Servers() {
+            StaleTestDirs.clean();
             Path home = Path.of("target", "embedded-servers", String.valueOf(ProcessHandle.current().pid())).toAbsolutePath();
             this.mariaDb = EmbeddedMariaDbServer.start(home.resolve("mariadb"), 0, false);
             this.postgres = EmbeddedPostgresServer.start(home.resolve("postgres").resolve("data"), 0);

@@ -143,6 +143,38 @@ final class GoldMigrationDelegates {
         }
     }
 
+    /**
+     * The step of the goldVerification model: both engines read again (not the checksums of the copy), with the
+     * plan of the last migration, or a new plan when there is none in the work directory.
+     */
+    @Component("verifyAgainDelegate")
+    static class VerifyAgainDelegate extends MigrationStep {
+        VerifyAgainDelegate(MigrationServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        /** A verification is run again by hand in a moment: a database it cannot use ends it with the reason, no retries. */
+        @Override
+        boolean everyDatabaseFailureIsFinal() {
+            return true;
+        }
+
+        @Override
+        void run(DelegateExecution execution, MigrationService service) {
+            ConversionPlan plan = java.nio.file.Files.exists(service.goldDir().resolve(MigrationService.PLAN_FILE))
+                    ? service.loadPlan() : service.plan(service.readSchema());
+            Verifier.Result r = service.verify(plan, progressVariables(execution), false);
+            execution.setVariable(VERIFY_SECONDS, round(r.seconds()));
+            execution.setVariable(ROWS_IDENTICAL, r.matches());
+            execution.setVariable(TABLE_SUMMARIES, String.join("\n", r.tables().stream().map(Verifier.TableResult::summary).toList()));
+            execution.setVariable(VERIFICATION_REPORT_FILE, service.goldDir().resolve(MigrationService.VERIFICATION_FILE).toString());
+            long differing = r.tables().stream().filter(t -> !t.matches()).count();
+            execution.setVariable(VERIFICATION_SUMMARY, r.matches()
+                    ? String.format("%,d rows in %d tables identical (%.1f s)", r.rows(), r.tables().size(), r.seconds())
+                    : differing + " table(s) differ between source and target");
+        }
+    }
+
     @Component("writeCertificateDelegate")
     static class WriteCertificateDelegate extends MigrationStep {
         WriteCertificateDelegate(MigrationServices s, RuntimeService r) {
