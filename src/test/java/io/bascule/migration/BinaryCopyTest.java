@@ -73,7 +73,7 @@ class BinaryCopyTest {
     void numericMatchesTheReference() throws IOException {
         for (String t : List.of("0", "0.00", "-0.00", "1", "-1", "10000", "9999", "12345.6789", "0.0001", "0.00001",
                 "-0.5", "100000000.000000001", "18446744073709551615", "-99999999999999999999999999999999999.999999999999999999999999999999",
-                "0.000000000000000000000000000001", "1.10", "20000")) {
+                "0.000000000000000000000000000001", "1.10", "20000", "1.5e-7", "-2.5E+3", "1e3", "123.456e-2")) {
             assertThat(numeric(t)).as(t).isEqualTo(referenceNumeric(t));
         }
         SplittableRandom r = new SplittableRandom(3);
