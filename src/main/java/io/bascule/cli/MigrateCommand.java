@@ -9,7 +9,6 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -27,6 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
+import static io.bascule.cli.ProcessRuns.oneLine;
+import static io.bascule.cli.ProcessRuns.variable;
 
 /**
  * {@code migrate}: runs the goldMigration process on the embedded engine, headless. The review task is
@@ -170,15 +172,5 @@ final class MigrateCommand implements Callable<Integer> {
         context.err().println("error: GOLD migration ended '" + end + "': " + (reason == null ? "" : oneLine(reason.toString()))
                 + (summary != null && "Verification failed".equals(end) ? " -- " + oneLine(summary.toString()) : ""));
         return BasculeCli.FAILED;
-    }
-
-    private static Object variable(HistoryService history, String instanceId, String name) {
-        HistoricVariableInstance v = history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
-                .variableName(name).singleResult();
-        return v == null ? null : v.getValue();
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s+", " ").strip();
     }
 }

@@ -7,7 +7,6 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -17,6 +16,9 @@ import picocli.CommandLine.Mixin;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
+import static io.bascule.cli.ProcessRuns.oneLine;
+import static io.bascule.cli.ProcessRuns.variable;
 
 /**
  * {@code verify}: compares every row of source and target now, with the plan of the last migration, as an instance
@@ -87,15 +89,5 @@ final class VerifyCommand implements Callable<Integer> {
         Object reason = variable(history, instanceId, ProcessVariables.FAILURE_REASON);
         context.err().println("error: " + (reason == null ? "the verification ended without a result" : oneLine(reason.toString())));
         return BasculeCli.FAILED;
-    }
-
-    private static Object variable(HistoryService history, String instanceId, String name) {
-        HistoricVariableInstance v = history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
-                .variableName(name).singleResult();
-        return v == null ? null : v.getValue();
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s+", " ").strip();
     }
 }

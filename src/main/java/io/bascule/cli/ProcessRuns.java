@@ -1,0 +1,23 @@
+package io.bascule.cli;
+
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
+
+/** What the CLI commands that run a process headless read back from its history. */
+final class ProcessRuns {
+
+    private ProcessRuns() {
+    }
+
+    /** A variable of a (finished or running) process instance, or null. */
+    static Object variable(HistoryService history, String instanceId, String name) {
+        HistoricVariableInstance v = history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
+                .variableName(name).singleResult();
+        return v == null ? null : v.getValue();
+    }
+
+    /** A message on one line, for stderr. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").strip();
+    }
+}
