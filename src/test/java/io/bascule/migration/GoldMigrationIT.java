@@ -244,6 +244,18 @@ class GoldMigrationIT {
                     .isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11/tab\there");
             assertThat(one(pg, "SELECT pg_typeof(token)::text FROM tokens LIMIT 1")).isEqualTo("uuid");
         }
+        // the text path refuses a NUL character too, naming the row
+        try (Connection c = dbs.source(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE tokens_nul (id INT PRIMARY KEY, token CHAR(36), note VARCHAR(20))");
+            st.execute("INSERT INTO tokens_nul VALUES (7, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', CONCAT('a', CHAR(0), 'b'))");
+        }
+        MigrationService nul = MigrationFixture.service(dbs, MigrationOptions.defaults("public").withDropExisting(true)
+                .withTypeOverrides(Map.of("tokens.token", "uuid", "tokens_nul.token", "uuid")), work);
+        ConversionPlan nulPlan = nul.plan(nul.readSchema());
+        assertThat(BinaryCopy.writers(nulPlan.table("tokens_nul").columns())).isNull();
+        nul.createTables(nulPlan);
+        assertThatThrownBy(() -> nul.copy(nulPlan, s -> { })).isInstanceOf(UncarriableValueException.class)
+                .hasMessageContaining("tokens_nul.note (row id=7)").hasMessageContaining("NUL");
     }
 
     @Test
