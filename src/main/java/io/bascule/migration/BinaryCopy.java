@@ -12,6 +12,10 @@ import java.util.Locale;
  * (MySQL's ALLOW_INVALID_DATES), is checked here and refused like any value PostgreSQL cannot hold.
  *
  * <p>A table with a column of any other type (a type override such as citext or uuid) is copied in text format.
+ *
+ * <p>The parsing here (dates, times, numbers) is deliberately not shared with {@link ValueCodec}'s canonical forms:
+ * the verification compares those, computed from MySQL's text and from PostgreSQL's own output, and would not see
+ * a mistake made by code it shares with the conversion.
  */
 final class BinaryCopy {
 
