@@ -2,7 +2,7 @@
 # Bascule benchmark: MariaDB -> PostgreSQL with pgloader, a raw COPY baseline and Bascule's migrate.
 #
 # Usage:
-#   bench/run.sh [STEP...]        STEP is pgloader, baseline, bascule or dataset; default: all three
+#   bench/run.sh [STEP...]        STEP is pgloader, baseline, bascule, dataset or hold; default: all three
 #                                 measurements (dataset alone only starts the servers and builds it;
 #                                 hold keeps them up for BENCH_HOLD_CMD, for profiling).
 #   bench/run.sh --help
