@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,7 +38,7 @@ import static io.bascule.cli.ProcessRuns.variable;
         description = "GOLD migration: convert the schema, copy and verify every row, write the certificate")
 final class MigrateCommand implements Callable<Integer> {
 
-    static final String CLI_USER = "cli";
+    private static final String CLI_USER = ProcessRuns.CLI_USER;
     private final BasculeCli.Context context;
 
     @Mixin
@@ -83,17 +82,7 @@ final class MigrateCommand implements Callable<Integer> {
                 context.out().println("Cancelled stale goldMigration instance " + pi.getId());
             }
         }
-        Map<String, Object> vars = new HashMap<>();
-        vars.put(ProcessVariables.DROP_EXISTING, dropExisting);
-        vars.put(ProcessVariables.INITIATOR, CLI_USER);
-        IdentityService identity = app.getBean(IdentityService.class);
-        identity.setAuthenticatedUserId(CLI_USER);
-        ProcessInstance pi;
-        try {
-            pi = runtime.startProcessInstanceByKey(ProcessKeys.GOLD_MIGRATION, vars);
-        } finally {
-            identity.clearAuthentication();
-        }
+        ProcessInstance pi = ProcessRuns.startAsCli(app, ProcessKeys.GOLD_MIGRATION, Map.of(ProcessVariables.DROP_EXISTING, dropExisting));
         context.out().println("GOLD migration started (process instance " + pi.getId() + ")");
         return await(app, pi.getId());
     }

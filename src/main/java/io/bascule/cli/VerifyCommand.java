@@ -1,10 +1,8 @@
 package io.bascule.cli;
 
-import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.runtime.Incident;
@@ -42,17 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
         Map<String, String> settings = options.resolve(context, null);
         options.requireConnections(settings, context);
         try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
-            app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
-            RuntimeService runtime = app.getBean(RuntimeService.class);
-            IdentityService identity = app.getBean(IdentityService.class);
-            ProcessInstance pi;
-            identity.setAuthenticatedUserId(MigrateCommand.CLI_USER);
-            try {
-                pi = runtime.startProcessInstanceByKey(ProcessKeys.GOLD_VERIFICATION,
-                        Map.of(ProcessVariables.INITIATOR, MigrateCommand.CLI_USER));
-            } finally {
-                identity.clearAuthentication();
-            }
+            ProcessInstance pi = ProcessRuns.startAsCli(app, ProcessKeys.GOLD_VERIFICATION, Map.of());
             return await(app, pi.getId());
         }
     }
