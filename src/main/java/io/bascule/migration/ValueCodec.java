@@ -163,7 +163,7 @@ public final class ValueCodec {
         };
     }
 
-    /** True when {@link #canonicalTarget} returns a value's bytes as they are (the verifier then hashes them in place). */
+    /** True when a value's PostgreSQL text is its canonical form: {@link #canonicalTarget} returns it as it is (the verifier then hashes it in place). */
     static boolean targetIsCanonical(ValueKind kind) {
         return switch (kind) {
             case INTEGER, DECIMAL, DATE, YEAR, TEXT, BINARY, BIT -> true;
@@ -173,8 +173,8 @@ public final class ValueCodec {
 
     /** Canonical bytes of a PostgreSQL value read with {@link #targetExpression}. */
     static byte[] canonicalTarget(ColumnMapping m, byte[] v) {
-        if (v == null) {
-            return null;
+        if (v == null || targetIsCanonical(m.kind())) {
+            return v;
         }
         return switch (m.kind()) {
             case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits(FloatText.parseFloat(v, 0, v.length)) & 0xffffffffL);
@@ -184,7 +184,7 @@ public final class ValueCodec {
             case TIME -> timeMicros(v);
             case BOOLEAN -> new byte[]{(byte) (v[0] == 't' ? '1' : '0')};
             case JSON -> json(v);
-            default -> v;
+            default -> throw new IllegalStateException(m.kind() + " is canonical as printed: see targetIsCanonical");
         };
     }
 
