@@ -248,18 +248,6 @@ final class BinaryCopy {
      * the decimal point, the weight of the first group, the sign and the display scale (the digits after the point).
      */
     static void numeric(byte[] v, ByteBuf out) {
-        for (byte b : v) {
-            if (b == 'e' || b == 'E') {
-                // a DOUBLE overridden to numeric prints 1.5e-7: in plain notation PostgreSQL's numeric input gives it
-                // the same digits and scale (0.00000015)
-                try {
-                    v = new java.math.BigDecimal(text(v)).toPlainString().getBytes(StandardCharsets.US_ASCII);
-                } catch (NumberFormatException e) {
-                    throw new UncarriableValueException("value " + text(v) + " is not a decimal number");
-                }
-                break;
-            }
-        }
         int i = 0;
         boolean negative = false;
         if (v.length > 0 && (v[0] == '-' || v[0] == '+')) {
@@ -274,6 +262,11 @@ final class BinaryCopy {
                     throw new UncarriableValueException("value " + text(v) + " is not a decimal number");
                 }
                 point = j;
+            } else if (c == 'e' || c == 'E') {
+                // a DOUBLE overridden to numeric prints 1.5e-7: in plain notation PostgreSQL's numeric input gives it
+                // the same digits and scale (0.00000015)
+                numeric(plain(v), out);
+                return;
             } else if (c < '0' || c > '9') {
                 throw new UncarriableValueException("value " + text(v) + " is not a decimal number");
             }
@@ -322,6 +315,14 @@ final class BinaryCopy {
                 x = x * 10 + d;
             }
             out.putShort(x);
+        }
+    }
+
+    private static byte[] plain(byte[] v) {
+        try {
+            return new java.math.BigDecimal(text(v)).toPlainString().getBytes(StandardCharsets.US_ASCII);
+        } catch (NumberFormatException e) {
+            throw new UncarriableValueException("value " + text(v) + " is not a decimal number");
         }
     }
 
