@@ -5,6 +5,7 @@ import io.bascule.config.BasculeProperties;
 import io.bascule.config.ConfigException;
 import io.bascule.config.Secrets;
 import io.bascule.config.SettingsResolver;
+import io.bascule.process.EngineMappings;
 import io.bascule.web.WebUsers;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.PortInUseException;
@@ -46,6 +47,7 @@ final class SpringLauncher {
 
     private static ConfigurableApplicationContext run(Map<String, String> settings, BasculeCli.Context context,
                                                       boolean web, Runnable onClose) {
+        EngineMappings.start(settings.get("bascule.engine.db-url"));
         SpringApplication app = new SpringApplication(BasculeApplication.class);
         if (!web) {
             app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
