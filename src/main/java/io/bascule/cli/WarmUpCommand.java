@@ -32,6 +32,7 @@ final class WarmUpCommand implements Callable<Integer> {
             "io.bascule.migration.MigrationService", "io.bascule.migration.CopyEngine",
             "io.bascule.migration.Verifier", "io.bascule.migration.ConversionPlanner",
             "io.bascule.migration.ValueCodec", "io.bascule.migration.JsonCanonical",
+            "io.bascule.migration.RangeSum", "io.bascule.migration.PgHash",
             "io.bascule.database.MySqlDialect", "io.bascule.database.PostgresDialect",
     };
 

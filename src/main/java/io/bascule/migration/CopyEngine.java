@@ -221,8 +221,9 @@ public final class CopyEngine {
         }
         long copiedHere = 0;
         long rowsTotal = task.rowsBefore();
-        RowHash.Sum sum = RowHash.Sum.of(task.sourceHash(), rowsTotal);
-        RowHash rowHash = new RowHash();
+        // the checksum of the source rows, which the verification compares with the target's; a range begun by a
+        // build with another checksum scheme goes on without one (the verification then reads the source again)
+        RangeSum sum = task.sourceHash() == null && rowsTotal == 0 ? new RangeSum() : RangeSum.of(task.sourceHash(), rowsTotal);
         boolean chunked = !keys.isEmpty();
         try (Connection src = source.open(); Connection tgt = target.open()) {
             try (Statement st = tgt.createStatement()) {
@@ -264,6 +265,10 @@ public final class CopyEngine {
                 long inChunk = 0;
                 byte[][] lastKey = new byte[keys.size()][];
                 byte[][] row = new byte[n][];
+                boolean[] textual = new boolean[n];   // text whose NUL bytes binary COPY would carry (PostgreSQL text holds none)
+                for (int i = 0; i < n; i++) {
+                    textual[i] = colArray[i].kind() == ValueKind.TEXT || colArray[i].kind() == ValueKind.JSON;
+                }
                 int[] keyOf = new int[n];   // column -> its place in the key, or -1
                 java.util.Arrays.fill(keyOf, -1);
                 for (int k = 0; k < keyIndex.length; k++) {
@@ -272,7 +277,8 @@ public final class CopyEngine {
                 long chunkBytes = 0;
                 MySqlRows rows = MySqlRows.of(rs);
                 while (rows.next()) {
-                    rowHash.reset();
+                    long rowHash = 0;
+                    boolean nul = false;
                     if (writers != null) {
                         BinaryCopy.startRow(buf, n);
                     }
@@ -292,13 +298,14 @@ public final class CopyEngine {
                             throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
                                     + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
                         }
-                        rowHash.add(ValueCodec.canonicalSource(colArray[i], v));
+                        rowHash ^= RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
+                        nul |= textual[i] && v != null && RowHash.hasZeroByte(v);
                         row[i] = v;
                         if (keyOf[i] >= 0) {
                             lastKey[keyOf[i]] = v;
                         }
                     }
-                    if (writers != null && rowHash.nulSeen()) {
+                    if (writers != null && nul) {
                         for (int i = 0; i < n; i++) {   // the hash saw a byte 0: which text holds it?
                             try {
                                 BinaryCopy.refuseNul(colArray[i], row[i]);
@@ -312,7 +319,9 @@ public final class CopyEngine {
                     if (writers == null) {
                         buf.put((byte) '\n');
                     }
-                    sum.add(rowHash);
+                    if (sum != null) {
+                        sum.add(rowHash);
+                    }
                     inChunk++;
                     if (buf.length() >= FLUSH_BYTES) {
                         chunkBytes += flush(copy, buf);
@@ -324,7 +333,7 @@ public final class CopyEngine {
                         chunkBytes += flush(copy, buf);
                         copy.endCopy();
                         rowsTotal += inChunk;
-                        saveCheckpoint(tgt, t, task.range(), KeyText.encode(strings(lastKey)), rowsTotal, false, sum.hex());
+                        saveCheckpoint(tgt, t, task.range(), KeyText.encode(strings(lastKey)), rowsTotal, false, sum == null ? null : sum.text());
                         tgt.commit();
                         progress.addRows(table, inChunk, chunkBytes);
                         copiedHere += inChunk;
@@ -343,7 +352,7 @@ public final class CopyEngine {
                 copy.endCopy();
                 rowsTotal += inChunk;
                 saveCheckpoint(tgt, t, task.range(), chunked && inChunk > 0 ? KeyText.encode(strings(lastKey)) : task.lastKey(),
-                        rowsTotal, true, sum.hex());
+                        rowsTotal, true, sum == null ? null : sum.text());
                 tgt.commit();
                 progress.addRows(table, inChunk, chunkBytes);
                 copiedHere += inChunk;

@@ -111,12 +111,8 @@ final class FloatText {
         return JavaDoubleParser.parseDouble(b, from, to - from);
     }
 
-    /** {@code Long.toHexString(bits)} as ASCII bytes. */
-    static byte[] hex(long bits) {
-        if (bits == 0) {
-            return new byte[]{'0'};
-        }
-        int digits = (64 - Long.numberOfLeadingZeros(bits) + 3) / 4;
+    /** The lowest {@code digits} hex digits of {@code bits}, zero-padded, lower case (what PostgreSQL's encode(..., 'hex') prints). */
+    static byte[] hex(long bits, int digits) {
         byte[] out = new byte[digits];
         for (int i = digits - 1; i >= 0; i--) {
             out[i] = HEX[(int) (bits & 0xf)];

@@ -5,29 +5,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A canonical encoding of a JSON value for comparison (not JSON itself): object members ordered by key (shorter
- * keys first, then bytewise: jsonb's own order, so PostgreSQL's output needs no reordering; of duplicate keys the
- * last is kept, as jsonb does), strings decoded from their escapes, numbers normalised to significant digits and a
- * power of ten (1.50 = 1.5, 1e3 = 1000 = 1000.0, -0 = 0), no whitespace; every element length-prefixed so that two
- * different values never encode alike. MySQL, MariaDB and PostgreSQL print the same JSON value differently; they
- * encode alike here. Works on bytes in one output buffer, without a tree of objects, because audit tables hold
- * millions of JSON values.
+ * The canonical form of a JSON value: the text PostgreSQL prints for it as {@code jsonb}, byte for byte. Object
+ * members ordered by key as jsonb orders them (shorter keys first, then bytewise; of duplicate keys the last is
+ * kept), {@code ": "} and {@code ", "} between the parts, strings with their escapes decoded and re-escaped as jsonb
+ * prints them, numbers as PostgreSQL's numeric prints them (1.50 stays 1.50, 1e2 is 100, 1.5e-3 is 0.0015, -0 is 0).
+ * MySQL, MariaDB and PostgreSQL print the same JSON value differently; their texts have one canonical form, and the
+ * target's jsonb text is already in it, so the verifier can hash it as the server prints it. Works on bytes in one
+ * output buffer, without a tree of objects, because audit tables hold millions of JSON values.
  */
 final class JsonCanonical {
+
+    /** jsonb refuses exponents beyond this (numeric's NUMERIC_MAX_PRECISION); so does this class. */
+    private static final int MAX_EXPONENT = 1000;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[] in;
     private final int end;
     private int pos;
     private final ByteBuf out;
+    /** The decoded bytes of the keys of the objects being read (compared in jsonb's order). */
+    private final ByteBuf keys;
 
     private JsonCanonical(byte[] in, int from, int to) {
         this.in = in;
         this.pos = from;
         this.end = to;
         this.out = new ByteBuf(to - from + 16);
+        this.keys = new ByteBuf(64);
     }
 
-    /** The canonical bytes, or null when the text is not valid JSON (the caller compares the raw text then). */
+    /** The canonical bytes, or null when the text is not JSON that jsonb accepts (the caller compares the raw text then). */
     static byte[] of(byte[] json) {
         return of(json, 0, json.length);
     }
@@ -63,91 +70,98 @@ final class JsonCanonical {
         switch (b) {
             case '{' -> object();
             case '[' -> array();
-            case '"' -> {
-                out.put((byte) 's');
-                string();
-            }
-            case 't' -> literal("true", 't');
-            case 'f' -> literal("false", 'f');
-            case 'n' -> literal("null", 'z');
-            default -> {
-                out.put((byte) 'n');
-                number();
-            }
+            case '"' -> string(false);
+            case 't' -> literal("true");
+            case 'f' -> literal("false");
+            case 'n' -> literal("null");
+            default -> number();
         }
     }
 
-    private void literal(String word, char code) {
+    private void literal(String word) {
         for (int i = 0; i < word.length(); i++) {
             if (at(pos + i) != word.charAt(i)) {
                 throw new IllegalArgumentException("bad literal");
             }
         }
         pos += word.length();
-        out.put((byte) code);
+        out.put(word);
     }
 
     /**
-     * Members are encoded one after the other (key as length:bytes, then the value) while their bounds are noted;
-     * then, unless they came in order already, they are put in order, and the header with the member count goes in
-     * front.
+     * Members are written one after the other ({@code "key": value}, with ", " between) while their bounds and
+     * decoded keys are noted; unless they came in jsonb's order already, they are then written again in order, the
+     * earlier of duplicate keys left out.
      */
     private void object() {
         pos++;
+        out.put((byte) '{');
+        int keysMark = keys.length();
         int regionStart = out.length();
-        int[] bounds = new int[24];   // per member: start, key start, key end (of the key bytes), end
+        int[] bounds = new int[24];   // per member: start, end (in out), key from, key to (in keys)
         int members = 0;
         skipWhitespace();
         if (at(pos) == '}') {
             pos++;
-        } else {
-            while (true) {
-                skipWhitespace();
-                if (at(pos) != '"') {
-                    throw new IllegalArgumentException("key expected");
-                }
-                if (members * 4 + 4 > bounds.length) {
-                    bounds = Arrays.copyOf(bounds, bounds.length * 2);
-                }
-                int memberStart = out.length();
-                int keyBytes = string();
-                bounds[members * 4] = memberStart;
-                bounds[members * 4 + 1] = out.length() - keyBytes;
-                bounds[members * 4 + 2] = out.length();
-                skipWhitespace();
-                if (at(pos++) != ':') {
-                    throw new IllegalArgumentException("colon expected");
-                }
-                value();
-                bounds[members * 4 + 3] = out.length();
-                members++;
-                skipWhitespace();
-                byte sep = at(pos++);
-                if (sep == '}') {
-                    break;
-                }
-                if (sep != ',') {
-                    throw new IllegalArgumentException("comma expected");
-                }
-            }
-        }
-        byte[] buf = out.array();
-        boolean ordered = true;
-        for (int m = 1; m < members && ordered; m++) {
-            ordered = compareKeys(buf, bounds, m - 1, m) < 0;
-        }
-        if (ordered) {
-            out.insert(regionStart, header(members));
             out.put((byte) '}');
             return;
         }
-        final int[] b = bounds;
+        while (true) {
+            skipWhitespace();
+            if (at(pos) != '"') {
+                throw new IllegalArgumentException("key expected");
+            }
+            if (members * 4 + 4 > bounds.length) {
+                bounds = Arrays.copyOf(bounds, bounds.length * 2);
+            }
+            if (members > 0) {
+                out.put((byte) ',');
+                out.put((byte) ' ');
+            }
+            int memberStart = out.length();
+            int keyFrom = keys.length();
+            string(true);
+            bounds[members * 4 + 2] = keyFrom;
+            bounds[members * 4 + 3] = keys.length();
+            skipWhitespace();
+            if (at(pos++) != ':') {
+                throw new IllegalArgumentException("colon expected");
+            }
+            out.put((byte) ':');
+            out.put((byte) ' ');
+            value();
+            bounds[members * 4] = memberStart;
+            bounds[members * 4 + 1] = out.length();
+            members++;
+            skipWhitespace();
+            byte sep = at(pos++);
+            if (sep == '}') {
+                break;
+            }
+            if (sep != ',') {
+                throw new IllegalArgumentException("comma expected");
+            }
+        }
+        byte[] k = keys.array();
+        boolean ordered = true;
+        for (int m = 1; m < members && ordered; m++) {
+            ordered = compareKeys(k, bounds, m - 1, m) < 0;
+        }
+        if (!ordered) {
+            reorder(regionStart, bounds, members);
+        }
+        out.put((byte) '}');
+        keys.truncate(keysMark);
+    }
+
+    private void reorder(int regionStart, int[] b, int members) {
+        byte[] k = keys.array();
         int[] order = new int[members];
         // stable sorts: of equal keys the later member stays later
         if (members <= 32) {
             for (int m = 0; m < members; m++) {   // insertion sort: most objects have a few members
                 int j = m;
-                while (j > 0 && compareKeys(buf, b, order[j - 1], m) > 0) {
+                while (j > 0 && compareKeys(k, b, order[j - 1], m) > 0) {
                     order[j] = order[j - 1];
                     j--;
                 }
@@ -158,45 +172,38 @@ final class JsonCanonical {
             for (int m = 0; m < members; m++) {
                 boxed[m] = m;
             }
-            Arrays.sort(boxed, (x, y) -> compareKeys(buf, b, x, y));
+            Arrays.sort(boxed, (x, y) -> compareKeys(k, b, x, y));
             for (int m = 0; m < members; m++) {
                 order[m] = boxed[m];
             }
         }
-        int kept = 0;
-        boolean[] keep = new boolean[members];
-        for (int i = 0; i < members; i++) {
-            keep[i] = i == members - 1 || compareKeys(buf, b, order[i], order[i + 1]) != 0;
-            if (keep[i]) {
-                kept++;
-            }
-        }
-        byte[] region = Arrays.copyOfRange(buf, regionStart, out.length());
+        byte[] region = Arrays.copyOfRange(out.array(), regionStart, out.length());
         out.truncate(regionStart);
-        out.put(header(kept));
+        boolean first = true;
         for (int i = 0; i < members; i++) {
-            if (keep[i]) {
+            boolean kept = i == members - 1 || compareKeys(k, b, order[i], order[i + 1]) != 0;
+            if (kept) {
+                if (!first) {
+                    out.put((byte) ',');
+                    out.put((byte) ' ');
+                }
+                first = false;
                 int m = order[i];
-                out.put(region, b[m * 4] - regionStart, b[m * 4 + 3] - regionStart);
+                out.put(region, b[m * 4] - regionStart, b[m * 4 + 1] - regionStart);
             }
         }
-        out.put((byte) '}');
     }
 
-    private static byte[] header(int members) {
-        return ("{" + members + ":").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** jsonb's key order: shorter first, then bytewise (unsigned). */
-    private static int compareKeys(byte[] buf, int[] b, int x, int y) {
-        int xFrom = b[x * 4 + 1];
-        int xLen = b[x * 4 + 2] - xFrom;
-        int yFrom = b[y * 4 + 1];
-        int yLen = b[y * 4 + 2] - yFrom;
+    /** jsonb's key order: shorter first, then bytewise (unsigned), on the decoded keys. */
+    private static int compareKeys(byte[] keys, int[] b, int x, int y) {
+        int xFrom = b[x * 4 + 2];
+        int xLen = b[x * 4 + 3] - xFrom;
+        int yFrom = b[y * 4 + 2];
+        int yLen = b[y * 4 + 3] - yFrom;
         if (xLen != yLen) {
             return Integer.compare(xLen, yLen);
         }
-        return Arrays.compareUnsigned(buf, xFrom, xFrom + xLen, buf, yFrom, yFrom + yLen);
+        return Arrays.compareUnsigned(keys, xFrom, xFrom + xLen, keys, yFrom, yFrom + yLen);
     }
 
     private void array() {
@@ -206,7 +213,13 @@ final class JsonCanonical {
         if (at(pos) == ']') {
             pos++;
         } else {
+            boolean first = true;
             while (true) {
+                if (!first) {
+                    out.put((byte) ',');
+                    out.put((byte) ' ');
+                }
+                first = false;
                 value();
                 skipWhitespace();
                 byte sep = at(pos++);
@@ -221,39 +234,48 @@ final class JsonCanonical {
         out.put((byte) ']');
     }
 
-    /** Writes a string's content as UTF-8, escapes decoded, length-prefixed; returns the content's length. */
-    private int string() {
+    /**
+     * Writes a string as jsonb prints it; a key's decoded bytes also go to {@link #keys}. Most strings have no escape
+     * and are copied as they are.
+     */
+    private void string(boolean key) {
         pos++;
         int start = pos;
-        while (at(pos) != '"' && in[pos] != '\\') {
+        byte b;
+        while ((b = at(pos)) != '"' && b != '\\' && (b & 0xff) >= 0x20) {
             pos++;
         }
-        if (in[pos] == '"') {
-            int n = pos - start;
-            out.putDecimal(n);
-            out.put((byte) ':');
+        if (b == '"') {
+            out.put((byte) '"');
             out.put(in, start, pos);
+            out.put((byte) '"');
+            if (key) {
+                keys.put(in, start, pos);
+            }
             pos++;
-            return n;
+            return;
+        }
+        if (b != '\\') {
+            throw new IllegalArgumentException("control character in a string");
         }
         StringBuilder sb = new StringBuilder(new String(in, start, pos - start, StandardCharsets.UTF_8));
         int runStart = pos;
         while (true) {
-            byte b = at(pos);
+            b = at(pos);
             if (b == '"') {
                 sb.append(new String(in, runStart, pos - runStart, StandardCharsets.UTF_8));
                 pos++;
-                byte[] decoded = sb.toString().getBytes(StandardCharsets.UTF_8);
-                out.putDecimal(decoded.length);
-                out.put((byte) ':');
-                out.put(decoded);
-                return decoded.length;
+                break;
+            }
+            if ((b & 0xff) < 0x20) {
+                throw new IllegalArgumentException("control character in a string");
             }
             if (b == '\\') {
                 sb.append(new String(in, runStart, pos - runStart, StandardCharsets.UTF_8));
                 char e = (char) at(pos + 1);
                 pos += 2;
                 switch (e) {
+                    case '"', '\\', '/' -> sb.append(e);
                     case 'n' -> sb.append('\n');
                     case 't' -> sb.append('\t');
                     case 'r' -> sb.append('\r');
@@ -261,117 +283,107 @@ final class JsonCanonical {
                     case 'f' -> sb.append('\f');
                     case 'u' -> {
                         at(pos + 3);
-                        sb.append((char) Integer.parseInt(new String(in, pos, 4, StandardCharsets.US_ASCII), 16));
+                        char u = (char) Integer.parseInt(new String(in, pos, 4, StandardCharsets.US_ASCII), 16);
+                        if (u == 0) {
+                            throw new IllegalArgumentException("\\u0000, which jsonb refuses");
+                        }
+                        sb.append(u);
                         pos += 4;
                     }
-                    default -> sb.append(e);
+                    default -> throw new IllegalArgumentException("bad escape");
                 }
                 runStart = pos;
             } else {
                 pos++;
             }
         }
+        for (int i = 0; i < sb.length(); i++) {   // a surrogate must be half of a pair, as jsonb requires
+            char ch = sb.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < sb.length() && Character.isLowSurrogate(sb.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                throw new IllegalArgumentException("lone surrogate");
+            }
+        }
+        byte[] decoded = sb.toString().getBytes(StandardCharsets.UTF_8);
+        if (key) {
+            keys.put(decoded);
+        }
+        out.put((byte) '"');
+        for (byte d : decoded) {
+            switch (d) {
+                case '"' -> out.put("\\\"");
+                case '\\' -> out.put("\\\\");
+                case '\b' -> out.put("\\b");
+                case '\f' -> out.put("\\f");
+                case '\n' -> out.put("\\n");
+                case '\r' -> out.put("\\r");
+                case '\t' -> out.put("\\t");
+                default -> {
+                    if ((d & 0xff) < 0x20) {
+                        out.put("\\u00");
+                        out.put(HEX[(d >> 4) & 0xf]);
+                        out.put(HEX[d & 0xf]);
+                    } else {
+                        out.put(d);
+                    }
+                }
+            }
+        }
+        out.put((byte) '"');
     }
 
     /**
-     * Writes a number as length:text where text is "0", or [-]D"e"E with D its significant digits (no leading or
-     * trailing zeros) and E the power of ten of D's last digit: every way of writing one value gives the same text.
+     * Writes a number as PostgreSQL's numeric prints it. Without an exponent that is the text itself (JSON allows no
+     * leading zeros, no '+', no bare point), except that a negative zero loses its sign; with one, the digits go
+     * through BigDecimal: numeric keeps as many decimals as the text has, less the exponent, and never fewer than 0.
      */
     private void number() {
         int start = pos;
-        boolean negative = false;
-        if (pos < end && in[pos] == '-') {
-            negative = true;
+        if (at(pos) == '-') {
             pos++;
         }
-        int digitsStart = pos;
-        int firstSignificant = -1;   // position of the first non-zero digit
-        int lastSignificant = -1;    // position of the last non-zero digit
-        int point = -1;
-        for (; pos < end; pos++) {
-            byte c = in[pos];
-            if (c >= '0' && c <= '9') {
-                if (c != '0') {
-                    if (firstSignificant < 0) {
-                        firstSignificant = pos;
-                    }
-                    lastSignificant = pos;
-                }
-            } else if (c == '.' && point < 0) {
-                point = pos;
-            } else {
-                break;
+        int intStart = pos;
+        boolean nonZero = false;
+        while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
+            nonZero |= in[pos] != '0';
+            pos++;
+        }
+        if (pos == intStart || (in[intStart] == '0' && pos - intStart > 1)) {
+            throw new IllegalArgumentException("bad number");
+        }
+        if (pos < end && in[pos] == '.') {
+            pos++;
+            int fracStart = pos;
+            while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
+                nonZero |= in[pos] != '0';
+                pos++;
+            }
+            if (pos == fracStart) {
+                throw new IllegalArgumentException("bad number");
             }
         }
-        int mantissaEnd = pos;
-        if (mantissaEnd == digitsStart || mantissaEnd == point) {
-            throw new IllegalArgumentException("value expected");
-        }
-        long exponent = 0;
         if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
             pos++;
-            boolean negativeExponent = false;
             if (pos < end && (in[pos] == '-' || in[pos] == '+')) {
-                negativeExponent = in[pos] == '-';
                 pos++;
             }
             int expStart = pos;
-            for (; pos < end && in[pos] >= '0' && in[pos] <= '9'; pos++) {
-                if (pos - expStart > 9) {
-                    bigNumber(start);
-                    return;
-                }
-                exponent = exponent * 10 + (in[pos] - '0');
+            long exponent = 0;
+            while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
+                exponent = Math.min(exponent * 10 + (in[pos] - '0'), Integer.MAX_VALUE);
+                pos++;
             }
-            if (pos == expStart) {
-                throw new IllegalArgumentException("exponent expected");
+            if (pos == expStart || exponent > MAX_EXPONENT) {
+                throw new IllegalArgumentException("bad exponent");
             }
-            if (negativeExponent) {
-                exponent = -exponent;
+            BigDecimal d = new BigDecimal(new String(in, start, pos - start, StandardCharsets.US_ASCII));
+            if (d.scale() < 0) {
+                d = d.setScale(0);
             }
-        }
-        if (firstSignificant < 0) {
-            out.put((byte) '1');
-            out.put((byte) ':');
-            out.put((byte) '0');
+            out.put(d.toPlainString());
             return;
         }
-        // the power of ten of the last significant digit: digits after it up to the point, minus the ones before
-        int pointAt = point < 0 ? mantissaEnd : point;
-        long lastDigitPower = lastSignificant < pointAt ? pointAt - lastSignificant - 1 : -(lastSignificant - pointAt);
-        long e = exponent + lastDigitPower;
-        int digits = lastSignificant - firstSignificant + 1 - (point > firstSignificant && point < lastSignificant ? 1 : 0);
-        byte[] exp = Long.toString(e).getBytes(StandardCharsets.US_ASCII);
-        out.putDecimal((negative ? 1 : 0) + digits + 1 + exp.length);
-        out.put((byte) ':');
-        if (negative) {
-            out.put((byte) '-');
-        }
-        for (int i = firstSignificant; i <= lastSignificant; i++) {
-            if (i != point) {
-                out.put(in[i]);
-            }
-        }
-        out.put((byte) 'e');
-        out.put(exp);
-    }
-
-    /** A number with an exponent of more than ten digits: the same form, through BigDecimal. */
-    private void bigNumber(int start) {
-        while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
-            pos++;
-        }
-        BigDecimal d = new BigDecimal(new String(in, start, pos - start, StandardCharsets.US_ASCII));
-        String text;
-        if (d.signum() == 0) {
-            text = "0";
-        } else {
-            BigDecimal s = d.stripTrailingZeros();
-            text = s.unscaledValue().toString() + "e" + (-(long) s.scale());
-        }
-        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-        out.putDecimal(bytes.length);
-        out.put((byte) ':');
-        out.put(bytes);
+        out.put(in, nonZero || in[start] != '-' ? start : start + 1, pos);
     }
 }

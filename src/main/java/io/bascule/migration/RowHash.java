@@ -1,9 +1,8 @@
 package io.bascule.migration;
 
 /**
- * A 128-bit hash of one row's canonical values (two independent 64-bit lanes), and the order-independent
- * sum of such hashes over a set of rows: equal sums and counts mean equal multisets of rows, with a chance
- * of an accidental match far below any realistic data error.
+ * A 128-bit hash of one row's canonical values (two independent 64-bit lanes): the verifier's row-by-row comparison
+ * of a range whose checksums ({@link RangeSum}) differ, and of tables without a primary key, matches rows by it.
  */
 public final class RowHash {
 
@@ -12,21 +11,31 @@ public final class RowHash {
 
     private long h1 = FNV_OFFSET;
     private long h2 = 0x9e3779b97f4a7c15L;
-    private boolean nulSeen;
 
     public void reset() {
         h1 = FNV_OFFSET;
         h2 = 0x9e3779b97f4a7c15L;
-        nulSeen = false;
     }
 
-    /**
-     * True when a byte 0 was among the bytes added since the last {@link #reset()}: the copy learns from it, at no
-     * extra pass over the data, that a text value may hold a NUL character PostgreSQL cannot store.
-     */
-    public boolean nulSeen() {
-        return nulSeen;
+    /** True when a byte of {@code v} is 0 (eight bytes at a time). */
+    static boolean hasZeroByte(byte[] v) {
+        int i = 0;
+        for (; i + 8 <= v.length; i += 8) {
+            long w = (long) LONGS.get(v, i);
+            if (((w - 0x0101010101010101L) & ~w & 0x8080808080808080L) != 0) {
+                return true;
+            }
+        }
+        for (; i < v.length; i++) {
+            if (v[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Adds one value's canonical bytes; null is distinct from every byte string, and boundaries are marked. */
     public void add(byte[] bytes) {
@@ -41,23 +50,15 @@ public final class RowHash {
     public void add(byte[] bytes, int from, int to) {
         int n = to - from;
         int i = from;
-        long zeroBytes = 0;   // the high bit of a byte is set here where a word had a zero byte (SWAR test)
         for (; i + 8 <= to; i += 8) {
             long w = ((long) bytes[i] & 0xff) | ((long) bytes[i + 1] & 0xff) << 8 | ((long) bytes[i + 2] & 0xff) << 16
                     | ((long) bytes[i + 3] & 0xff) << 24 | ((long) bytes[i + 4] & 0xff) << 32 | ((long) bytes[i + 5] & 0xff) << 40
                     | ((long) bytes[i + 6] & 0xff) << 48 | ((long) bytes[i + 7] & 0xff) << 56;
-            zeroBytes |= (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
             word(w);
         }
         long tail = 0;
         for (int shift = 0; i < to; i++, shift += 8) {
-            if (bytes[i] == 0) {
-                zeroBytes = 1;
-            }
             tail |= ((long) bytes[i] & 0xff) << shift;
-        }
-        if (zeroBytes != 0) {
-            nulSeen = true;
         }
         word(tail);
         word(0x5bd1e9955bd1e995L ^ n);
@@ -84,47 +85,5 @@ public final class RowHash {
         k *= 0xc4ceb9fe1a85ec53L;
         k ^= k >>> 33;
         return k;
-    }
-
-    /** Order-independent accumulation of row hashes (sums modulo 2^64 per lane) with a row count. */
-    public static final class Sum {
-        private long high;
-        private long low;
-        private long rows;
-
-        public void add(RowHash h) {
-            high += h.high();
-            low += h.low();
-            rows++;
-        }
-
-        public void add(Sum other) {
-            high += other.high;
-            low += other.low;
-            rows += other.rows;
-        }
-
-        public long rows() {
-            return rows;
-        }
-
-        /** Restores a sum written with {@link #hex()} and its row count. */
-        public static Sum of(String hex, long rows) {
-            Sum s = new Sum();
-            if (hex != null) {
-                s.high = Long.parseUnsignedLong(hex.substring(0, 16), 16);
-                s.low = Long.parseUnsignedLong(hex.substring(16), 16);
-            }
-            s.rows = rows;
-            return s;
-        }
-
-        public String hex() {
-            return String.format("%016x%016x", high, low);
-        }
-
-        public boolean sameAs(Sum other) {
-            return high == other.high && low == other.low && rows == other.rows;
-        }
     }
 }

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Per value kind: the exact text form read from MySQL, its PostgreSQL COPY encoding, and the canonical
  * encoding both engines' values are compared in. Canonical forms: integers and decimals as printed; floats as
- * their IEEE bits; dates and times normalised to microseconds; binary as upper-case hex; JSON with sorted keys
- * and normalised numbers; text as is; a MySQL zero date as NULL (the documented conversion).
+ * their IEEE bits in hex; dates and timestamps as PostgreSQL prints them (ISO, UTC); TIME as signed microseconds;
+ * binary as upper-case hex; JSON as jsonb prints it ({@link JsonCanonical}); text as is; a MySQL zero date as NULL
+ * (the documented conversion). {@link #serverCanonicalSql} computes the same forms on PostgreSQL.
  */
 public final class ValueCodec {
 
@@ -154,38 +155,92 @@ public final class ValueCodec {
             return null;
         }
         return switch (m.kind()) {
-            case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits((float) FloatText.parseDouble(v, 0, v.length)) & 0xffffffffL);
-            case FLOAT8 -> FloatText.hex(Double.doubleToRawLongBits(FloatText.parseDouble(v, 0, v.length)));
-            case DATETIME, TIMESTAMP -> dateTime(v, v.length);
+            case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits((float) FloatText.parseDouble(v, 0, v.length)) & 0xffffffffL, 8);
+            case FLOAT8 -> FloatText.hex(Double.doubleToRawLongBits(FloatText.parseDouble(v, 0, v.length)), 16);
+            case DATETIME -> dateTime(v, v.length, false);
+            case TIMESTAMP -> dateTime(v, v.length, true);
             case TIME -> timeMicros(v);
             case JSON -> json(v);
             default -> v;
         };
     }
 
-    /** True when a value's PostgreSQL text is its canonical form: {@link #canonicalTarget} returns it as it is (the verifier then hashes it in place). */
-    static boolean targetIsCanonical(ValueKind kind) {
-        return switch (kind) {
+    /**
+     * True when a value's PostgreSQL text is its canonical form: {@link #canonicalTarget} returns it as it is (the
+     * verifier then hashes it in place). For the types the plan creates; a column whose type was overridden is
+     * normalised from its text.
+     */
+    static boolean targetIsCanonical(ColumnMapping m) {
+        String t = m.targetType().strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (m.kind()) {
             case INTEGER, DECIMAL, DATE, YEAR, TEXT, BINARY, BIT -> true;
+            case DATETIME -> t.equals("timestamp") || t.startsWith("timestamp(");
+            case TIMESTAMP -> t.equals("timestamptz") || t.startsWith("timestamptz(");
+            case JSON -> t.equals("jsonb");
             default -> false;
         };
     }
 
     /** Canonical bytes of a PostgreSQL value read with {@link #targetExpression}. */
     static byte[] canonicalTarget(ColumnMapping m, byte[] v) {
-        if (v == null || targetIsCanonical(m.kind())) {
+        if (v == null || targetIsCanonical(m)) {
             return v;
         }
         return switch (m.kind()) {
-            case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits(FloatText.parseFloat(v, 0, v.length)) & 0xffffffffL);
-            case FLOAT8 -> FloatText.hex(Double.doubleToRawLongBits(FloatText.parseDouble(v, 0, v.length)));
-            case DATETIME -> dateTime(v, v.length);
-            case TIMESTAMP -> dateTime(v, endsWithUtc(v) ? v.length - 3 : v.length);
+            case FLOAT4 -> FloatText.hex(Float.floatToRawIntBits(FloatText.parseFloat(v, 0, v.length)) & 0xffffffffL, 8);
+            case FLOAT8 -> FloatText.hex(Double.doubleToRawLongBits(FloatText.parseDouble(v, 0, v.length)), 16);
+            case DATETIME -> dateTime(v, v.length, false);
+            case TIMESTAMP -> dateTime(v, endsWithUtc(v) ? v.length - 3 : v.length, true);
             case TIME -> timeMicros(v);
             case BOOLEAN -> new byte[]{(byte) (v[0] == 't' ? '1' : '0')};
             case JSON -> json(v);
             default -> throw new IllegalStateException(m.kind() + " is canonical as printed: see targetIsCanonical");
         };
+    }
+
+    /**
+     * The SQL expression (text) that computes a target column's canonical form on the server, the bytes
+     * {@link #canonicalTarget} gives for its COPY text; null for a type the plan does not create (then the value is
+     * read and normalised here). Text comes out in the "C" collation, so that hashing it hashes its bytes.
+     */
+    static String serverCanonicalSql(ColumnMapping m) {
+        String col = PostgresDialect.quote(m.targetName());
+        String t = m.targetType().strip().toLowerCase(java.util.Locale.ROOT);
+        String sql = switch (m.kind()) {
+            case INTEGER, YEAR -> t.equals("smallint") || t.equals("integer") || t.equals("bigint") || t.startsWith("numeric")
+                    ? col + "::text" : null;
+            case DECIMAL -> t.startsWith("numeric") ? col + "::text" : null;
+            case FLOAT4 -> t.equals("real") ? "encode(float4send(" + col + "), 'hex')" : null;
+            case FLOAT8 -> t.equals("double precision") ? "encode(float8send(" + col + "), 'hex')" : null;
+            case BOOLEAN -> t.equals("boolean") ? "(" + col + ")::int::text" : null;
+            case DATE -> t.equals("date") ? col + "::text" : null;
+            case DATETIME, TIMESTAMP -> targetIsCanonical(m) ? col + "::text" : null;
+            case TIME -> t.equals("time") || t.startsWith("time(") || t.equals("interval")
+                    ? "(extract(epoch from " + col + ") * 1000000)::bigint::text" : null;
+            case TEXT -> t.equals("text") || t.startsWith("varchar(") ? col + "::text" : null;
+            case JSON -> t.equals("jsonb") ? col + "::text" : null;
+            case BINARY -> t.equals("bytea") ? "upper(encode(" + col + ", 'hex'))" : null;
+            case BIT -> t.startsWith("bit(") || t.startsWith("varbit") || t.startsWith("bit varying") ? col + "::text" : null;
+        };
+        return sql == null ? null : "(" + sql + ") COLLATE \"C\"";
+    }
+
+    /**
+     * The SQL expression (int8) of a row's hash: XOR over the columns of hashtextextended(canonical text, column
+     * number), the column number where the value is NULL, as {@link RangeSum#column} computes it; null if a column's
+     * canonical form cannot be computed on the server.
+     */
+    static String serverHashSql(java.util.List<ColumnMapping> cols) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cols.size(); i++) {
+            String c = serverCanonicalSql(cols.get(i));
+            if (c == null) {
+                return null;
+            }
+            sb.append(i > 0 ? " # " : "").append("coalesce(hashtextextended(").append(c).append(", ").append(i + 1)
+                    .append("), ").append(i + 1).append(")");
+        }
+        return sb.toString();
     }
 
     /** '[-]H:MM:SS[.f]' as bytes to its signed count of microseconds (ASCII); day forms go the slow way. */
@@ -248,14 +303,26 @@ public final class ValueCodec {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** 'YYYY-MM-DD HH:MM:SS[.f]' (first {@code len} bytes) to 'YYYY-MM-DD HH:MM:SS.ffffff'. */
-    private static byte[] dateTime(byte[] v, int len) {
-        byte[] out = new byte[26];
-        System.arraycopy(v, 0, out, 0, 19);
-        out[19] = '.';
-        int frac = len > 20 && v[19] == '.' ? len - 20 : 0;
-        for (int i = 0; i < 6; i++) {
-            out[20 + i] = i < frac ? v[20 + i] : (byte) '0';
+    /**
+     * 'YYYY-MM-DD HH:MM:SS[.f]' (first {@code len} bytes) as PostgreSQL prints a timestamp: the fraction without
+     * trailing zeros, no point when nothing is left of it; with {@code utc}, followed by "+00" (timestamptz in UTC).
+     */
+    private static byte[] dateTime(byte[] v, int len, boolean utc) {
+        int e = len;
+        if (len > 19 && v[19] == '.') {
+            while (e > 20 && v[e - 1] == '0') {
+                e--;
+            }
+            if (e == 20) {
+                e = 19;
+            }
+        }
+        if (!utc && e == v.length) {
+            return v;
+        }
+        byte[] out = java.util.Arrays.copyOf(v, e + (utc ? 3 : 0));
+        if (utc) {
+            System.arraycopy(UTC_SUFFIX, 0, out, e, 3);
         }
         return out;
     }

@@ -8,12 +8,16 @@ import io.bascule.database.PostgresDialect;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,10 +41,13 @@ import static io.bascule.migration.ValueCodec.selectList;
 public final class Verifier {
 
     static final int SAMPLE_LIMIT = 20;
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 
     private final DatabaseEndpoint source;
     private final DatabaseEndpoint target;
     private final MigrationOptions options;
+    /** Whether the target computes the row checksums of copied ranges itself (see serverHashes). */
+    private volatile boolean serverHashing;
 
     public Verifier(DatabaseEndpoint source, DatabaseEndpoint target, MigrationOptions options) {
         this.source = source;
@@ -51,7 +58,7 @@ public final class Verifier {
     /** The comparison of one table. Samples name at most {@value #SAMPLE_LIMIT} keys of each kind. */
     public record TableResult(String table, long sourceRows, long targetRows, String sourceChecksum,
                               String targetChecksum, long missing, long extra, long changed, List<String> missingKeys,
-                              List<String> extraKeys, List<String> changedKeys, int chunks) {
+                              List<String> extraKeys, List<String> changedKeys, int chunks, int chunksComparedByRow) {
         public boolean matches() {
             return missing == 0 && extra == 0 && changed == 0 && sourceChecksum.equals(targetChecksum);
         }
@@ -74,8 +81,9 @@ public final class Verifier {
     }
 
     private static final class RangeOutcome {
-        final RowHash.Sum sourceSum = new RowHash.Sum();
-        final RowHash.Sum targetSum = new RowHash.Sum();
+        final RangeSum sourceSum = new RangeSum();
+        final RangeSum targetSum = new RangeSum();
+        boolean comparedByRow;
         long missing;
         long extra;
         long changed;
@@ -89,19 +97,20 @@ public final class Verifier {
     }
 
     /** A range copied by {@link CopyEngine}, with the checksum of its source rows. */
-    private record CopiedRange(KeyRange range, RowHash.Sum sourceSum) {
+    private record CopiedRange(KeyRange range, RangeSum sourceSum) {
     }
 
     public Result verify(ConversionPlan plan, Progress progress, boolean againstCopy) {
         long start = System.nanoTime();
         Map<TablePlan, List<KeyRange>> work = new LinkedHashMap<>();
-        Map<TablePlan, Map<Integer, RowHash.Sum>> copied = new LinkedHashMap<>();
+        Map<TablePlan, Map<Integer, RangeSum>> copied = new LinkedHashMap<>();
         try (Connection src = source.open(); Connection tgt = target.open()) {
+            serverHashing = againstCopy && serverHashes(tgt);
             for (TablePlan t : plan.tables()) {
                 List<CopiedRange> ranges = againstCopy ? copiedRanges(tgt, t) : null;
-                if (ranges != null && t.source().hasPrimaryKey()) {
+                if (ranges != null) {
                     work.put(t, ranges.stream().map(CopiedRange::range).toList());
-                    Map<Integer, RowHash.Sum> sums = new HashMap<>();
+                    Map<Integer, RangeSum> sums = new HashMap<>();
                     ranges.forEach(r -> sums.put(r.range().number(), r.sourceSum()));
                     copied.put(t, sums);
                 } else {
@@ -120,19 +129,20 @@ public final class Verifier {
         try {
             for (Map.Entry<TablePlan, List<KeyRange>> e : work.entrySet()) {
                 List<Future<RangeOutcome>> list = new ArrayList<>();
-                Map<Integer, RowHash.Sum> sums = copied.get(e.getKey());
+                Map<Integer, RangeSum> sums = copied.get(e.getKey());
                 for (KeyRange r : e.getValue()) {
-                    list.add(pool.submit(() -> !e.getKey().source().hasPrimaryKey() ? compareMultiset(e.getKey(), progress)
-                            : sums != null ? compareWithCopy(e.getKey(), r, sums.get(r.number()), progress)
+                    list.add(pool.submit(() -> sums != null ? compareWithCopy(e.getKey(), r, sums.get(r.number()), progress)
+                            : !e.getKey().source().hasPrimaryKey() ? compareMultiset(e.getKey(), progress)
                             : compareRange(e.getKey(), r, progress)));
                 }
                 futures.put(e.getKey(), list);
             }
             List<TableResult> results = new ArrayList<>();
             for (Map.Entry<TablePlan, List<Future<RangeOutcome>>> e : futures.entrySet()) {
-                RowHash.Sum s = new RowHash.Sum();
-                RowHash.Sum t = new RowHash.Sum();
+                RangeSum s = new RangeSum();
+                RangeSum t = new RangeSum();
                 long missing = 0, extra = 0, changed = 0;
+                int byRow = 0;
                 List<String> mk = new ArrayList<>(), ek = new ArrayList<>(), ck = new ArrayList<>();
                 for (Future<RangeOutcome> f : e.getValue()) {
                     RangeOutcome o = get(f);
@@ -141,12 +151,13 @@ public final class Verifier {
                     missing += o.missing;
                     extra += o.extra;
                     changed += o.changed;
+                    byRow += o.comparedByRow ? 1 : 0;
                     addSamples(mk, o.missingKeys);
                     addSamples(ek, o.extraKeys);
                     addSamples(ck, o.changedKeys);
                 }
                 results.add(new TableResult(e.getKey().source().name(), s.rows(), t.rows(), s.hex(), t.hex(),
-                        missing, extra, changed, mk, ek, ck, e.getValue().size()));
+                        missing, extra, changed, mk, ek, ck, e.getValue().size(), byRow));
             }
             return new Result(results, (System.nanoTime() - start) / 1e9);
         } finally {
@@ -165,8 +176,11 @@ public final class Verifier {
                     if (!rs.getBoolean(6) || rs.getString(7) == null) {
                         return null;
                     }
-                    list.add(new CopiedRange(new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3)),
-                            RowHash.Sum.of(rs.getString(7), rs.getLong(5))));
+                    RangeSum sum = RangeSum.of(rs.getString(7), rs.getLong(5));
+                    if (sum == null) {
+                        return null;   // copied by a build with another checksum: compare with the source again
+                    }
+                    list.add(new CopiedRange(new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3)), sum));
                 }
             }
         } catch (SQLException e) {
@@ -178,28 +192,70 @@ public final class Verifier {
         return list.isEmpty() ? null : list;
     }
 
-    /** Reads the range back from the target and compares it with the copy's source checksum; row by row if they differ. */
-    private RangeOutcome compareWithCopy(TablePlan t, KeyRange range, RowHash.Sum sourceSum, Progress progress) {
-        RangeOutcome out = new RangeOutcome();
-        try (Side g = new Side(false, t, range)) {
-            long counted = 0;
-            while (g.next()) {
-                out.targetSum.add(g.hash);
-                if (++counted % 10_000 == 0) {
-                    progress.addRows(t.source().name(), 10_000, 0);
-                }
+    /**
+     * True when the target server computes {@link PgHash}'s hash (PostgreSQL 11 or later on a little-endian machine):
+     * then the target's checksums are computed where its rows are, and only a range that differs is read.
+     */
+    private boolean serverHashes(Connection tgt) {
+        try (Statement st = tgt.createStatement(); ResultSet rs = st.executeQuery(PgHash.PROBE_SQL)) {
+            if (rs.next() && rs.getLong(1) == PgHash.probe()) {
+                return true;
             }
-            progress.addRows(t.source().name(), counted % 10_000, 0);
         } catch (SQLException e) {
-            throw target.failure("verifying " + t.source().name(), e);
+            log.info("The target cannot compute the row checksums itself ({}); its rows are read back instead",
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            return false;
+        }
+        log.info("The target's hash function differs from Bascule's (another byte order?); its rows are read back instead");
+        return false;
+    }
+
+    /**
+     * Compares a copied range's target rows with the checksum of its source rows taken during the copy: the target
+     * server sums its rows' hashes where it can ({@link ValueCodec#serverHashSql}), else the rows are read back and
+     * hashed here. A range whose checksums differ is compared with the source again, row by row.
+     */
+    private RangeOutcome compareWithCopy(TablePlan t, KeyRange range, RangeSum sourceSum, Progress progress) {
+        RangeOutcome out = new RangeOutcome();
+        String name = t.source().name();
+        String rowHash = serverHashing ? ValueCodec.serverHashSql(t.columns()) : null;
+        if (rowHash != null) {
+            ColumnMapping intKey = t.integerKey();
+            String sql = "SELECT count(*), sum(" + rowHash + ")::text FROM "
+                    + PostgresDialect.qualified(options.targetSchema(), t.targetName())
+                    + (intKey == null ? "" : " WHERE " + range.targetPredicateInline(intKey.targetName()));
+            try (Connection c = target.open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                out.targetSum.add(rs.getLong(1), rs.getString(2));
+            } catch (SQLException e) {
+                throw target.failure("verifying " + name, e);
+            }
+            progress.addRows(name, out.targetSum.rows(), 0);
+        } else {
+            try (Side g = new Side(false, t, range)) {
+                long counted = 0;
+                while (g.next()) {
+                    out.targetSum.add(g.serverHash);
+                    if (++counted % 10_000 == 0) {
+                        progress.addRows(name, 10_000, 0);
+                    }
+                }
+                progress.addRows(name, counted % 10_000, 0);
+            } catch (SQLException e) {
+                throw target.failure("verifying " + name, e);
+            }
         }
         if (out.targetSum.sameAs(sourceSum)) {
             out.sourceSum.add(sourceSum);
             return out;
         }
-        return compareRange(t, range, progress);
+        log.info("{}: the checksums of range {} differ; comparing its rows with the source", name, range.number());
+        RangeOutcome again = t.source().hasPrimaryKey() ? compareRange(t, range, progress) : compareMultiset(t, progress);
+        again.comparedByRow = true;
+        return again;
     }
 
+    /** One side's stream of rows: canonical key values and the row hash. */
     private static void addSamples(List<String> to, List<String> from) {
         for (String k : from) {
             if (to.size() < SAMPLE_LIMIT) {
@@ -222,7 +278,6 @@ public final class Verifier {
         }
     }
 
-    /** One side's stream of rows: canonical key values and the row hash. */
     /**
      * One side's stream of rows: canonical key values and the row hash. The source is read with a streaming
      * SELECT; the target with {@code COPY (SELECT ...) TO STDOUT}, which costs PostgreSQL and the driver far less per
@@ -238,6 +293,8 @@ public final class Verifier {
         final int[] keyIndex;
         final boolean isSource;
         final RowHash hash = new RowHash();
+        /** The row's hash as the target server computes it ({@link RangeSum}). */
+        long serverHash;
         final byte[][] values;
         final CopyText.Fields fields;
         final boolean[] hashInPlace;   // target columns whose COPY text is canonical already and that are not keys
@@ -253,7 +310,7 @@ public final class Verifier {
             this.keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
             this.hashInPlace = new boolean[cols.size()];
             for (int i = 0; i < cols.size(); i++) {
-                hashInPlace[i] = !isSource && ValueCodec.targetIsCanonical(cols.get(i).kind()) && !keys.contains(cols.get(i));
+                hashInPlace[i] = !isSource && ValueCodec.targetIsCanonical(cols.get(i)) && !keys.contains(cols.get(i));
             }
             ColumnMapping intKey = t.integerKey();
             if (isSource) {
@@ -301,6 +358,7 @@ public final class Verifier {
                 CopyText.split(line, fields);
             }
             hash.reset();
+            serverHash = 0;
             byte[][] k = new byte[keyIndex.length][];
             for (int i = 0; i < values.length; i++) {
                 byte[] c;
@@ -308,11 +366,13 @@ public final class Verifier {
                     c = ValueCodec.canonicalSource(cols.get(i), values[i]);
                 } else if (hashInPlace[i] && fields.bytes[i] != null) {
                     hash.add(fields.bytes[i], fields.from[i], fields.to[i]);
+                    serverHash ^= RangeSum.column(fields.bytes[i], fields.from[i], fields.to[i], i + 1);
                     continue;
                 } else {
                     c = ValueCodec.canonicalTarget(cols.get(i), fields.copy(i));
                 }
                 hash.add(c);
+                serverHash ^= RangeSum.column(c, i + 1);
                 for (int j = 0; j < keyIndex.length; j++) {
                     if (keyIndex[j] == i) {
                         k[j] = c;
@@ -367,8 +427,8 @@ public final class Verifier {
             while (!s.exhausted || !g.exhausted) {
                 int cmp = s.exhausted ? 1 : g.exhausted ? -1 : compareKeys(keys, s.key, g.key);
                 if (cmp == 0) {
-                    out.sourceSum.add(s.hash);
-                    out.targetSum.add(g.hash);
+                    out.sourceSum.add(s.serverHash);
+                    out.targetSum.add(g.serverHash);
                     if (s.hash.high() != g.hash.high() || s.hash.low() != g.hash.low()) {
                         out.changed++;
                         sample(out.changedKeys, keys, s.key);
@@ -376,12 +436,12 @@ public final class Verifier {
                     s.next();
                     g.next();
                 } else if (cmp < 0) {
-                    out.sourceSum.add(s.hash);
+                    out.sourceSum.add(s.serverHash);
                     out.missing++;
                     sample(out.missingKeys, keys, s.key);
                     s.next();
                 } else {
-                    out.targetSum.add(g.hash);
+                    out.targetSum.add(g.serverHash);
                     out.extra++;
                     sample(out.extraKeys, keys, g.key);
                     g.next();
@@ -466,14 +526,14 @@ public final class Verifier {
         RangeOutcome out = new RangeOutcome();
         try (Side s = new Side(true, t, KeyRange.WHOLE)) {
             while (s.next()) {
-                out.sourceSum.add(s.hash);
+                out.sourceSum.add(s.serverHash);
             }
         } catch (SQLException e) {
             throw source.failure("verifying " + t.source().name(), e);
         }
         try (Side g = new Side(false, t, KeyRange.WHOLE)) {
             while (g.next()) {
-                out.targetSum.add(g.hash);
+                out.targetSum.add(g.serverHash);
             }
         } catch (SQLException e) {
             throw target.failure("verifying " + t.source().name(), e);

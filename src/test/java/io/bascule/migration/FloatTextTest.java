@@ -68,14 +68,15 @@ class FloatTextTest {
     }
 
     @Test
-    void hexLikeLongToHexString() {
+    void hexZeroPaddedLikeFormat() {
         SplittableRandom r = new SplittableRandom(7);
         for (long v : new long[]{0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x10, 0xfff}) {
-            assertArrayEquals(Long.toHexString(v).getBytes(StandardCharsets.US_ASCII), FloatText.hex(v));
+            assertArrayEquals(String.format("%016x", v).getBytes(StandardCharsets.US_ASCII), FloatText.hex(v, 16));
         }
         for (int i = 0; i < 10_000; i++) {
             long v = r.nextLong() >>> r.nextInt(64);
-            assertArrayEquals(Long.toHexString(v).getBytes(StandardCharsets.US_ASCII), FloatText.hex(v));
+            assertArrayEquals(String.format("%016x", v).getBytes(StandardCharsets.US_ASCII), FloatText.hex(v, 16));
+            assertArrayEquals(String.format("%08x", v & 0xffffffffL).getBytes(StandardCharsets.US_ASCII), FloatText.hex(v, 8));
         }
     }
 }
