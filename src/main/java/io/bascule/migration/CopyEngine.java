@@ -265,6 +265,7 @@ public final class CopyEngine {
                 long inChunk = 0;
                 byte[][] lastKey = new byte[keys.size()][];
                 byte[][] row = new byte[n][];
+                JsonCanonical json = new JsonCanonical();   // JSON's canonical form, written into one buffer again and again
                 boolean[] textual = new boolean[n];   // text whose NUL bytes binary COPY would carry (PostgreSQL text holds none)
                 for (int i = 0; i < n; i++) {
                     textual[i] = colArray[i].kind() == ValueKind.TEXT || colArray[i].kind() == ValueKind.JSON;
@@ -298,7 +299,10 @@ public final class CopyEngine {
                             throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
                                     + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
                         }
-                        rowHash ^= RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
+                        int jsonLength = textual[i] && v != null && colArray[i].kind() == ValueKind.JSON
+                                ? json.canonicalize(v, 0, v.length) : -1;
+                        rowHash ^= jsonLength >= 0 ? RangeSum.column(json.array(), 0, jsonLength, i + 1)
+                                : RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
                         nul |= textual[i] && v != null && RowHash.hasZeroByte(v);
                         row[i] = v;
                         if (keyOf[i] >= 0) {

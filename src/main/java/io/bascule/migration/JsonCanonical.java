@@ -19,19 +19,20 @@ final class JsonCanonical {
     private static final int MAX_EXPONENT = 1000;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private final byte[] in;
-    private final int end;
+    private byte[] in;
+    private int end;
     private int pos;
-    private final ByteBuf out;
+    private final ByteBuf out = new ByteBuf(256);
     /** The decoded bytes of the keys of the objects being read (compared in jsonb's order). */
-    private final ByteBuf keys;
+    private final ByteBuf keys = new ByteBuf(64);
+    /** Per nesting depth, the member bounds of the object being read there (kept from value to value). */
+    private int[][] bounds = new int[8][];
+    private int depth;
+    private final ByteBuf scratch = new ByteBuf(256);
+    private int[] order = new int[32];
 
-    private JsonCanonical(byte[] in, int from, int to) {
-        this.in = in;
-        this.pos = from;
-        this.end = to;
-        this.out = new ByteBuf(to - from + 16);
-        this.keys = new ByteBuf(64);
+    /** A converter to use again and again (one thread at a time): the copy converts millions of values. */
+    JsonCanonical() {
     }
 
     /** The canonical bytes, or null when the text is not JSON that jsonb accepts (the caller compares the raw text then). */
@@ -41,14 +42,31 @@ final class JsonCanonical {
 
     /** As {@link #of(byte[])} for the bytes {@code [from, to)}. */
     static byte[] of(byte[] json, int from, int to) {
-        JsonCanonical p = new JsonCanonical(json, from, to);
+        JsonCanonical p = new JsonCanonical();
+        int n = p.canonicalize(json, from, to);
+        return n < 0 ? null : Arrays.copyOf(p.array(), n);
+    }
+
+    /** Writes the canonical form of {@code json[from, to)} to {@link #array()}; returns its length, -1 if not JSON. */
+    int canonicalize(byte[] json, int from, int to) {
+        in = json;
+        pos = from;
+        end = to;
+        depth = 0;
+        out.clear();
+        keys.clear();
         try {
-            p.value();
-            p.skipWhitespace();
-            return p.pos == to ? p.out.toArray() : null;
+            value();
+            skipWhitespace();
+            return pos == to ? out.length() : -1;
         } catch (RuntimeException e) {
-            return null;
+            return -1;
         }
+    }
+
+    /** The buffer {@link #canonicalize} writes to (valid up to the length it returned, until the next call). */
+    byte[] array() {
+        return out.array();
     }
 
     private byte at(int i) {
@@ -69,7 +87,7 @@ final class JsonCanonical {
         byte b = at(pos);
         switch (b) {
             case '{' -> object();
-            case '[' -> array();
+            case '[' -> arrayValue();
             case '"' -> string(false);
             case 't' -> literal("true");
             case 'f' -> literal("false");
@@ -98,12 +116,21 @@ final class JsonCanonical {
         out.put((byte) '{');
         int keysMark = keys.length();
         int regionStart = out.length();
-        int[] bounds = new int[24];   // per member: start, end (in out), key from, key to (in keys)
+        if (depth == this.bounds.length) {
+            this.bounds = Arrays.copyOf(this.bounds, depth * 2);
+        }
+        int[] bounds = this.bounds[depth];   // per member: start, end (in out), key from, key to (in keys)
+        if (bounds == null) {
+            bounds = new int[24];
+            this.bounds[depth] = bounds;
+        }
+        int level = depth++;
         int members = 0;
         skipWhitespace();
         if (at(pos) == '}') {
             pos++;
             out.put((byte) '}');
+            depth = level;
             return;
         }
         while (true) {
@@ -114,6 +141,7 @@ final class JsonCanonical {
             if (members * 4 + 4 > bounds.length) {
                 bounds = Arrays.copyOf(bounds, bounds.length * 2);
             }
+            this.bounds[level] = bounds;
             if (members > 0) {
                 out.put((byte) ',');
                 out.put((byte) ' ');
@@ -152,11 +180,15 @@ final class JsonCanonical {
         }
         out.put((byte) '}');
         keys.truncate(keysMark);
+        depth = level;
     }
 
     private void reorder(int regionStart, int[] b, int members) {
         byte[] k = keys.array();
-        int[] order = new int[members];
+        if (order.length < members) {
+            order = new int[Math.max(members, order.length * 2)];
+        }
+        int[] order = this.order;
         // stable sorts: of equal keys the later member stays later
         if (members <= 32) {
             for (int m = 0; m < members; m++) {   // insertion sort: most objects have a few members
@@ -177,7 +209,9 @@ final class JsonCanonical {
                 order[m] = boxed[m];
             }
         }
-        byte[] region = Arrays.copyOfRange(out.array(), regionStart, out.length());
+        scratch.clear();
+        scratch.put(out.array(), regionStart, out.length());
+        byte[] region = scratch.array();
         out.truncate(regionStart);
         boolean first = true;
         for (int i = 0; i < members; i++) {
@@ -206,7 +240,7 @@ final class JsonCanonical {
         return Arrays.compareUnsigned(keys, xFrom, xFrom + xLen, keys, yFrom, yFrom + yLen);
     }
 
-    private void array() {
+    private void arrayValue() {
         pos++;
         out.put((byte) '[');
         skipWhitespace();

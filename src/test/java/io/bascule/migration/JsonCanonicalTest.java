@@ -61,6 +61,26 @@ class JsonCanonicalTest {
     }
 
     @Test
+    void oneConverterUsedAgainAndAgainGivesWhatAFreshOneGives() {
+        String[] texts = {"{\"b\": {\"d\": 1, \"c\": {}}, \"a\": [{\"z\": 1, \"y\": 2}]}", "{\"a\":", "[1, {\"k\": \"\\u00e9\"}]",
+                "{}", "{\"x\": {\"b\": 1, \"a\": 2, \"b\": 3}}", "nope", "\"s\"", "{\"q\": [], \"p\": {\"n\": null}}"};
+        JsonCanonical reused = new JsonCanonical();
+        for (int round = 0; round < 3; round++) {
+            for (String t : texts) {
+                byte[] in = t.getBytes(StandardCharsets.UTF_8);
+                int n = reused.canonicalize(in, 0, in.length);
+                byte[] fresh = JsonCanonical.of(in);
+                if (fresh == null) {
+                    assertThat(n).as(t).isEqualTo(-1);
+                } else {
+                    assertThat(new String(reused.array(), 0, n, StandardCharsets.UTF_8)).as(t)
+                            .isEqualTo(new String(fresh, StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    @Test
     void textJsonbRefusesHasNoCanonicalForm() {
         assertThat(c("{\"a\":")).isNull();
         assertThat(c("[1,]x")).isNull();
