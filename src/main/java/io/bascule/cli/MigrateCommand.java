@@ -3,6 +3,7 @@ package io.bascule.cli;
 import io.bascule.config.ConfigException;
 import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
+import io.bascule.process.ProcessWatch;
 import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
@@ -39,6 +40,8 @@ import static io.bascule.cli.ProcessRuns.variable;
 final class MigrateCommand implements Callable<Integer> {
 
     private static final String CLI_USER = ProcessRuns.CLI_USER;
+    /** The longest wait between two looks at the instance when no change is signalled. */
+    static final long WAIT_MILLIS = 500;
     private final BasculeCli.Context context;
 
     @Mixin
@@ -93,6 +96,7 @@ final class MigrateCommand implements Callable<Integer> {
         HistoryService history = app.getBean(HistoryService.class);
         IdentityService identity = app.getBean(IdentityService.class);
         while (true) {
+            long seen = ProcessWatch.changes();
             if (runtime.createProcessInstanceQuery().processInstanceId(instanceId).count() == 0) {
                 return finished(history, instanceId);
             }
@@ -122,7 +126,7 @@ final class MigrateCommand implements Callable<Integer> {
                 }
                 continue;
             }
-            Thread.sleep(50);   // queries on the local engine database: cheap, and every wait shows in the run time
+            ProcessWatch.awaitChange(seen, WAIT_MILLIS);   // woken when a step ends, a task or an incident appears
         }
     }
 

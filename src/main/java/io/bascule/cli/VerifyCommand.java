@@ -1,6 +1,7 @@
 package io.bascule.cli;
 
 import io.bascule.process.ProcessKeys;
+import io.bascule.process.ProcessWatch;
 import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -48,7 +49,11 @@ final class VerifyCommand implements Callable<Integer> {
     private int await(ConfigurableApplicationContext app, String instanceId) throws InterruptedException {
         RuntimeService runtime = app.getBean(RuntimeService.class);
         HistoryService history = app.getBean(HistoryService.class);
-        while (runtime.createProcessInstanceQuery().processInstanceId(instanceId).count() > 0) {
+        while (true) {
+            long seen = ProcessWatch.changes();
+            if (runtime.createProcessInstanceQuery().processInstanceId(instanceId).count() == 0) {
+                break;
+            }
             List<Incident> incidents = runtime.createIncidentQuery().processInstanceId(instanceId).list();
             if (!incidents.isEmpty()) {
                 context.err().println("error: the verification failed and became an incident: "
@@ -56,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
                         + " (process instance " + instanceId + ") or run verify again");
                 return BasculeCli.FAILED;
             }
-            Thread.sleep(50);
+            ProcessWatch.awaitChange(seen, MigrateCommand.WAIT_MILLIS);
         }
         List<HistoricActivityInstance> ends = history.createHistoricActivityInstanceQuery().processInstanceId(instanceId)
                 .activityType("noneEndEvent").list();

@@ -38,7 +38,8 @@ public final class PostgresDialect {
 
     /**
      * The table without any index: the primary key too is built after the load ({@link #addPrimaryKeyByIndex}), as one
-     * sorted build instead of an insert into a growing index for every copied row.
+     * sorted build instead of an insert into a growing index for every copied row. Autovacuum is off until the
+     * verification is done.
      */
     public static String createTable(String schema, TablePlan t) {
         StringBuilder sb = new StringBuilder("CREATE TABLE ").append(qualified(schema, t.targetName())).append(" (\n");
@@ -61,8 +62,14 @@ public final class PostgresDialect {
             }
             sb.append(i + 1 < t.columns().size() ? ",\n" : "\n");
         }
-        return sb.append(")").toString();
+        // autovacuum would vacuum and analyze the tables while they load and are verified, competing for the CPU;
+        // the verification turns it back on ({@link #SQL_AUTOVACUUM_OFF}, MigrationService.restoreAutovacuum)
+        return sb.append(") WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)").toString();
     }
+
+    /** The tables of a schema (name = ANY(?)) created by {@link #createTable} whose autovacuum is still off. */
+    public static final String SQL_AUTOVACUUM_OFF = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relname = ANY (?) AND c.reloptions @> ARRAY['autovacuum_enabled=false']";
 
     /**
      * A primary key in two steps: the unique index (which, unlike ALTER TABLE ... ADD PRIMARY KEY, lets the table's

@@ -481,7 +481,18 @@ public final class MigrationService {
      */
     public Verifier.Result verify(ConversionPlan plan, Consumer<Progress.Snapshot> listener, boolean againstCopy) {
         try (Progress progress = new Progress("verify", expected(plan), listener, options.progressInterval())) {
-            Verifier.Result r = new Verifier(source, target, options).verify(plan, progress, againstCopy);
+            Verifier.Result r;
+            try {
+                r = new Verifier(source, target, options).verify(plan, progress, againstCopy);
+            } catch (RuntimeException e) {
+                try {
+                    restoreAutovacuum(plan);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            restoreAutovacuum(plan);
             r.tables().forEach(t -> log.info(t.summary()));
             try {
                 Files.createDirectories(goldDir());
@@ -490,6 +501,36 @@ public final class MigrationService {
                 throw new UncheckedIOException("cannot write the verification report in " + goldDir(), e);
             }
             return r;
+        }
+    }
+
+    /**
+     * Turns autovacuum back on for the plan's tables that Bascule created with it off (for the load and the
+     * verification; see PostgresDialect.createTable). Tables whose setting someone changed since are left alone.
+     */
+    void restoreAutovacuum(ConversionPlan plan) {
+        List<String> off = new ArrayList<>();
+        try (Connection tgt = target.open()) {
+            try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_AUTOVACUUM_OFF)) {
+                ps.setString(1, options.targetSchema());
+                ps.setArray(2, tgt.createArrayOf("text", plan.tables().stream().map(TablePlan::targetName).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        off.add(rs.getString(1));
+                    }
+                }
+            }
+            try (Statement st = tgt.createStatement()) {
+                for (String t : off) {
+                    st.execute("ALTER TABLE " + PostgresDialect.qualified(options.targetSchema(), t)
+                            + " RESET (autovacuum_enabled, toast.autovacuum_enabled)");
+                }
+            }
+        } catch (SQLException e) {
+            throw target.failure("turning autovacuum back on", e);
+        }
+        if (!off.isEmpty()) {
+            log.info("Autovacuum on again for {} table(s) (off while they loaded and were verified)", off.size());
         }
     }
 

@@ -350,11 +350,20 @@ class GoldMigrationIT {
         CopyEngine.Result result = again.copy(plan2, s -> { });
         assertThat(result.rowsCopied().get("audit_logs")).isEqualTo(100_000);
         again.buildConstraints(plan2);
+        String autovacuumOff = "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                + " AND reloptions @> ARRAY['autovacuum_enabled=false']";
         try (Connection pg = dbs.target()) {
             assertThat(one(pg, "SELECT count(*) FROM audit_logs")).isEqualTo("100000");
             assertThat(one(pg, "SELECT count(DISTINCT id) FROM audit_logs")).isEqualTo("100000");
+            // autovacuum stays off while the tables load, and until the verification is done
+            assertThat(one(pg, autovacuumOff)).isEqualTo(String.valueOf(plan2.tables().size()));
         }
         assertThat(again.verify(plan2, s -> { }).matches()).isTrue();
+        try (Connection pg = dbs.target()) {
+            assertThat(one(pg, autovacuumOff)).isEqualTo("0");
+            assertThat(one(pg, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+                    + " AND reloptions IS NOT NULL")).isEqualTo("0");
+        }
     }
 
     @Test
