@@ -33,10 +33,13 @@ import java.util.stream.Collectors;
 import static io.bascule.migration.ValueCodec.selectList;
 
 /**
- * Compares every row of source and target. Both engines stream each key range ordered the same way (by the
- * key, text keys by their UTF-8 bytes); each row is encoded canonically ({@link ValueCodec}) and hashed
- * ({@link RowHash}). Per range the sums of row hashes are the chunk checksums; a merge of the two streams names
- * every missing, extra and changed primary key. Tables without a primary key are compared as multisets of rows.
+ * Compares every row of source and target. Per key range, a checksum of the source rows (taken during the copy, or
+ * read now) is compared with the checksum PostgreSQL computes over the target rows itself ({@link RangeSum}: each
+ * value in its canonical form, {@link ValueCodec}); only a range whose checksums differ is read from both engines,
+ * ordered the same way (by the key, text keys by their UTF-8 bytes), and a merge of the two streams names every
+ * missing, extra and changed primary key. Tables without a primary key are compared as multisets of rows. Where the
+ * target cannot compute the checksums (another byte order, a type whose canonical form has no SQL here), its rows
+ * are read and hashed here.
  */
 public final class Verifier {
 
@@ -105,7 +108,7 @@ public final class Verifier {
         Map<TablePlan, List<KeyRange>> work = new LinkedHashMap<>();
         Map<TablePlan, Map<Integer, RangeSum>> copied = new LinkedHashMap<>();
         try (Connection src = source.open(); Connection tgt = target.open()) {
-            serverHashing = againstCopy && serverHashes(tgt);
+            serverHashing = serverHashes(tgt);
             for (TablePlan t : plan.tables()) {
                 List<CopiedRange> ranges = againstCopy ? copiedRanges(tgt, t) : null;
                 if (ranges != null) {
@@ -131,7 +134,9 @@ public final class Verifier {
                 List<Future<RangeOutcome>> list = new ArrayList<>();
                 Map<Integer, RangeSum> sums = copied.get(e.getKey());
                 for (KeyRange r : e.getValue()) {
-                    list.add(pool.submit(() -> sums != null ? compareWithCopy(e.getKey(), r, sums.get(r.number()), progress)
+                    list.add(pool.submit(() -> sums != null ? compareWithCopy(e.getKey(), r, sums.get(r.number()), progress, true)
+                            : serverHashing && ValueCodec.serverHashSql(e.getKey().columns()) != null
+                            ? compareWithCopy(e.getKey(), r, sourceSum(e.getKey(), r, progress), progress, false)
                             : !e.getKey().source().hasPrimaryKey() ? compareMultiset(e.getKey(), progress)
                             : compareRange(e.getKey(), r, progress)));
                 }
@@ -211,11 +216,34 @@ public final class Verifier {
     }
 
     /**
+     * The checksum of a range's source rows read now (the {@code verify} command; the migration takes it during the
+     * copy); the rows count for the progress.
+     */
+    private RangeSum sourceSum(TablePlan t, KeyRange range, Progress progress) {
+        RangeSum sum = new RangeSum();
+        String name = t.source().name();
+        try (Side s = new Side(true, t, range)) {
+            long counted = 0;
+            while (s.next()) {
+                sum.add(s.serverHash);
+                if (++counted % 10_000 == 0) {
+                    progress.addRows(name, 10_000, 0);
+                }
+            }
+            progress.addRows(name, counted % 10_000, 0);
+        } catch (SQLException e) {
+            throw source.failure("verifying " + name, e);
+        }
+        return sum;
+    }
+
+    /**
      * Compares a copied range's target rows with the checksum of its source rows taken during the copy: the target
      * server sums its rows' hashes where it can ({@link ValueCodec#serverHashSql}), else the rows are read back and
      * hashed here. A range whose checksums differ is compared with the source again, row by row.
      */
-    private RangeOutcome compareWithCopy(TablePlan t, KeyRange range, RangeSum sourceSum, Progress progress) {
+    private RangeOutcome compareWithCopy(TablePlan t, KeyRange range, RangeSum sourceSum, Progress progress,
+                                         boolean countRows) {
         RangeOutcome out = new RangeOutcome();
         String name = t.source().name();
         String rowHash = serverHashing ? ValueCodec.serverHashSql(t.columns()) : null;
@@ -230,17 +258,21 @@ public final class Verifier {
             } catch (SQLException e) {
                 throw target.failure("verifying " + name, e);
             }
-            progress.addRows(name, out.targetSum.rows(), 0);
+            if (countRows) {
+                progress.addRows(name, out.targetSum.rows(), 0);
+            }
         } else {
             try (Side g = new Side(false, t, range)) {
                 long counted = 0;
                 while (g.next()) {
                     out.targetSum.add(g.serverHash);
-                    if (++counted % 10_000 == 0) {
+                    if (++counted % 10_000 == 0 && countRows) {
                         progress.addRows(name, 10_000, 0);
                     }
                 }
-                progress.addRows(name, counted % 10_000, 0);
+                if (countRows) {
+                    progress.addRows(name, counted % 10_000, 0);
+                }
             } catch (SQLException e) {
                 throw target.failure("verifying " + name, e);
             }

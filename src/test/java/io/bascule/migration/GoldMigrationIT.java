@@ -50,7 +50,8 @@ class GoldMigrationIT {
                 .anyMatch(w -> w.contains("zero-date default"));
 
         Verifier.Result verification = MigrationFixture.migrate(service);
-        assertThat(verification.tables()).allSatisfy(t -> assertThat(t.matches()).as(t.summary()).isTrue());
+        assertThat(verification.tables()).allSatisfy(t -> assertThat(t.matches()).as(t.summary()).isTrue())
+                .allSatisfy(t -> assertThat(t.chunksComparedByRow()).as(t.table()).isZero());
         // against the copy's checksums, PostgreSQL computes every type's canonical form and hash itself: every range
         // agrees at once (none is compared row by row) and the checksums are those of reading both engines again
         Verifier.Result againstCopy = service.verify(plan, s -> { }, true);
@@ -305,6 +306,7 @@ class GoldMigrationIT {
         assertThat(d.changedKeys()).containsExactly("id=17");
         assertThat(d.missingKeys()).containsExactly("id=42");
         assertThat(d.extraKeys()).containsExactly("id=9999");
+        assertThat(d.chunksComparedByRow()).isEqualTo(1);
         Verifier.TableResult a = dirty.tables().stream().filter(t -> t.table().equals("audit_logs")).findFirst().orElseThrow();
         assertThat(a.changedKeys()).containsExactly("id=77777");
         // against the checksums taken during the copy, the target alone is read; a range that differs is then
