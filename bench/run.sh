@@ -263,13 +263,14 @@ CHECKPOINT;
 SQL
 }
 
-reset_target() {  # an empty target database, and a checkpoint so no step pays for the previous one
+reset_target() {  # an empty target database, a checkpoint and the OS's dirty pages written, so no step pays for the previous one
   pg_admin -d postgres <<SQL
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE);
 CREATE DATABASE $DB_NAME OWNER $DB_USER;
 CHECKPOINT;
 SQL
+  sync
 }
 
 # ---------------------------------------------------------------------------------------------------
