@@ -1,5 +1,6 @@
 package io.bascule.migration;
 
+import io.bascule.database.ConnectionPool;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
@@ -86,11 +87,13 @@ public final class CopyEngine {
             th.setDaemon(true);
             return th;
         });
+        ConnectionPool sources = new ConnectionPool(source);
+        ConnectionPool targets = new ConnectionPool(target);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Task task : tasks) {
                 futures.add(pool.submit(() -> {
-                    long n = copyRange(task, progress, zeroDates);
+                    long n = copyRange(task, progress, zeroDates, sources, targets);
                     copied.get(task.table().source().name()).addAndGet(n);
                     return null;
                 }));
@@ -111,6 +114,8 @@ public final class CopyEngine {
             throw new IllegalStateException("copy interrupted", e);
         } finally {
             pool.shutdownNow();
+            sources.close();
+            targets.close();
         }
         Map<String, Long> rows = new LinkedHashMap<>();
         copied.forEach((k, v) -> rows.put(k, v.get()));
@@ -199,7 +204,7 @@ public final class CopyEngine {
     }
 
     /** Copies one range; returns the rows copied by this call. */
-    private long copyRange(Task task, Progress progress, AtomicLong zeroDates) {
+    private long copyRange(Task task, Progress progress, AtomicLong zeroDates, ConnectionPool sources, ConnectionPool targets) {
         if (task.range() == null) {
             return 0;
         }
@@ -225,7 +230,16 @@ public final class CopyEngine {
         // build with another checksum scheme goes on without one (the verification then reads the source again)
         RangeSum sum = task.sourceHash() == null && rowsTotal == 0 ? new RangeSum() : RangeSum.of(task.sourceHash(), rowsTotal);
         boolean chunked = !keys.isEmpty();
-        try (Connection src = source.open(); Connection tgt = target.open()) {
+        Connection src = sources.take();
+        Connection tgt;
+        try {
+            tgt = targets.take();
+        } catch (RuntimeException e) {
+            sources.release(src);
+            throw e;
+        }
+        boolean done = false;   // the connections are in good order for the next range
+        try {
             try (Statement st = tgt.createStatement()) {
                 // a chunk's rows and its checkpoint commit together: a crash loses both and the copy resumes before
                 // them, so the copy need not wait for each commit to reach the disk (the verification reads it back)
@@ -363,9 +377,18 @@ public final class CopyEngine {
             } finally {
                 ps.close();
             }
+            done = true;
         } catch (SQLException e) {
             throw new DatabaseException(DatabaseException.classify(e), "copying " + table + " failed: "
                     + e.getMessage().lines().findFirst().orElse("") + DatabaseException.diskFullHint(e), target.redactedUrl(), e);
+        } finally {
+            if (done) {
+                sources.release(src);
+                targets.release(tgt);
+            } else {
+                sources.discard(src);
+                targets.discard(tgt);
+            }
         }
         return copiedHere;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.bascule.config.ConfigException;
+import io.bascule.database.ConnectionPool;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
@@ -374,14 +375,15 @@ public final class MigrationService {
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         Map<String, Long> leftNullable = new java.util.concurrent.ConcurrentSkipListMap<>();
+        ConnectionPool connections = new ConnectionPool(target);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String ddl : indexes) {
-                futures.add(pool.submit(() -> runDdl(ddl)));
+                futures.add(pool.submit(() -> runDdl(connections, ddl)));
             }
             for (TablePlan t : bySize) {
                 if (!t.notNullAfterLoad().isEmpty()) {
-                    futures.add(pool.submit(() -> restoreNotNull(t, leftNullable)));
+                    futures.add(pool.submit(() -> restoreNotNull(connections, t, leftNullable)));
                 }
             }
             for (Future<?> f : futures) {
@@ -391,13 +393,14 @@ public final class MigrationService {
                     throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
             }
+            rest.forEach(ddl -> runDdl(connections, ddl));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } finally {
             pool.shutdownNow();
+            connections.close();
         }
-        rest.forEach(this::runDdl);
         try {
             Files.createDirectories(goldDir());
             writeAtomically(goldDir().resolve(NULLABLE_FILE), JSON.writeValueAsString(leftNullable));
@@ -414,12 +417,17 @@ public final class MigrationService {
      * Sets NOT NULL on the date columns that were NOT NULL in the source, except where zero dates became NULL (one
      * scan of the table counts them); those stay nullable and are recorded for the certificate.
      */
-    private void restoreNotNull(TablePlan t, Map<String, Long> leftNullable) {
+    private void restoreNotNull(ConnectionPool connections, TablePlan t, Map<String, Long> leftNullable) {
         String table = PostgresDialect.qualified(options.targetSchema(), t.targetName());
         // usually no zero date became NULL: then one ALTER (which scans the table itself) does it all
-        try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
-            st.execute("ALTER TABLE " + table + " " + t.notNullAfterLoad().stream()
-                    .map(c -> "ALTER COLUMN " + PostgresDialect.quote(c) + " SET NOT NULL").collect(Collectors.joining(", ")));
+        try {
+            connections.with(tgt -> {
+                try (Statement st = tgt.createStatement()) {
+                    st.execute("ALTER TABLE " + table + " " + t.notNullAfterLoad().stream()
+                            .map(c -> "ALTER COLUMN " + PostgresDialect.quote(c) + " SET NOT NULL").collect(Collectors.joining(", ")));
+                }
+                return null;
+            });
             return;
         } catch (SQLException e) {
             if (!"23502".equals(e.getSQLState())) {   // not_null_violation: some column holds NULLs; count them below
@@ -455,9 +463,14 @@ public final class MigrationService {
         }
     }
 
-    private void runDdl(String ddl) {
-        try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
-            st.execute(ddl);
+    private void runDdl(ConnectionPool connections, String ddl) {
+        try {
+            connections.with(tgt -> {
+                try (Statement st = tgt.createStatement()) {
+                    st.execute(ddl);
+                }
+                return null;
+            });
         } catch (SQLException e) {
             if ("42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState()) || "42P16".equals(e.getSQLState())) {
                 return; // already exists: a rerun of this step

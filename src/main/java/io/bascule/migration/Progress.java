@@ -35,6 +35,7 @@ public final class Progress implements AutoCloseable {
     private final long expectedTotal;
     private final ScheduledExecutorService timer;
     private final Consumer<Snapshot> listener;
+    private final java.util.concurrent.ScheduledFuture<?> periodic;
 
     public Progress(String step, Map<String, Long> expectedRowsByTable, Consumer<Snapshot> listener, Duration every) {
         this.step = step;
@@ -48,7 +49,7 @@ public final class Progress implements AutoCloseable {
             return t;
         });
         long ms = every.toMillis();
-        timer.scheduleAtFixedRate(this::report, ms, ms, TimeUnit.MILLISECONDS);
+        periodic = timer.scheduleAtFixedRate(this::report, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     public void addRows(String table, long n, long byteCount) {
@@ -101,10 +102,12 @@ public final class Progress implements AutoCloseable {
     /**
      * Sends the last report and stops. Every report, the last one too, runs on the report thread: the listener
      * writes in its own transaction, never in the caller's (a process step whose job would otherwise hold a stale
-     * copy of the progress variables).
+     * copy of the progress variables). The periodic reports are cancelled first, so that none can still be writing
+     * once this returns (the process's next job would then collide with it).
      */
     @Override
     public void close() {
+        periodic.cancel(false);   // a report already running finishes before the last one starts (one thread)
         try {
             timer.submit(this::report).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.bascule.migration;
 
+import io.bascule.database.ConnectionPool;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
@@ -51,6 +52,9 @@ public final class Verifier {
     private final MigrationOptions options;
     /** Whether the target computes the row checksums of copied ranges itself (see serverHashes). */
     private volatile boolean serverHashing;
+    /** The connections of one verification, shared by its range tasks. */
+    private volatile ConnectionPool sources;
+    private volatile ConnectionPool targets;
 
     public Verifier(DatabaseEndpoint source, DatabaseEndpoint target, MigrationOptions options) {
         this.source = source;
@@ -104,10 +108,23 @@ public final class Verifier {
     }
 
     public Result verify(ConversionPlan plan, Progress progress, boolean againstCopy) {
+        sources = new ConnectionPool(source);
+        targets = new ConnectionPool(target);
+        try {
+            return verifyRanges(plan, progress, againstCopy);
+        } finally {
+            sources.close();
+            targets.close();
+        }
+    }
+
+    private Result verifyRanges(ConversionPlan plan, Progress progress, boolean againstCopy) {
         long start = System.nanoTime();
         Map<TablePlan, List<KeyRange>> work = new LinkedHashMap<>();
         Map<TablePlan, Map<Integer, RangeSum>> copied = new LinkedHashMap<>();
-        try (Connection src = source.open(); Connection tgt = target.open()) {
+        Connection src = sources.take();
+        Connection tgt = targets.take();
+        try {
             serverHashing = serverHashes(tgt);
             for (TablePlan t : plan.tables()) {
                 List<CopiedRange> ranges = againstCopy ? copiedRanges(tgt, t) : null;
@@ -120,6 +137,8 @@ public final class Verifier {
                     work.put(t, CopyEngine.ranges(t, src, source));
                 }
             }
+            sources.release(src);
+            targets.release(tgt);
         } catch (SQLException e) {
             throw source.failure("planning the verification", e);
         }
@@ -252,9 +271,14 @@ public final class Verifier {
             String sql = "SELECT count(*), sum(" + rowHash + ")::text FROM "
                     + PostgresDialect.qualified(options.targetSchema(), t.targetName())
                     + (intKey == null ? "" : " WHERE " + range.targetPredicateInline(intKey.targetName()));
-            try (Connection c = target.open(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-                rs.next();
-                out.targetSum.add(rs.getLong(1), rs.getString(2));
+            try {
+                targets.with(c -> {
+                    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                        rs.next();
+                        out.targetSum.add(rs.getLong(1), rs.getString(2));
+                    }
+                    return null;
+                });
             } catch (SQLException e) {
                 throw target.failure("verifying " + name, e);
             }
@@ -317,6 +341,7 @@ public final class Verifier {
      */
     private final class Side implements AutoCloseable {
         final Connection connection;
+        final ConnectionPool pool;
         final PreparedStatement statement;
         final ResultSet rs;
         final MySqlRows rows;
@@ -350,7 +375,8 @@ public final class Verifier {
                         + " FROM " + MySqlDialect.quote(t.source().name()) + " WHERE "
                         + (intKey == null ? "1=1" : range.sourcePredicate(intKey.source().name()))
                         + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::sourceOrder).collect(Collectors.joining(", ")));
-                connection = source.open();
+                pool = sources;
+                connection = pool.take();
                 statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                 statement.setFetchSize(Integer.MIN_VALUE);
                 if (intKey != null) {
@@ -365,7 +391,8 @@ public final class Verifier {
                         + (intKey == null ? "1=1" : range.targetPredicateInline(intKey.targetName()))
                         + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::targetOrder).collect(Collectors.joining(", ")))
                         + ") TO STDOUT";
-                connection = target.open();
+                pool = targets;
+                connection = pool.take();
                 statement = null;
                 rs = null;
                 rows = null;
@@ -423,18 +450,20 @@ public final class Verifier {
 
         @Override
         public void close() {
+            if (!exhausted) {   // stopped early (an error): the connection's state is unknown
+                pool.discard(connection);
+                return;
+            }
             try {
-                if (copyOut != null && copyOut.isActive()) {
-                    copyOut.cancelCopy();
-                }
                 if (rs != null) {
                     rs.close();
                     statement.close();
                 }
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing after the comparison: nothing left to report
+            } catch (SQLException e) {
+                pool.discard(connection);
+                return;
             }
+            pool.release(connection);
         }
     }
 
