@@ -45,9 +45,17 @@ final class SpringLauncher {
         return run(settings, context, false, null);
     }
 
+    /** A new work directory's engine database from the installation's template (see EngineTemplate). */
+    private static void startFromTemplate(Map<String, String> settings) {
+        if (EngineTemplate.defaultEngineDatabase(settings) && settings.get("bascule.work-dir") != null) {
+            EngineTemplate.install(EngineTemplate.location(), Path.of(settings.get("bascule.work-dir")));
+        }
+    }
+
     private static ConfigurableApplicationContext run(Map<String, String> settings, BasculeCli.Context context,
                                                       boolean web, Runnable onClose) {
         EngineMappings.start(settings.get("bascule.engine.db-url"));
+        startFromTemplate(settings);
         SpringApplication app = new SpringApplication(BasculeApplication.class);
         if (!web) {
             app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * {@code bascule warm-up} (hidden): the training run of the launcher {@code bin/bascule}. It goes through what
  * every CLI command's start goes through (the engine on a scratch work directory, the models deployed, the
  * database drivers and the migration classes loaded) and exits, so that the JVM can record those classes in
- * a class-data-sharing archive that later starts map instead of loading the classes again. It touches no
- * database and writes nothing outside its scratch directory, which it deletes.
+ * a class-data-sharing archive that later starts map instead of loading the classes again; next to the unpacked jar
+ * it leaves a copy of its fresh engine database, which new work directories start from ({@link EngineTemplate}). It
+ * touches no migration database and writes nothing else outside its scratch directory, which it deletes.
  */
 @Command(name = "warm-up", hidden = true, mixinStandardHelpOptions = true,
         description = "Start the engine on a scratch work directory and exit (used by bin/bascule to record a faster start)")
@@ -55,6 +56,10 @@ final class WarmUpCommand implements Callable<Integer> {
                 ClassLoader loader = WarmUpCommand.class.getClassLoader();
                 for (String name : LOADED_LATER) {
                     Class.forName(name, true, loader);
+                }
+                Path template = EngineTemplate.location();
+                if (template != null) {
+                    EngineTemplate.write(app.getBean(javax.sql.DataSource.class), template);
                 }
             }
             context.out().println("warm-up done");

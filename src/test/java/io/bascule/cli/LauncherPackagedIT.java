@@ -68,6 +68,7 @@ class LauncherPackagedIT {
         assertTrue(first.output().contains("bascule "), first.output());
         assertTrue(Files.size(app.resolve("bascule.jsa")) > 1_000_000, "archive recorded");
         assertTrue(Files.isRegularFile(app.resolve("bascule.jar")));
+        assertTrue(Files.size(app.resolve(EngineTemplate.FILE)) > 10_000, "engine database template written");
         String log = Files.readString(app.resolve("warm-up.log"));
         assertTrue(log.contains("warm-up done"), log);
         try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
