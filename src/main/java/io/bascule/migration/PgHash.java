@@ -30,9 +30,19 @@ final class PgHash {
         int a = 0x9e3779b9 + len + 3923095;
         int b = a;
         int c = a;
-        if (seed != 0) {
+        // the seed first, as a 12-byte block of its own (high word, low word, zero), then the key's full blocks
+        boolean seedBlock = seed != 0;
+        if (seedBlock) {
             a += (int) (seed >>> 32);
             b += (int) seed;
+        }
+        int p = from;
+        while (seedBlock || len >= 12) {
+            if (!seedBlock) {
+                a += word(k, p);
+                b += word(k, p + 4);
+                c += word(k, p + 8);
+            }
             // mix
             a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
             b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
@@ -40,20 +50,12 @@ final class PgHash {
             a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
             b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
             c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
-        }
-        int p = from;
-        while (len >= 12) {
-            a += word(k, p);
-            b += word(k, p + 4);
-            c += word(k, p + 8);
-            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
-            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
-            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
-            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
-            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
-            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
-            p += 12;
-            len -= 12;
+            if (seedBlock) {
+                seedBlock = false;
+            } else {
+                p += 12;
+                len -= 12;
+            }
         }
         // the last 11 bytes, little-endian; the lowest byte of c is left out (lookup3 reserved it for the length)
         switch (len) {
