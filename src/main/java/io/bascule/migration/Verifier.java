@@ -153,9 +153,9 @@ public final class Verifier {
                 List<Future<RangeOutcome>> list = new ArrayList<>();
                 Map<Integer, RangeSum> sums = copied.get(e.getKey());
                 for (KeyRange r : e.getValue()) {
-                    list.add(pool.submit(() -> sums != null ? compareWithCopy(e.getKey(), r, sums.get(r.number()), progress, true)
+                    list.add(pool.submit(() -> sums != null ? compareWithSourceSum(e.getKey(), r, sums.get(r.number()), progress, true)
                             : serverHashing && ValueCodec.serverHashSql(e.getKey().columns()) != null
-                            ? compareWithCopy(e.getKey(), r, sourceSum(e.getKey(), r, progress), progress, false)
+                            ? compareWithSourceSum(e.getKey(), r, sourceSum(e.getKey(), r, progress), progress, false)
                             : !e.getKey().source().hasPrimaryKey() ? compareMultiset(e.getKey(), progress)
                             : compareRange(e.getKey(), r, progress)));
                 }
@@ -241,7 +241,7 @@ public final class Verifier {
     private RangeSum sourceSum(TablePlan t, KeyRange range, Progress progress) {
         RangeSum sum = new RangeSum();
         String name = t.source().name();
-        try (Side s = new Side(true, t, range)) {
+        try (Side s = new Side(true, t, range, false)) {
             long counted = 0;
             while (s.next()) {
                 sum.add(s.serverHash);
@@ -257,11 +257,12 @@ public final class Verifier {
     }
 
     /**
-     * Compares a copied range's target rows with the checksum of its source rows taken during the copy: the target
-     * server sums its rows' hashes where it can ({@link ValueCodec#serverHashSql}), else the rows are read back and
-     * hashed here. A range whose checksums differ is compared with the source again, row by row.
+     * Compares a range's target rows with the checksum of its source rows (taken during the copy, or just read): the
+     * target server sums its rows' hashes where it can ({@link ValueCodec#serverHashSql}), else the rows are read back
+     * and hashed here. A range whose checksums differ is compared with the source again, row by row. {@code countRows}:
+     * whether the target's rows count for the progress (not when the source's were counted already).
      */
-    private RangeOutcome compareWithCopy(TablePlan t, KeyRange range, RangeSum sourceSum, Progress progress,
+    private RangeOutcome compareWithSourceSum(TablePlan t, KeyRange range, RangeSum sourceSum, Progress progress,
                                          boolean countRows) {
         RangeOutcome out = new RangeOutcome();
         String name = t.source().name();
@@ -286,7 +287,7 @@ public final class Verifier {
                 progress.addRows(name, out.targetSum.rows(), 0);
             }
         } else {
-            try (Side g = new Side(false, t, range)) {
+            try (Side g = new Side(false, t, range, false)) {
                 long counted = 0;
                 while (g.next()) {
                     out.targetSum.add(g.serverHash);
@@ -350,6 +351,7 @@ public final class Verifier {
         final int[] keyIndex;
         final boolean isSource;
         final RowHash hash = new RowHash();
+        final boolean rowHashes;
         /** The row's hash as the target server computes it ({@link RangeSum}). */
         long serverHash;
         final byte[][] values;
@@ -359,6 +361,12 @@ public final class Verifier {
         boolean exhausted;
 
         Side(boolean isSource, TablePlan t, KeyRange range) throws SQLException {
+            this(isSource, t, range, true);
+        }
+
+        /** With {@code rowHashes} false, only {@link #serverHash} is computed (a range's checksum, no row comparison). */
+        Side(boolean isSource, TablePlan t, KeyRange range, boolean rowHashes) throws SQLException {
+            this.rowHashes = rowHashes;
             this.isSource = isSource;
             this.cols = t.columns();
             this.values = new byte[cols.size()][];
@@ -416,7 +424,9 @@ public final class Verifier {
                 }
                 CopyText.split(line, fields);
             }
-            hash.reset();
+            if (rowHashes) {
+                hash.reset();
+            }
             serverHash = 0;
             byte[][] k = new byte[keyIndex.length][];
             for (int i = 0; i < values.length; i++) {
@@ -424,13 +434,17 @@ public final class Verifier {
                 if (isSource) {
                     c = ValueCodec.canonicalSource(cols.get(i), values[i]);
                 } else if (hashInPlace[i] && fields.bytes[i] != null) {
-                    hash.add(fields.bytes[i], fields.from[i], fields.to[i]);
+                    if (rowHashes) {
+                        hash.add(fields.bytes[i], fields.from[i], fields.to[i]);
+                    }
                     serverHash ^= RangeSum.column(fields.bytes[i], fields.from[i], fields.to[i], i + 1);
                     continue;
                 } else {
                     c = ValueCodec.canonicalTarget(cols.get(i), fields.copy(i));
                 }
-                hash.add(c);
+                if (rowHashes) {
+                    hash.add(c);
+                }
                 serverHash ^= RangeSum.column(c, i + 1);
                 for (int j = 0; j < keyIndex.length; j++) {
                     if (keyIndex[j] == i) {
