@@ -280,9 +280,11 @@ public final class CopyEngine {
                 byte[][] lastKey = new byte[keys.size()][];
                 byte[][] row = new byte[n][];
                 JsonCanonical json = new JsonCanonical();   // JSON's canonical form, written into one buffer again and again
-                boolean[] textual = new boolean[n];   // text whose NUL bytes binary COPY would carry (PostgreSQL text holds none)
-                for (int i = 0; i < n; i++) {
-                    textual[i] = colArray[i].kind() == ValueKind.TEXT || colArray[i].kind() == ValueKind.JSON;
+                boolean[] isJson = new boolean[n];
+                boolean[] nulToCheck = new boolean[n];   // text whose NUL bytes binary COPY would carry (PostgreSQL text holds
+                for (int i = 0; i < n; i++) {            // none; the text format's escaping refuses them itself)
+                    isJson[i] = colArray[i].kind() == ValueKind.JSON;
+                    nulToCheck[i] = writers != null && (isJson[i] || colArray[i].kind() == ValueKind.TEXT);
                 }
                 int[] keyOf = new int[n];   // column -> its place in the key, or -1
                 java.util.Arrays.fill(keyOf, -1);
@@ -313,18 +315,17 @@ public final class CopyEngine {
                             throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
                                     + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
                         }
-                        int jsonLength = textual[i] && v != null && colArray[i].kind() == ValueKind.JSON
-                                ? json.canonicalize(v, 0, v.length) : -1;
+                        int jsonLength = isJson[i] && v != null ? json.canonicalize(v, 0, v.length) : -1;
                         rowHash ^= jsonLength >= 0 ? RangeSum.column(json.array(), 0, jsonLength, i + 1)
                                 : RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
-                        nul |= textual[i] && v != null && RowHash.hasZeroByte(v);
+                        nul |= nulToCheck[i] && v != null && BinaryCopy.hasNul(v);
                         row[i] = v;
                         if (keyOf[i] >= 0) {
                             lastKey[keyOf[i]] = v;
                         }
                     }
-                    if (writers != null && nul) {
-                        for (int i = 0; i < n; i++) {   // the hash saw a byte 0: which text holds it?
+                    if (nul) {
+                        for (int i = 0; i < n; i++) {   // a text value holds a byte 0: which one?
                             try {
                                 BinaryCopy.refuseNul(colArray[i], row[i]);
                             } catch (UncarriableValueException e) {

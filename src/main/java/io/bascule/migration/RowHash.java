@@ -17,26 +17,6 @@ public final class RowHash {
         h2 = 0x9e3779b97f4a7c15L;
     }
 
-    /** True when a byte of {@code v} is 0 (eight bytes at a time). */
-    static boolean hasZeroByte(byte[] v) {
-        int i = 0;
-        for (; i + 8 <= v.length; i += 8) {
-            long w = (long) LONGS.get(v, i);
-            if (((w - 0x0101010101010101L) & ~w & 0x8080808080808080L) != 0) {
-                return true;
-            }
-        }
-        for (; i < v.length; i++) {
-            if (v[i] == 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** Adds one value's canonical bytes; null is distinct from every byte string, and boundaries are marked. */
     public void add(byte[] bytes) {
         if (bytes == null) {
