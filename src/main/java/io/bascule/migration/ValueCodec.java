@@ -172,12 +172,9 @@ public final class ValueCodec {
      * normalised from its text.
      */
     static boolean targetIsCanonical(ColumnMapping m) {
-        String t = m.targetType().strip().toLowerCase(java.util.Locale.ROOT);
         return switch (m.kind()) {
             case INTEGER, DECIMAL, DATE, YEAR, TEXT, BINARY, BIT -> true;
-            case DATETIME -> t.equals("timestamp") || t.startsWith("timestamp(");
-            case TIMESTAMP -> t.equals("timestamptz") || t.startsWith("timestamptz(");
-            case JSON -> t.equals("jsonb");
+            case DATETIME, TIMESTAMP, JSON -> BinaryCopy.writer(m) != null;   // timestamp, timestamptz, jsonb
             default -> false;
         };
     }
@@ -202,28 +199,24 @@ public final class ValueCodec {
     /**
      * The SQL expression (text) that computes a target column's canonical form on the server, the bytes
      * {@link #canonicalTarget} gives for its COPY text; null for a type the plan does not create (then the value is
-     * read and normalised here). Text comes out in the "C" collation, so that hashing it hashes its bytes.
+     * read and normalised here; the types the plan creates are the ones {@link BinaryCopy#writer} knows). Text comes out
+     * in the "C" collation, so that hashing it hashes its bytes.
      */
     static String serverCanonicalSql(ColumnMapping m) {
+        if (BinaryCopy.writer(m) == null) {
+            return null;   // the column's type was overridden: its text is read and normalised here
+        }
         String col = PostgresDialect.quote(m.targetName());
-        String t = m.targetType().strip().toLowerCase(java.util.Locale.ROOT);
         String sql = switch (m.kind()) {
-            case INTEGER, YEAR -> t.equals("smallint") || t.equals("integer") || t.equals("bigint") || t.startsWith("numeric")
-                    ? col + "::text" : null;
-            case DECIMAL -> t.startsWith("numeric") ? col + "::text" : null;
-            case FLOAT4 -> t.equals("real") ? "encode(float4send(" + col + "), 'hex')" : null;
-            case FLOAT8 -> t.equals("double precision") ? "encode(float8send(" + col + "), 'hex')" : null;
-            case BOOLEAN -> t.equals("boolean") ? "(" + col + ")::int::text" : null;
-            case DATE -> t.equals("date") ? col + "::text" : null;
-            case DATETIME, TIMESTAMP -> targetIsCanonical(m) ? col + "::text" : null;
-            case TIME -> t.equals("time") || t.startsWith("time(") || t.equals("interval")
-                    ? "(extract(epoch from " + col + ") * 1000000)::bigint::text" : null;
-            case TEXT -> t.equals("text") || t.startsWith("varchar(") ? col + "::text" : null;
-            case JSON -> t.equals("jsonb") ? col + "::text" : null;
-            case BINARY -> t.equals("bytea") ? "upper(encode(" + col + ", 'hex'))" : null;
-            case BIT -> t.startsWith("bit(") || t.startsWith("varbit") || t.startsWith("bit varying") ? col + "::text" : null;
+            case FLOAT4 -> "encode(float4send(" + col + "), 'hex')";
+            case FLOAT8 -> "encode(float8send(" + col + "), 'hex')";
+            case BOOLEAN -> "(" + col + ")::int::text";
+            case TIME -> "(extract(epoch from " + col + ") * 1000000)::bigint::text";
+            case BINARY -> "upper(encode(" + col + ", 'hex'))";
+            // printed canonically: integers, decimals, dates, timestamps (UTC), text, bit strings, jsonb
+            case INTEGER, YEAR, DECIMAL, DATE, DATETIME, TIMESTAMP, TEXT, BIT, JSON -> col + "::text";
         };
-        return sql == null ? null : "(" + sql + ") COLLATE \"C\"";
+        return "(" + sql + ") COLLATE \"C\"";
     }
 
     /**
