@@ -4,7 +4,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -71,7 +70,7 @@ final class EngineTemplate {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 if (e.getName().equals(DB_FILE)) {
                     Files.createDirectories(db.getParent());
-                    copy(zip, tmp);
+                    Files.copy(zip, tmp, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(tmp, db, StandardCopyOption.ATOMIC_MOVE);
                     return true;
                 }
@@ -86,9 +85,5 @@ final class EngineTemplate {
             LoggerFactory.getLogger(EngineTemplate.class).warn("engine database template {} not used: {}", template, e.toString());
             return false;
         }
-    }
-
-    private static void copy(InputStream in, Path to) throws IOException {
-        Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
 }
