@@ -59,7 +59,12 @@ final class WarmUpCommand implements Callable<Integer> {
                 }
                 Path template = EngineTemplate.location();
                 if (template != null) {
-                    EngineTemplate.write(app.getBean(javax.sql.DataSource.class), template);
+                    try {
+                        EngineTemplate.write(app.getBean(javax.sql.DataSource.class), template);
+                    } catch (Exception e) {
+                        // the archive matters more: without a template new work directories create their engine database
+                        context.err().println("no engine database template: " + BasculeCli.oneLine(e));
+                    }
                 }
             }
             context.out().println("warm-up done");
