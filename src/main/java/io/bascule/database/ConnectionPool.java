@@ -30,10 +30,6 @@ public final class ConnectionPool implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    public DatabaseEndpoint endpoint() {
-        return endpoint;
-    }
-
     /** An idle connection, or a new one ({@link DatabaseEndpoint#open}, with its session settings). */
     public Connection take() {
         synchronized (this) {
