@@ -64,6 +64,15 @@ public final class CopyEngine {
     }
 
     public Result copy(ConversionPlan plan, Progress progress) {
+        return copy(plan, progress, true);
+    }
+
+    /**
+     * Copies every table. With {@code checksums}, the checksum of each range's source rows is taken on the way and
+     * stored with its checkpoint, for the verification to compare the target with; without (a migration that skips
+     * the verification), only the rows are carried.
+     */
+    public Result copy(ConversionPlan plan, Progress progress, boolean checksums) {
         long start = System.nanoTime();
         List<Task> tasks = new ArrayList<>();
         try (Connection src = source.open(); Connection tgt = target.open()) {
@@ -93,7 +102,7 @@ public final class CopyEngine {
             List<Future<?>> futures = new ArrayList<>();
             for (Task task : tasks) {
                 futures.add(pool.submit(() -> {
-                    long n = copyRange(task, progress, zeroDates, sources, targets);
+                    long n = copyRange(task, checksums, progress, zeroDates, sources, targets);
                     copied.get(task.table().source().name()).addAndGet(n);
                     return null;
                 }));
@@ -204,7 +213,7 @@ public final class CopyEngine {
     }
 
     /** Copies one range; returns the rows copied by this call. */
-    private long copyRange(Task task, Progress progress, AtomicLong zeroDates, ConnectionPool sources, ConnectionPool targets) {
+    private long copyRange(Task task, boolean checksums, Progress progress, AtomicLong zeroDates, ConnectionPool sources, ConnectionPool targets) {
         if (task.range() == null) {
             return 0;
         }
@@ -227,8 +236,10 @@ public final class CopyEngine {
         long copiedHere = 0;
         long rowsTotal = task.rowsBefore();
         // the checksum of the source rows, which the verification compares with the target's; a range begun by a
-        // build with another checksum scheme goes on without one (the verification then reads the source again)
-        RangeSum sum = task.sourceHash() == null && rowsTotal == 0 ? new RangeSum() : RangeSum.of(task.sourceHash(), rowsTotal);
+        // build with another checksum scheme, or by a copy without checksums, goes on without one (the verification
+        // then reads the source again)
+        RangeSum sum = !checksums ? null
+                : task.sourceHash() == null && rowsTotal == 0 ? new RangeSum() : RangeSum.of(task.sourceHash(), rowsTotal);
         boolean chunked = !keys.isEmpty();
         Connection src = sources.take();
         Connection tgt;
@@ -315,9 +326,11 @@ public final class CopyEngine {
                             throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
                                     + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
                         }
-                        int jsonLength = isJson[i] && v != null ? json.canonicalize(v, 0, v.length) : -1;
-                        rowHash ^= jsonLength >= 0 ? RangeSum.column(json.array(), 0, jsonLength, i + 1)
-                                : RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
+                        if (sum != null) {
+                            int jsonLength = isJson[i] && v != null ? json.canonicalize(v, 0, v.length) : -1;
+                            rowHash ^= jsonLength >= 0 ? RangeSum.column(json.array(), 0, jsonLength, i + 1)
+                                    : RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
+                        }
                         nul |= nulToCheck[i] && v != null && BinaryCopy.hasNul(v);
                         row[i] = v;
                         if (keyOf[i] >= 0) {

@@ -322,6 +322,27 @@ public final class MigrationService {
         } catch (SQLException e) {
             throw target.failure("creating the tables", e);
         }
+        retireCertificate();
+    }
+
+    /**
+     * Moves the certificate of an earlier migration aside once this one has written to the target: it no longer
+     * describes the target (the cutover must not read it), and this run writes a new one only if it verifies.
+     */
+    private void retireCertificate() {
+        Path file = workDir.resolve(CERTIFICATE_FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        Path aside = goldDir().resolve("superseded-" + Instant.now().toString().replace(':', '-') + "-" + CERTIFICATE_FILE);
+        try {
+            Files.createDirectories(goldDir());
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the earlier GOLD certificate " + file + " aside (it no longer"
+                    + " describes the target); move or delete it, then retry", e);
+        }
+        log.info("The earlier GOLD certificate no longer describes the target: moved to {}", aside);
     }
 
 
@@ -334,8 +355,13 @@ public final class MigrationService {
     }
 
     public CopyEngine.Result copy(ConversionPlan plan, Consumer<Progress.Snapshot> listener) {
+        return copy(plan, listener, true);
+    }
+
+    /** Copies the data; {@code checksums}: take the source rows' checksums for the verification on the way. */
+    public CopyEngine.Result copy(ConversionPlan plan, Consumer<Progress.Snapshot> listener, boolean checksums) {
         try (Progress progress = new Progress("copy", expected(plan), listener, options.progressInterval())) {
-            CopyEngine.Result r = new CopyEngine(source, target, options).copy(plan, progress);
+            CopyEngine.Result r = new CopyEngine(source, target, options).copy(plan, progress, checksums);
             log.info("Copy finished: {} rows in {} s ({} zero dates written as NULL)",
                     r.rowsCopied().values().stream().mapToLong(Long::longValue).sum(), String.format("%.1f", r.seconds()), r.zeroDates());
             return r;
@@ -521,7 +547,7 @@ public final class MigrationService {
      * Turns autovacuum back on for the plan's tables that Bascule created with it off (for the load and the
      * verification; see PostgresDialect.createTable). Tables whose setting someone changed since are left alone.
      */
-    void restoreAutovacuum(ConversionPlan plan) {
+    public void restoreAutovacuum(ConversionPlan plan) {
         List<String> off = new ArrayList<>();
         try (Connection tgt = target.open()) {
             try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_AUTOVACUUM_OFF)) {
@@ -543,7 +569,7 @@ public final class MigrationService {
             throw target.failure("turning autovacuum back on", e);
         }
         if (!off.isEmpty()) {
-            log.info("Autovacuum on again for {} table(s) (off while they loaded and were verified)", off.size());
+            log.info("Autovacuum on again for {} table(s) (off while they loaded)", off.size());
         }
     }
 

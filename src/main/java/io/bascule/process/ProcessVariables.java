@@ -4,6 +4,8 @@ package io.bascule.process;
 public final class ProcessVariables {
 
     public static final String DROP_EXISTING = "dropExisting";
+    /** false: copy without checksums, skip the row verification and the certificate (absent: true). */
+    public static final String VERIFY_ROWS = "verifyRows";
     public static final String INITIATOR = "initiator";
     public static final String SOURCE_VERSION = "sourceVersion";
     public static final String TARGET_VERSION = "targetVersion";

@@ -72,6 +72,52 @@ class MigrateCommandIT {
     }
 
     @Test
+    void migrateWithoutVerificationCopiesRetiresTheOldCertificateAndVerifyComparesLater(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        Path work = work("migrate-no-verify-it");
+        CliRun first = CliRun.of(Map.of(), args(dbs, work, "migrate", "--yes"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(work.resolve("gold-certificate.json")).exists();
+
+        CliRun run = CliRun.of(Map.of(), args(dbs, work, "migrate", "--yes", "--no-verify", "--drop-existing"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Copied, not verified (--no-verify): 105,711 rows; no GOLD certificate")
+                .doesNotContain("verified identical");
+        // the earlier certificate described the tables this run replaced: moved aside, none written in its place
+        assertThat(work.resolve("gold-certificate.json")).doesNotExist();
+        try (var aside = Files.list(work.resolve("gold"))) {
+            assertThat(aside.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("superseded-") && n.endsWith("gold-certificate.json"));
+        }
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM disbursements")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(211);
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM bascule_state.copy_checkpoint WHERE source_hash IS NOT NULL")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("no checksums taken").isZero();
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+                    + " AND reloptions @> ARRAY['autovacuum_enabled=false']")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("autovacuum back on without a verification").isZero();
+            }
+        }
+        String jdbc = "jdbc:h2:file:" + work.resolve("engine/bascule-engine") + ";AUTO_SERVER=TRUE";
+        try (Connection h2 = java.sql.DriverManager.getConnection(jdbc, "sa", "");
+             Statement st = h2.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM ACT_HI_ACTINST WHERE ACT_ID_ = 'Task_VerifyRows'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("only the first migrate verified").isEqualTo(1);
+        }
+        CliRun verify = CliRun.of(Map.of(), args(dbs, work, "verify"));
+        assertThat(verify.exitCode()).as(verify.err()).isZero();
+        assertThat(verify.out()).contains("105,711 rows in 4 tables identical");
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(180)
     void progressReportsDuringTheStepsReachTheProcessVariablesWithoutConflicts(TestDatabases dbs) throws Exception {
         try (Connection c = dbs.source()) {

@@ -23,7 +23,8 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.execute
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 
-/** Paths of the goldMigration model, with its delegates mocked: certified, rejected, failed, rows differ. */
+/** Paths of the goldMigration model, with its delegates mocked: certified, copied without verification, rejected,
+ * failed, rows differ. */
 @Deployment(resources = {"bpmn/goldMigration.bpmn", "forms/reviewConversion.form"})
 class GoldMigrationProcessTest {
 
@@ -78,6 +79,18 @@ class GoldMigrationProcessTest {
         assertThat(pi).hasPassedInOrder("Task_Preflight", "Task_ReadSchema", "Task_ReviewConversion", "Task_CreateTables",
                 "Task_CopyData", "Task_BuildConstraints", "Task_VerifyRows", "Task_WriteCertificate", "EndEvent_GoldCertified").isEnded();
         assertThat(calls).containsExactly(DELEGATES);
+    }
+
+    @Test
+    void withoutVerificationEndsCopiedWithoutComparingOrCertifying() {
+        ProcessInstance pi = start(Map.of(ProcessVariables.VERIFY_ROWS, false));
+        runJobsUntilWaitOrEnd(pi);
+        complete(task(pi), Map.of(ProcessVariables.APPROVED, true));
+        runJobsUntilWaitOrEnd(pi);
+        assertThat(pi).hasPassedInOrder("Task_CopyData", "Task_BuildConstraints", "SubEnd_CopiedUnverified", "EndEvent_CopiedUnverified")
+                .hasNotPassed("Task_VerifyRows", "Task_WriteCertificate", "EndEvent_GoldCertified").isEnded();
+        assertThat(calls).containsExactly("runPreflightDelegate", "readSchemaDelegate", "createTablesDelegate",
+                "copyDataDelegate", "buildConstraintsDelegate");
     }
 
     @Test

@@ -106,7 +106,7 @@ final class GoldMigrationDelegates {
 
         @Override
         void run(DelegateExecution execution, MigrationService service) {
-            CopyEngine.Result r = service.copy(service.loadPlan(), progressVariables(execution));
+            CopyEngine.Result r = service.copy(service.loadPlan(), progressVariables(execution), verifiesRows(execution));
             execution.setVariable(ROWS_COPIED, r.rowsCopied().values().stream().mapToLong(Long::longValue).sum());
             execution.setVariable(ZERO_DATES, r.zeroDates());
             execution.setVariable(COPY_SECONDS, round(r.seconds()));
@@ -121,7 +121,11 @@ final class GoldMigrationDelegates {
 
         @Override
         void run(DelegateExecution execution, MigrationService service) {
-            execution.setVariable(CONSTRAINTS_SECONDS, round(service.buildConstraints(service.loadPlan())));
+            ConversionPlan plan = service.loadPlan();
+            execution.setVariable(CONSTRAINTS_SECONDS, round(service.buildConstraints(plan)));
+            if (!verifiesRows(execution)) {
+                service.restoreAutovacuum(plan);   // otherwise the verification turns it back on when it is done
+            }
         }
     }
 
@@ -202,6 +206,11 @@ final class GoldMigrationDelegates {
             execution.setVariable(CERTIFICATE_SUMMARY, String.format("GOLD: %,d rows in %d tables verified identical",
                     verification.rows(), verification.tables().size()));
         }
+    }
+
+    /** Whether this migration verifies its rows ({@code verifyRows}; absent: yes). */
+    static boolean verifiesRows(DelegateExecution execution) {
+        return !Boolean.FALSE.equals(execution.getVariable(VERIFY_ROWS));
     }
 
     static double round(double v) {
