@@ -2,8 +2,8 @@
 # Bascule benchmark: MariaDB -> PostgreSQL with pgloader, a raw COPY baseline and Bascule's migrate.
 #
 # Usage:
-#   bench/run.sh [STEP...]        STEP is pgloader, baseline, bascule, dataset or hold; default: all three
-#                                 measurements (dataset alone only starts the servers and builds it;
+#   bench/run.sh [STEP...]        STEP is pgloader, baseline, bascule (migrate), noverify (migrate
+#                                 --no-verify), dataset or hold; default: all four measurements (dataset alone only starts the servers and builds it;
 #                                 hold keeps them up for BENCH_HOLD_CMD, for profiling).
 #   bench/run.sh --help
 #
@@ -115,12 +115,12 @@ STEPS=()
 for a in "$@"; do
   case $a in
     -h|--help) usage; exit 0 ;;
-    pgloader|baseline|bascule|dataset|hold) STEPS+=("$a") ;;
-    all) STEPS+=(pgloader baseline bascule) ;;
+    pgloader|baseline|bascule|noverify|dataset|hold) STEPS+=("$a") ;;
+    all) STEPS+=(pgloader baseline bascule noverify) ;;
     *) usage >&2; die "unknown step '$a'" ;;
   esac
 done
-[ "${#STEPS[@]}" -gt 0 ] || STEPS=(pgloader baseline bascule)
+[ "${#STEPS[@]}" -gt 0 ] || STEPS=(pgloader baseline bascule noverify)
 [[ $BENCH_REPEAT =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer"
 want() { local s; for s in "${STEPS[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
@@ -480,54 +480,61 @@ run_baseline() {
 # ---------------------------------------------------------------------------------------------------
 # c. Bascule migrate
 
-run_bascule() {
-  local work=$BENCH_DIR/bascule-work
-  put bascule.status ""; put bascule.rc ""; put bascule.check ""
-  put bascule.copy ""; put bascule.constraints ""; put bascule.verify ""; put bascule.total ""
+run_bascule() { run_migrate bascule; }
+# d. Bascule migrate --no-verify: the same without the checksums, the verification and the certificate
+run_noverify() { run_migrate noverify --no-verify; }
+
+run_migrate() {  # run_migrate STEP [migrate option...]: figures under STEP.*
+  local step=$1; shift
+  local work=$BENCH_DIR/$step-work
+  put $step.status ""; put $step.rc ""; put $step.check ""
+  put $step.copy ""; put $step.constraints ""; put $step.verify ""; put $step.total ""
   if [ ! -f "$BASCULE_JAR" ]; then
-    put bascule.status "not run: no $BASCULE_JAR (mvn -B -ntp package -DskipTests)"
-    log "bascule: ${R[bascule.status]}"; return 0
+    put $step.status "not run: no $BASCULE_JAR (mvn -B -ntp package -DskipTests)"
+    log "$step: ${R[$step.status]}"; return 0
   fi
-  rm -rf "$work" "$LOGS"/bascule*; mkdir -p "$work"
+  rm -rf "$work" "$LOGS/$step".*; mkdir -p "$work"
   reset_target
   # the launcher's one-time preparation after a build (unpacked jar, class-data-sharing archive) is
   # not part of a migration: done here, untimed, if the jar changed since the last run
   BASCULE_JAR=$BASCULE_JAR "$REPO/bin/bascule" --version > "$LOGS/bascule-prepare.log" 2>&1 \
     || die "bin/bascule --version failed, see $LOGS/bascule-prepare.log"
-  log "bascule: JAVA_OPTS='-Xmx$BASCULE_XMX $BASCULE_JAVA_OPTS' bin/bascule migrate ..."
+  log "$step: JAVA_OPTS='-Xmx$BASCULE_XMX $BASCULE_JAVA_OPTS' bin/bascule migrate ... $*"
   local t0 t1 rc=0
   t0=$(now)
   BASCULE_SOURCE_PASSWORD=$BENCH_SRC_PASSWORD BASCULE_TARGET_PASSWORD=$BENCH_TGT_PASSWORD \
   BASCULE_JAR=$BASCULE_JAR JAVA_OPTS="-Xmx$BASCULE_XMX $BASCULE_JAVA_OPTS" \
-  /usr/bin/time -v -o "$LOGS/bascule.time" timeout -k 30 "$BENCH_TIMEOUT" \
+  /usr/bin/time -v -o "$LOGS/$step.time" timeout -k 30 "$BENCH_TIMEOUT" \
     "$REPO/bin/bascule" migrate \
       --source-url "jdbc:mysql://127.0.0.1:$MARIADB_PORT/$DB_NAME" --source-user "$DB_USER" \
       --target-url "jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME" --target-user "$DB_USER" \
-      --target-schema public --work-dir "$work" --yes \
-    > "$LOGS/bascule.out" 2>&1 || rc=$?
+      --target-schema public --work-dir "$work" --yes "$@" \
+    > "$LOGS/$step.out" 2>&1 || rc=$?
   t1=$(now)
-  put bascule.rc "$rc"
-  put bascule.wall "$(secs "$t0" "$t1")"
-  put bascule.rss "$(peak_rss_mb "$LOGS/bascule.time" 2>/dev/null || true)"
+  put $step.rc "$rc"
+  put $step.wall "$(secs "$t0" "$t1")"
+  put $step.rss "$(peak_rss_mb "$LOGS/$step.time" 2>/dev/null || true)"
   case $rc in
-    0) put bascule.status "exit 0" ;;
-    3) put bascule.status "migrate not built yet (exit 3, see $LOGS/bascule.out)" ;;
-    124) put bascule.status "timed out after $BENCH_TIMEOUT s" ;;
-    *) put bascule.status "failed, exit $rc (see $LOGS/bascule.out)" ;;
+    0) put $step.status "exit 0" ;;
+    124) put $step.status "timed out after $BENCH_TIMEOUT s" ;;
+    *) put $step.status "failed, exit $rc (see $LOGS/$step.out)" ;;
   esac
-  log "bascule: ${R[bascule.status]}, ${R[bascule.wall]} s, peak RSS ${R[bascule.rss]:-?} MB"
+  log "$step: ${R[$step.status]}, ${R[$step.wall]} s, peak RSS ${R[$step.rss]:-?} MB"
   local cert=$work/gold-certificate.json
   if [ -f "$cert" ]; then
-    cp "$cert" "$LOGS/bascule-gold-certificate.json"
-    put bascule.copy "$(jq -r '.timings.copySeconds // empty' "$cert")"
-    put bascule.constraints "$(jq -r '.timings.constraintsSeconds // empty' "$cert")"
-    put bascule.verify "$(jq -r '.timings.verifySeconds // empty' "$cert")"
-    put bascule.total "$(jq -r '.timings.totalSeconds // empty' "$cert")"
-    log "bascule certificate: copy ${R[bascule.copy]:-?} s, verify ${R[bascule.verify]:-?} s, total ${R[bascule.total]:-?} s"
+    cp "$cert" "$LOGS/$step-gold-certificate.json"
+    put $step.copy "$(jq -r '.timings.copySeconds // empty' "$cert")"
+    put $step.constraints "$(jq -r '.timings.constraintsSeconds // empty' "$cert")"
+    put $step.verify "$(jq -r '.timings.verifySeconds // empty' "$cert")"
+    put $step.total "$(jq -r '.timings.totalSeconds // empty' "$cert")"
+    log "$step certificate: copy ${R[$step.copy]:-?} s, verify ${R[$step.verify]:-?} s, total ${R[$step.total]:-?} s"
   else
-    log "bascule: no $cert"
+    # no certificate (--no-verify): the phases' times from the log (one decimal)
+    put $step.copy "$(sed -n 's/.*Copy finished: [0-9]* rows in \([0-9.]*\) s.*/\1/p' "$LOGS/$step.out" | tail -1)"
+    put $step.constraints "$(sed -n 's/.*triggers built: [0-9]* statements in \([0-9.]*\) s.*/\1/p' "$LOGS/$step.out" | tail -1)"
+    log "$step: no certificate; from the log: copy ${R[$step.copy]:-?} s, keys ${R[$step.constraints]:-?} s"
   fi
-  if [ "$rc" = 0 ]; then check_target bascule; fi
+  if [ "$rc" = 0 ]; then check_target "$step"; fi
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -535,11 +542,13 @@ run_bascule() {
 
 # per step: figures reported as the median of the runs, as the maximum, and the others (last run's)
 declare -A MEDIAN_KEYS=([pgloader]="pgloader.wall" [baseline]="baseline_seq.wall baseline_par.wall"
-                        [bascule]="bascule.wall bascule.copy bascule.constraints bascule.verify bascule.total")
-declare -A MAX_KEYS=([pgloader]="pgloader.rss pgloader.errors" [baseline]="" [bascule]="bascule.rss")
+                        [bascule]="bascule.wall bascule.copy bascule.constraints bascule.verify bascule.total"
+                        [noverify]="noverify.wall noverify.copy noverify.constraints")
+declare -A MAX_KEYS=([pgloader]="pgloader.rss pgloader.errors" [baseline]="" [bascule]="bascule.rss" [noverify]="noverify.rss")
 declare -A OTHER_KEYS=([pgloader]="pgloader.rc pgloader.rows pgloader.check"
                        [baseline]="baseline_seq.detail baseline_seq.check baseline_par.detail baseline_par.check"
-                       [bascule]="bascule.status bascule.rc bascule.rows bascule.check")
+                       [bascule]="bascule.status bascule.rc bascule.rows bascule.check"
+                       [noverify]="noverify.status noverify.rc noverify.rows noverify.check")
 
 numbers() { tr -s ' ' '\n' | { grep -E '^-?[0-9.]+$' || true; } | sort -g; }
 median() { numbers | awk '{ v[NR] = $1 }
@@ -550,7 +559,7 @@ step_ok() {  # did the last run of STEP load every row correctly?
   case $1 in
     pgloader) [ "${R[pgloader.rc]:-}" = 0 ] && [[ ${R[pgloader.check]:-} == all* ]] ;;
     baseline) [[ ${R[baseline_seq.check]:-} == all* ]] && [[ ${R[baseline_par.check]:-} == all* ]] ;;
-    bascule)  [ "${R[bascule.rc]:-}" = 0 ] && [[ ${R[bascule.check]:-} == all* ]] ;;
+    bascule|noverify) [ "${R[$1.rc]:-}" = 0 ] && [[ ${R[$1.check]:-} == all* ]] ;;
   esac
 }
 
@@ -615,6 +624,7 @@ summary() {
   want pgloader || load_step pgloader
   want baseline || load_step baseline
   want bascule || load_step bascule
+  want noverify || load_step noverify
   local from_pgl=${R[pgloader.from]:+ (${R[pgloader.from]})} from_bl=${R[baseline.from]:+ (${R[baseline.from]})}
   local from_bc=${R[bascule.from]:+ (${R[bascule.from]})}
   echo "| tool | wall s | rows/s | peak RSS MB | notes |"
@@ -633,10 +643,20 @@ summary() {
       [ -z "${R[bascule.verify]:-}" ] || row "Bascule verify phase" "${R[bascule.verify]}" "" "$(runs_note bascule.verify)from gold-certificate.json"
       [ -z "${R[bascule.total]:-}" ] || row "Bascule start-up and the rest" \
         "$(awk -v w="${R[bascule.wall]}" -v t="${R[bascule.total]}" 'BEGIN { printf "%.1f", w - t }')" "" "wall minus totalSeconds: JVM, Spring, engine, exit" norate
-      [ -z "${R[bascule.verify]:-}" ] || row "Bascule without verification" \
-        "$(awk -v w="${R[bascule.wall]}" -v v="${R[bascule.verify]}" 'BEGIN { printf "%.1f", w - v }')" "" "wall minus verify phase"
+      [ -z "${R[bascule.verify]:-}" ] || row "Bascule migrate minus its verify phase" \
+        "$(awk -v w="${R[bascule.wall]}" -v v="${R[bascule.verify]}" 'BEGIN { printf "%.1f", w - v }')" "" "wall minus verify phase (the copy still takes the source checksums)"
     else
       row "Bascule migrate" "" "" "${R[bascule.status]}$from_bc"
+    fi
+  fi
+  local from_nv=${R[noverify.from]:+ (${R[noverify.from]})}
+  if [ -n "${R[noverify.status]:-}" ]; then
+    if [ "${R[noverify.rc]:-}" = 0 ]; then
+      row "Bascule migrate --no-verify (-Xmx$BASCULE_XMX)" "${R[noverify.wall]}" "${R[noverify.rss]:-}" "$(runs_note noverify.wall)no checksums, no verification, no certificate; ${R[noverify.check]:-}$from_nv"
+      [ -z "${R[noverify.copy]:-}" ] || row "its copy phase" "${R[noverify.copy]}" "" "$(runs_note noverify.copy)from its log"
+      [ -z "${R[noverify.constraints]:-}" ] || row "its indexes/constraints phase" "${R[noverify.constraints]}" "" "$(runs_note noverify.constraints)from its log" norate
+    else
+      row "Bascule migrate --no-verify" "" "" "${R[noverify.status]}$from_nv"
     fi
   fi
   echo
@@ -647,13 +667,19 @@ summary() {
     [ -z "${R[bascule.verify]:-}" ] || bnv=$(awk -v w="$bw" -v v="${R[bascule.verify]}" 'BEGIN { printf "%.1f", w - v }')
   fi
   target_line "Bascule whole migrate <= 2/3 of pgloader (s)" "$bw" "$( [ -n "$pgl" ] && awk -v p="$pgl" 'BEGIN { printf "%.1f", p * 2 / 3 }')"
-  target_line "Bascule without verification <= 1/2 of pgloader (s)" "$bnv" "$( [ -n "$pgl" ] && awk -v p="$pgl" 'BEGIN { printf "%.1f", p / 2 }')"
+  local half; half=$( [ -n "$pgl" ] && awk -v p="$pgl" 'BEGIN { printf "%.1f", p / 2 }')
+  target_line "Bascule without verification (migrate --no-verify) <= 1/2 of pgloader (s)" \
+    "$( [ "${R[noverify.rc]:-}" = 0 ] && [[ ${R[noverify.check]:-} == all* ]] && echo "${R[noverify.wall]}")" "$half"
+  target_line "Bascule migrate minus its verify phase <= 1/2 of pgloader (s)" "$bnv" "$half"
   target_line "Bascule copy phase <= 1.5x sequential COPY baseline (s)" "$bc" "$( [ -n "$base" ] && awk -v b="$base" 'BEGIN { printf "%.1f", b * 1.5 }')"
   target_line "Bascule peak RSS < 1024 MB with -Xmx$BASCULE_XMX (MB)" "$brss" "1023"
-  case ${R[bascule.check]:-} in
-    ""|all*) ;;
-    *) echo "- WARNING: Bascule's target does not match the source (${R[bascule.check]}): its timings do not count" ;;
-  esac
+  local st
+  for st in bascule noverify; do
+    case ${R[$st.check]:-} in
+      ""|all*) ;;
+      *) echo "- WARNING: Bascule's target ($st) does not match the source (${R[$st.check]}): its timings do not count" ;;
+    esac
+  done
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -668,6 +694,7 @@ ensure_dataset
 want pgloader && measure pgloader
 want baseline && measure baseline
 want bascule && measure bascule
+want noverify && measure noverify
 
 if [ "${STEPS[*]}" = dataset ]; then log "dataset ready"; exit 0; fi
 if [ "${STEPS[*]}" = hold ]; then
