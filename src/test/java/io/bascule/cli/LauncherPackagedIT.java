@@ -71,6 +71,8 @@ class LauncherPackagedIT {
         assertTrue(Files.size(app.resolve(EngineTemplate.FILE)) > 10_000, "engine database template written");
         String log = Files.readString(app.resolve("warm-up.log"));
         assertTrue(log.contains("warm-up done"), log);
+        assertTrue(log.matches("(?s).*warm-up: (\\d+) of \\1 classes of cds/classes-after-start.txt loaded.*"),
+                "every class a migration loads after the start is in the archive: " + log);
         try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith("bascule-warm-up-")
                     && p.toFile().lastModified() > System.currentTimeMillis() - 60_000), "warm-up scratch removed");
