@@ -40,7 +40,7 @@ final class WarmUpCommand implements Callable<Integer> {
     /**
      * The classes a migration loads after the start-up (drivers, the copy and verification, the engine's job
      * execution, JSON...), recorded from real runs by bench/record-warm-up-classes.sh. Loaded here (not initialised)
-     * so that the archive holds them: a migration then neither reads nor verifies them (-0.3 CPU-s). A name that no
+     * so that the archive holds them: a migration then neither reads nor verifies them (-0.2 CPU-s). A name that no
      * longer exists after an upgrade only costs that speed.
      */
     static final String CLASSES_AFTER_START = "cds/classes-after-start.txt";
