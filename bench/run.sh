@@ -3,7 +3,8 @@
 #
 # Usage:
 #   bench/run.sh [STEP...]        STEP is pgloader, baseline, bascule (migrate), noverify (migrate
-#                                 --no-verify), dataset or hold; default: all four measurements (dataset alone only starts the servers and builds it;
+#                                 --no-verify), dataset or hold; default: all four measurements
+#                                 (dataset alone only starts the servers and builds it;
 #                                 hold keeps them up for BENCH_HOLD_CMD, for profiling).
 #   bench/run.sh --help
 #
@@ -516,6 +517,7 @@ run_migrate() {  # run_migrate STEP [migrate option...]: figures under STEP.*
   put $step.rss "$(peak_rss_mb "$LOGS/$step.time" 2>/dev/null || true)"
   case $rc in
     0) put $step.status "exit 0" ;;
+    3) put $step.status "migrate not built yet (exit 3, see $LOGS/$step.out)" ;;
     124) put $step.status "timed out after $BENCH_TIMEOUT s" ;;
     *) put $step.status "failed, exit $rc (see $LOGS/$step.out)" ;;
   esac
