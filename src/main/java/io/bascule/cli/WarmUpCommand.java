@@ -85,29 +85,30 @@ final class WarmUpCommand implements Callable<Integer> {
         }
     }
 
-    /** Loads the listed classes; returns {loaded, listed}. */
-    static int[] loadListed(ClassLoader loader) throws IOException {
-        int loaded = 0;
-        int listed = 0;
+    /** The class names in {@link #CLASSES_AFTER_START} (none when it is missing). */
+    static java.util.List<String> listedClasses(ClassLoader loader) throws IOException {
         try (java.io.InputStream in = loader.getResourceAsStream(CLASSES_AFTER_START)) {
             if (in == null) {
-                return new int[]{0, 0};
+                return java.util.List.of();
             }
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                String name = line.strip();
-                if (name.isEmpty() || name.startsWith("#")) {
-                    continue;
-                }
-                listed++;
-                try {
-                    Class.forName(name, false, loader);
-                    loaded++;
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // renamed or gone since the list was recorded: it is just not in the archive
-                }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        }
+    }
+
+    /** Loads the listed classes; returns {loaded, listed}. */
+    static int[] loadListed(ClassLoader loader) throws IOException {
+        java.util.List<String> names = listedClasses(loader);
+        int loaded = 0;
+        for (String name : names) {
+            try {
+                Class.forName(name, false, loader);
+                loaded++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // renamed or gone since the list was recorded: it is just not in the archive
             }
         }
-        return new int[]{loaded, listed};
+        return new int[]{loaded, names.size()};
     }
 
     private static void deleteTree(Path dir) {

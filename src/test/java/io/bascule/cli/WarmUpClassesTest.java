@@ -2,8 +2,6 @@ package io.bascule.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,12 +11,9 @@ class WarmUpClassesTest {
 
     @Test
     void theListedClassesStillExistAndCanBeArchived() throws Exception {
-        List<String> names;
-        try (InputStream in = WarmUpCommand.class.getClassLoader().getResourceAsStream(WarmUpCommand.CLASSES_AFTER_START)) {
-            assertThat(in).as(WarmUpCommand.CLASSES_AFTER_START + " on the class path").isNotNull();
-            names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        }
+        assertThat(WarmUpCommand.class.getClassLoader().getResource(WarmUpCommand.CLASSES_AFTER_START))
+                .as(WarmUpCommand.CLASSES_AFTER_START + " on the class path").isNotNull();
+        List<String> names = WarmUpCommand.listedClasses(WarmUpCommand.class.getClassLoader());
         assertThat(names).hasSizeGreaterThan(500)
                 .as("the drivers and the migration code").anyMatch(n -> n.startsWith("com.mysql.cj."))
                 .anyMatch(n -> n.startsWith("org.postgresql.")).anyMatch(n -> n.startsWith("io.bascule.migration."))
