@@ -46,14 +46,7 @@ public final class BasculeCli implements Callable<Integer> {
     record Context(PrintStream out, PrintStream err, Function<String, String> env) {
     }
 
-    /** The commands that start the engine. */
-    private static final java.util.Set<String> ENGINE_COMMANDS = java.util.Set.of("serve", "demo", "migrate", "verify", "warm-up");
-
     public static void main(String[] args) {
-        if (args.length > 0 && ENGINE_COMMANDS.contains(args[0])) {
-            // the engine's mappings take ~0.6 s to parse: begin now, on the core the start leaves idle
-            io.bascule.process.EngineMappings.start(flagValue(args, "--engine-db-url"));
-        }
         Outcome outcome = run(args, System.out, System.err, System::getenv);
         if (!outcome.keepRunning()) {
             System.exit(outcome.exitCode());
@@ -120,19 +113,6 @@ public final class BasculeCli implements Callable<Integer> {
             }
             if (t.getCause() == t) {
                 break;
-            }
-        }
-        return null;
-    }
-
-    /** The value of {@code --flag VALUE} or {@code --flag=VALUE} in the arguments, or null. */
-    static String flagValue(String[] args, String flag) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals(flag) && i + 1 < args.length) {
-                return args[i + 1];
-            }
-            if (args[i].startsWith(flag + "=")) {
-                return args[i].substring(flag.length() + 1);
             }
         }
         return null;

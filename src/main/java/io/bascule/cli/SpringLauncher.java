@@ -5,7 +5,6 @@ import io.bascule.config.BasculeProperties;
 import io.bascule.config.ConfigException;
 import io.bascule.config.Secrets;
 import io.bascule.config.SettingsResolver;
-import io.bascule.process.EngineMappings;
 import io.bascule.web.WebUsers;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.PortInUseException;
@@ -45,25 +44,16 @@ final class SpringLauncher {
         return run(settings, context, false, null);
     }
 
-    /** A new work directory's engine database from the installation's template (see EngineTemplate). */
-    private static void startFromTemplate(Map<String, String> settings) {
-        if (EngineTemplate.defaultEngineDatabase(settings) && settings.get("bascule.work-dir") != null) {
-            EngineTemplate.install(EngineTemplate.location(), Path.of(settings.get("bascule.work-dir")));
-        }
-    }
-
     private static ConfigurableApplicationContext run(Map<String, String> settings, BasculeCli.Context context,
                                                       boolean web, Runnable onClose) {
-        EngineMappings.start(settings.get("bascule.engine.db-url"));
-        startFromTemplate(settings);
         SpringApplication app = new SpringApplication(BasculeApplication.class);
         if (!web) {
             app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
             app.setLogStartupInfo(false);
             // no web server: leave out the webapps and the REST API, which need one
             settings = new java.util.LinkedHashMap<>(settings);
-            // a CLI command creates only the beans it uses: seconds count when a DBA types rollback
-            settings.put("spring.main.lazy-initialization", "true");
+            // a CLI command creates only the beans it uses: seconds count when a DBA types rollback (warm-up: all)
+            settings.putIfAbsent("spring.main.lazy-initialization", "true");
             settings.put("spring.jmx.enabled", "false");
             settings.put("spring.autoconfigure.exclude",
                     "org.camunda.bpm.spring.boot.starter.webapp.CamundaBpmWebappAutoConfiguration,"

@@ -68,14 +68,15 @@ class LauncherPackagedIT {
         assertTrue(first.output().contains("bascule "), first.output());
         assertTrue(Files.size(app.resolve("bascule.jsa")) > 1_000_000, "archive recorded");
         assertTrue(Files.isRegularFile(app.resolve("bascule.jar")));
-        assertTrue(Files.size(app.resolve(EngineTemplate.FILE)) > 10_000, "engine database template written");
         String log = Files.readString(app.resolve("warm-up.log"));
-        assertTrue(log.contains("warm-up done"), log);
-        assertTrue(log.matches("(?s).*warm-up: (\\d+) of \\1 classes of cds/classes-after-start.txt loaded.*"),
-                "every class a migration loads after the start is in the archive: " + log);
-        try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith("bascule-warm-up-")
-                    && p.toFile().lastModified() > System.currentTimeMillis() - 60_000), "warm-up scratch removed");
+        // Spring Boot's training run (-Dspring.context.exit=onRefresh) stops the JVM when the context is refreshed:
+        // the engine was built and the models deployed by then, and the command did not get to its own end
+        assertTrue(log.contains("Process definition goldMigration"), "the models were deployed: " + log);
+        assertFalse(log.contains("warm-up done"), "the JVM stopped at the refresh: " + log);
+        assertFalse(Files.exists(app.resolve("warm-up-work")), "warm-up scratch work directory removed");
+        try (Stream<Path> left = Files.list(app)) {
+            assertEquals(List.of("bascule.jar", "bascule.jsa", "lib", "stamp", "warm-up.log"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(), "nothing else left next to the archive");
         }
 
         Run second = run(env, "--version");
