@@ -1,10 +1,13 @@
--- Bascule benchmark dataset: database `bench`, 2,050,000 rows over 4 tables.
+-- Bascule benchmark dataset: database `bench`, 4 tables of {{CUSTOMERS}}, {{ORDERS}}, {{EVENTS}} and
+-- {{AUDIT_LOG}} rows: 200,000 / 1,200,000 / 600,000 / 50,000 (2,050,000 in all) times the scale.
 --
--- Run by bench/make-dataset.sh (see there). Needs MariaDB 10.x with the Sequence engine
--- (tables seq_1_to_N), which Debian's mariadb-server has built in.
+-- Run by bench/make-dataset.sh (see there), which fills in the {{...}} row counts from the scale it is
+-- given. Needs MariaDB 10.x with the Sequence engine (tables seq_1_to_N), which Debian's mariadb-server
+-- has built in.
 --
 -- Content is deterministic: every value is a function of the row number (CRC32/MD5 of it),
--- so two builds give the same rows. Session time zone is UTC so TIMESTAMP values are stable.
+-- so two builds at the same scale give the same rows. Session time zone is UTC so TIMESTAMP values are
+-- stable. At scale 1:
 --
 --   customers   200,000  INT UNSIGNED AUTO_INCREMENT PK, utf8mb4 names (accents, CJK, emoji),
 --                        unique email, DATE (some NULL), ENUM, TINYINT(1), DECIMAL(10,2),
@@ -17,7 +20,7 @@
 --                        INT UNSIGNED
 --
 -- Bump the version below when the content changes: run.sh rebuilds when it differs.
--- dataset-version: 1
+-- dataset-version: 2 (row counts from the scale)
 
 SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 SET time_zone = '+00:00';
@@ -101,12 +104,12 @@ SELECT
     + INTERVAL (CRC32(CONCAT('c', seq)) % 283824000) SECOND
     + INTERVAL (seq * 7919 % 1000000) MICROSECOND,
   TIMESTAMP '2023-01-01 00:00:00' + INTERVAL (CRC32(CONCAT('u', seq)) % 31536000) SECOND
-FROM seq_1_to_200000;
+FROM seq_1_to_{{CUSTOMERS}};
 
 INSERT INTO orders (id, customer_id, amount, discount_rate, ordered_at, note, payload)
 SELECT
   seq,
-  1 + CRC32(CONCAT('o', seq)) % 200000,
+  1 + CRC32(CONCAT('o', seq)) % {{CUSTOMERS}},
   (CRC32(CONCAT('a', seq)) % 10000000) / 100,
   (CRC32(CONCAT('d', seq)) % 100000) / 300000e0,
   TIMESTAMP '2018-01-01 00:00:00' + INTERVAL (CRC32(CONCAT('t', seq)) % 220000000) SECOND,
@@ -122,7 +125,7 @@ SELECT
                  'qty', 1 + seq % 9,
                  'gift', IF(seq % 11 = 0, JSON_EXTRACT('true', '$'), JSON_EXTRACT('false', '$')),
                  'tags', JSON_ARRAY(ELT(1 + seq % 3, 'web', 'shop', 'phone'), seq % 4)))
-FROM seq_1_to_1200000;
+FROM seq_1_to_{{ORDERS}};
 
 INSERT INTO events (id, message, uuid, code, severity, at_time)
 SELECT
@@ -139,7 +142,7 @@ SELECT
   CAST(CRC32(CONCAT('k', seq)) AS SIGNED) - 2147483648,
   CAST(seq % 9 AS SIGNED) * 100 - 400,
   IF(seq % 333 = 0, NULL, SEC_TO_TIME(CRC32(CONCAT('h', seq)) % 86400))
-FROM seq_1_to_600000;
+FROM seq_1_to_{{EVENTS}};
 
 INSERT INTO audit_log (logged_at, actor, action, detail, score, client_ip)
 SELECT
@@ -149,7 +152,7 @@ SELECT
   IF((seq DIV 2) % 9 = 0, NULL, CONCAT('row ', seq DIV 2, ' changed by job #', (seq DIV 2) % 77)),
   IF((seq DIV 2) % 13 = 0, NULL, ((seq DIV 2) % 1000) / 7),
   CRC32(CONCAT('ip', seq DIV 2))
-FROM seq_1_to_50000;
+FROM seq_1_to_{{AUDIT_LOG}};
 
 ANALYZE TABLE customers, orders, events, audit_log;
 

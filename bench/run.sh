@@ -11,14 +11,19 @@
 # What it does (see docs/benchmarks.md):
 #   - starts a private MariaDB (127.0.0.1:3399) and PostgreSQL 15 (127.0.0.1:5499) on data directories
 #     under $BENCH_DIR (default /work/bench-run), as background processes, stopped again on exit;
-#   - builds the `bench` dataset (bench/make-dataset.sql, 2,050,000 rows) once, reused while the
-#     dataset version is unchanged;
+#   - builds the `bench` dataset (bench/make-dataset.sql: 2,050,000 rows times BENCH_SCALE, by default
+#     10,250,000) once, reused while the dataset version and the scale are unchanged;
 #   - for each step: drops and recreates the empty target database `bench`, runs the tool, takes wall
 #     time and peak RSS (/usr/bin/time -v), checks row counts and a few sums against the source;
 #   - prints a results table and appends it to bench/results/<date>-<host>.md.
 #
 # Environment (all optional):
 #   BENCH_DIR               work folder (servers' data, logs, exports)        default /work/bench-run
+#   BENCH_SCALE             dataset size: 2,050,000 rows times this number    default 5
+#                           (large enough that Bascule's start-up is a few % of its migrate, see
+#                           docs/benchmarks.md; 1 = the GOLD issue's reference size; 0.02 checks the
+#                           script end to end in a minute)
+#   BENCH_MARIADB_BUFFER_POOL  InnoDB buffer pool, holding the whole dataset  default 1G + 1G per scale unit, at least 2G
 #   BENCH_MARIADB_PORT      default 3399           BENCH_PG_PORT   default 5499
 #   PG_BIN                  default /usr/lib/postgresql/15/bin
 #   BASCULE_JAR             default <repo>/target/bascule.jar
@@ -40,6 +45,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 
 BENCH_DIR=${BENCH_DIR:-/work/bench-run}
+BENCH_SCALE=${BENCH_SCALE:-5}
+[[ $BENCH_SCALE =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v s="$BENCH_SCALE" 'BEGIN { exit !(s > 0) }' \
+  || { echo "bench/run.sh: BENCH_SCALE must be a positive number such as 5 or 0.02, not '$BENCH_SCALE'" >&2; exit 2; }
+export BENCH_SCALE             # read by make-dataset.sh
+MDB_BUFFER_POOL=${BENCH_MARIADB_BUFFER_POOL:-$(awk -v s="$BENCH_SCALE" 'BEGIN { g = 1 + int(s + 0.999); if (g < 2) g = 2; print g "G" }')}
 MARIADB_PORT=${BENCH_MARIADB_PORT:-3399}
 PG_PORT=${BENCH_PG_PORT:-5499}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -202,7 +212,7 @@ start_mariadb() {
     --socket="$MDB_SOCK" --pid-file="$MDB_DIR/mariadbd.pid" --log-error="$LOGS/mariadbd.err" \
     --port="$MARIADB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --default-time-zone=+00:00 \
-    --innodb-buffer-pool-size=2G --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
+    --innodb-buffer-pool-size="$MDB_BUFFER_POOL" --innodb-log-file-size=512M --innodb-flush-log-at-trx-commit=2 \
     --max-allowed-packet=256M --secure-file-priv="$MDB_EXPORT" --skip-log-bin \
     > "$LOGS/mariadbd.out" 2>&1 &
   MDB_PID=$!
@@ -277,7 +287,7 @@ SQL
 # ---------------------------------------------------------------------------------------------------
 # dataset
 
-DATASET_VERSION=$(sha256sum "$HERE/make-dataset.sql" | cut -c1-16)
+DATASET_VERSION=$(sha256sum "$HERE/make-dataset.sql" | cut -c1-16)-scale$BENCH_SCALE
 TOTAL_ROWS=0
 
 source_counts() {  # "table count" lines
@@ -292,7 +302,7 @@ ensure_dataset() {
      && mdb -N -B -e 'SELECT 1' >/dev/null 2>&1; then
     log "reusing dataset (version $DATASET_VERSION)"
   else
-    log "building dataset (bench/make-dataset.sql)"
+    log "building dataset (bench/make-dataset.sql, scale $BENCH_SCALE)"
     local t0 t1
     t0=$(now)
     MYSQL_PWD=$BENCH_SRC_PASSWORD "$HERE/make-dataset.sh" --host=127.0.0.1 --port="$MARIADB_PORT" \
@@ -597,12 +607,12 @@ facts() {
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   echo "- machine: $(nproc) cores, $mem RAM, CPU \"$cpu\", $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "- load average when the run started: $START_LOAD (1, 5, 15 min)"
-  echo "- MariaDB: $(mariadbd --version | sed 's/.*Ver \([^ ]*\).*/\1/'), InnoDB buffer pool 2G, flush_log_at_trx_commit=2, no binlog"
+  echo "- MariaDB: $(mariadbd --version | sed 's/.*Ver \([^ ]*\).*/\1/'), InnoDB buffer pool $MDB_BUFFER_POOL, flush_log_at_trx_commit=2, no binlog"
   echo "- PostgreSQL: $("$PG_BIN/postgres" --version | awk '{ print $3 }'), shared_buffers 1GB, max_wal_size 8GB, min_wal_size 2GB, fsync on, synchronous_commit on"
   command -v pgloader >/dev/null && echo "- pgloader: $(pgloader --version 2>/dev/null | head -1 | sed 's/pgloader version //; s/"//g') ($(pgloader --version 2>/dev/null | sed -n 2p))"
   echo "- java: $(java -version 2>&1 | head -1)"
   echo "- bascule: $BASCULE_JAR, repo at $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' + uncommitted changes')"
-  echo "- dataset: $TOTAL_ROWS rows (${R[dataset_counts]}), version $DATASET_VERSION, built in ${R[dataset_build_seconds]:-?} s"
+  echo "- dataset: scale $BENCH_SCALE, $TOTAL_ROWS rows (${R[dataset_counts]}), version $DATASET_VERSION, built in ${R[dataset_build_seconds]:-?} s"
 }
 
 runs_note() {  # runs_note KEY: "median of 3 runs (a / b / c); " when the step was repeated
@@ -644,7 +654,9 @@ summary() {
       [ -z "${R[bascule.constraints]:-}" ] || row "Bascule indexes/constraints phase" "${R[bascule.constraints]}" "" "$(runs_note bascule.constraints)from gold-certificate.json" norate
       [ -z "${R[bascule.verify]:-}" ] || row "Bascule verify phase" "${R[bascule.verify]}" "" "$(runs_note bascule.verify)from gold-certificate.json"
       [ -z "${R[bascule.total]:-}" ] || row "Bascule start-up and the rest" \
-        "$(awk -v w="${R[bascule.wall]}" -v t="${R[bascule.total]}" 'BEGIN { printf "%.1f", w - t }')" "" "wall minus totalSeconds: JVM, Spring, engine, exit" norate
+        "$(awk -v w="${R[bascule.wall]}" -v t="${R[bascule.total]}" 'BEGIN { printf "%.1f", w - t }')" "" \
+        "wall minus totalSeconds: JVM, Spring, engine, exit; $(awk -v w="${R[bascule.wall]}" -v t="${R[bascule.total]}" \
+        'BEGIN { if (w > 0) printf "%.0f", 100 * (w - t) / w; else printf "?" }') % of the migrate's wall time" norate
       [ -z "${R[bascule.verify]:-}" ] || row "Bascule migrate minus its verify phase" \
         "$(awk -v w="${R[bascule.wall]}" -v v="${R[bascule.verify]}" 'BEGIN { printf "%.1f", w - v }')" "" "wall minus verify phase (the copy still takes the source checksums)"
     else
