@@ -2,6 +2,9 @@ package io.bascule.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bascule.demo.SampleDatabase;
+import io.bascule.testing.EmbeddedDatabases;
+import io.bascule.testing.TestDatabases;
 import io.bascule.web.TasklistFilters;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
@@ -9,6 +12,7 @@ import org.camunda.bpm.engine.authorization.ProcessDefinitionPermissions;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.filter.Filter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.CookieManager;
@@ -21,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,12 +48,13 @@ class AccessControlIT {
     private static final String VIEWER = "vic";
     private static final Map<String, String> PASSWORDS = Map.of(ADMIN, "ada-secret-for-test", DBA, "dora-secret-for-test",
             VIEWER, "vic-secret-for-test");
+    private static final Map<String, String> ENV = Map.of("TEST_ADA_PASSWORD", PASSWORDS.get(ADMIN),
+            "TEST_DORA_PASSWORD", PASSWORDS.get(DBA), "TEST_VIC_PASSWORD", PASSWORDS.get(VIEWER));
 
-    @Test
-    void onlyDbasStartAndWorkRunbooksViewersReadAndRestartGrantsNothingTwice() throws Exception {
-        Path root = Path.of("target", "access-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+    /** ada is an administrator, dora a DBA, vic a viewer. */
+    private static Path config(Path root) throws Exception {
         Files.createDirectories(root);
-        Path config = Files.writeString(root.resolve("bascule.yml"), """
+        return Files.writeString(root.resolve("bascule.yml"), """
                 bascule:
                   web:
                     users:
@@ -62,13 +68,16 @@ class AccessControlIT {
                         groups: [viewer]
                         password-env: TEST_VIC_PASSWORD
                 """);
-        Map<String, String> env = Map.of("TEST_ADA_PASSWORD", PASSWORDS.get(ADMIN), "TEST_DORA_PASSWORD", PASSWORDS.get(DBA),
-                "TEST_VIC_PASSWORD", PASSWORDS.get(VIEWER));
-        String[] args = {"serve", "--config", config.toString(), "--work-dir", root.resolve("work").toString(), "--server.port=0"};
+    }
+
+    @Test
+    void onlyDbasStartAndWorkRunbooksViewersReadAndRestartGrantsNothingTwice() throws Exception {
+        Path root = Path.of("target", "access-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+        String[] args = {"serve", "--config", config(root).toString(), "--work-dir", root.resolve("work").toString(), "--server.port=0"};
 
         long authorizations;
         String runningInstance;
-        CliRun first = CliRun.of(env, args);
+        CliRun first = CliRun.of(ENV, args);
         try {
             assertThat(first.exitCode()).as(first.err()).isZero();
             String base = baseUrl(first);
@@ -151,7 +160,7 @@ class AccessControlIT {
             close(first);
         }
 
-        CliRun second = CliRun.of(env, args);
+        CliRun second = CliRun.of(ENV, args);
         try {
             assertThat(second.exitCode()).as(second.err()).isZero();
             String base = baseUrl(second);
@@ -165,6 +174,48 @@ class AccessControlIT {
                     "{\"variables\":{\"acknowledged\":{\"value\":true}}}", DBA).statusCode()).isEqualTo(204);
         } finally {
             close(second);
+        }
+    }
+
+    /**
+     * The command line's engine runs without authorization checks, so the tasks it creates carry no per-task
+     * authorization: a {@code migrate} waiting for its review is still listed and worked in Tasklist by a DBA
+     * (through the grants on the process definition), and still refused to a viewer.
+     */
+    @Test
+    @ExtendWith(EmbeddedDatabases.class)
+    void aReviewWaitingFromTheCommandLineIsWorkedByADbaOnly(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        Path root = Path.of("target", "access-cli-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+        String work = root.resolve("work").toString();
+        CliRun migrate = CliRun.of(Map.of(), "migrate", "--source-url", dbs.sourceUrl(), "--source-user", "root",
+                "--target-url", dbs.targetUrl(), "--target-user", "postgres", "--work-dir", work);
+        assertThat(migrate.exitCode()).as(migrate.err()).isEqualTo(1);
+        assertThat(migrate.err()).contains("waits for review");
+
+        CliRun serve = CliRun.of(ENV, "serve", "--config", config(root).toString(), "--work-dir", work, "--server.port=0");
+        try {
+            assertThat(serve.exitCode()).as(serve.err()).isZero();
+            String base = baseUrl(serve);
+            JsonNode opening = openingFilter(base, DBA);
+            JsonNode listed = json(post(base + "/engine-rest/filter/" + opening.get("id").asText() + "/list", "{}", DBA));
+            assertThat(listed).hasSize(1);
+            String taskId = listed.get(0).get("id").asText();
+            String instanceId = listed.get(0).get("processInstanceId").asText();
+            JsonNode taskGrants = json(get(base + "/engine-rest/authorization?resourceId=" + taskId, ADMIN));
+            assertThat(taskGrants).as("no per-task authorization from the CLI's engine").isEmpty();
+
+            String reject = "{\"variables\":{\"approved\":{\"value\":false},\"reviewComment\":{\"value\":\"not tonight\"}}}";
+            assertThat(post(base + "/engine-rest/task/" + taskId + "/complete", reject, VIEWER).statusCode()).isEqualTo(403);
+            assertThat(post(base + "/engine-rest/task/" + taskId + "/complete", reject, DBA).statusCode()).isEqualTo(204);
+            JsonNode history = json(get(base + "/engine-rest/history/process-instance?processInstanceId=" + instanceId, VIEWER));
+            assertThat(history).hasSize(1);
+            assertThat(history.get(0).get("startUserId").asText()).isEqualTo(ProcessRuns.CLI_USER);
+            assertThat(history.get(0).get("state").asText()).isEqualTo("COMPLETED");
+        } finally {
+            close(serve);
         }
     }
 
