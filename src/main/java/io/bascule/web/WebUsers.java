@@ -64,6 +64,10 @@ public class WebUsers {
         Set<String> groups = new LinkedHashSet<>(AccessControl.GROUPS);
         users.forEach(u -> groups.addAll(u.groups()));
         for (String groupId : groups) {
+            if (!AccessControl.GROUPS.contains(groupId)) {
+                log.warn("Group {} (bascule.web.users) gets no permission from Bascule: its users can do only what the"
+                        + " groups {} give them, or what an administrator grants it in Admin", groupId, AccessControl.GROUPS);
+            }
             if (identityService.createGroupQuery().groupId(groupId).singleResult() == null) {
                 Group g = identityService.newGroup(groupId);
                 g.setName(groupName(groupId));
