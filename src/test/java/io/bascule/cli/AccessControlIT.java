@@ -83,8 +83,8 @@ class AccessControlIT {
             String base = baseUrl(first);
 
             // a viewer may not start a runbook; a DBA may
-            assertThat(post(base + "/engine-rest/process-definition/key/cutover/start", "{}", VIEWER).statusCode()).isEqualTo(403);
-            assertThat(post(base + "/engine-rest/process-definition/key/goldVerification/start", "{}", VIEWER).statusCode()).isEqualTo(403);
+            assertRefused(post(base + "/engine-rest/process-definition/key/cutover/start", "{}", VIEWER));
+            assertRefused(post(base + "/engine-rest/process-definition/key/goldVerification/start", "{}", VIEWER));
             HttpResponse<String> started = post(base + "/engine-rest/process-definition/key/cutover/start", "{}", DBA);
             assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
             String instanceId = json(started).get("id").asText();
@@ -96,8 +96,8 @@ class AccessControlIT {
             assertThat(json(get(base + "/engine-rest/task?processInstanceId=" + instanceId, VIEWER))).hasSize(1);
             assertThat(get(base + "/engine-rest/task/" + taskId + "/deployed-form", DBA).statusCode()).isEqualTo(200);
             String completion = "{\"variables\":{\"acknowledged\":{\"value\":true}}}";
-            assertThat(post(base + "/engine-rest/task/" + taskId + "/claim", "{\"userId\":\"vic\"}", VIEWER).statusCode()).isEqualTo(403);
-            assertThat(post(base + "/engine-rest/task/" + taskId + "/complete", completion, VIEWER).statusCode()).isEqualTo(403);
+            assertRefused(post(base + "/engine-rest/task/" + taskId + "/claim", "{\"userId\":\"vic\"}", VIEWER));
+            assertRefused(post(base + "/engine-rest/task/" + taskId + "/complete", completion, VIEWER));
             // the candidate group's own authorization on the task is TASK_WORK (claim, complete), not UPDATE
             JsonNode taskGrants = json(get(base + "/engine-rest/authorization?resourceType=" + Resources.TASK.resourceType()
                     + "&resourceId=" + taskId + "&groupIdIn=dba", ADMIN));
@@ -137,6 +137,25 @@ class AccessControlIT {
                 assertThat(login(base, "admin", user).statusCode()).as(user + " admin").isEqualTo(403);
             }
             assertThat(login(base, "admin", ADMIN).statusCode()).isEqualTo(200);
+
+            // in Tasklist (its own engine API, session login): the viewer's start and completion are refused too
+            WebSession viewer = WebSession.open(base);
+            assertThat(viewer.login("tasklist", VIEWER).statusCode()).isEqualTo(200);
+            WebSession dba = WebSession.open(base);
+            assertThat(dba.login("tasklist", DBA).statusCode()).isEqualTo(200);
+            assertRefused(viewer.post("/process-definition/key/rollback/submit-form", "{\"variables\":{}}"));
+            HttpResponse<String> submitted = dba.post("/process-definition/key/rollback/submit-form", "{\"variables\":{}}");
+            assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+            String tasklistInstance = json(submitted).get("id").asText();
+            JsonNode tasklistTasks = json(viewer.get("/task?processInstanceId=" + tasklistInstance));
+            assertThat(tasklistTasks).as("the viewer sees the task in Tasklist").hasSize(1);
+            String tasklistTask = tasklistTasks.get(0).get("id").asText();
+            String form = "{\"variables\":{\"acknowledged\":{\"value\":true,\"type\":\"Boolean\"}}}";
+            assertRefused(viewer.post("/task/" + tasklistTask + "/submit-form", form));
+            assertThat(dba.post("/task/" + tasklistTask + "/claim", "{\"userId\":\"dora\"}").statusCode()).isEqualTo(204);
+            assertThat(dba.post("/task/" + tasklistTask + "/submit-form", form).statusCode()).isEqualTo(204);
+            assertThat(viewer.get("/history/process-instance?processInstanceId=" + tasklistInstance).body())
+                    .contains("\"state\":\"COMPLETED\"");
             assertThat(get(base + "/engine-rest/user", VIEWER).statusCode()).isEqualTo(200);
             assertThat(post(base + "/engine-rest/user/create", "{\"profile\":{\"id\":\"mallory\"},\"credentials\":{\"password\":"
                     + "\"Mallory-123\"}}", DBA).statusCode()).isEqualTo(403);
@@ -168,7 +187,7 @@ class AccessControlIT {
                     .as("a restart creates no authorization twice").isEqualTo(authorizations);
             assertThat(openingFilter(base, DBA).get("name").asText()).as("earlier default priorities moved")
                     .isEqualTo(TasklistFilters.RUNBOOK_TASKS);
-            assertThat(post(base + "/engine-rest/process-definition/key/rollback/start", "{}", VIEWER).statusCode()).isEqualTo(403);
+            assertRefused(post(base + "/engine-rest/process-definition/key/rollback/start", "{}", VIEWER));
             JsonNode task = json(get(base + "/engine-rest/task?processInstanceId=" + runningInstance, DBA)).get(0);
             assertThat(post(base + "/engine-rest/task/" + task.get("id").asText() + "/complete",
                     "{\"variables\":{\"acknowledged\":{\"value\":true}}}", DBA).statusCode()).isEqualTo(204);
@@ -208,7 +227,7 @@ class AccessControlIT {
             assertThat(taskGrants).as("no per-task authorization from the CLI's engine").isEmpty();
 
             String reject = "{\"variables\":{\"approved\":{\"value\":false},\"reviewComment\":{\"value\":\"not tonight\"}}}";
-            assertThat(post(base + "/engine-rest/task/" + taskId + "/complete", reject, VIEWER).statusCode()).isEqualTo(403);
+            assertRefused(post(base + "/engine-rest/task/" + taskId + "/complete", reject, VIEWER));
             assertThat(post(base + "/engine-rest/task/" + taskId + "/complete", reject, DBA).statusCode()).isEqualTo(204);
             JsonNode history = json(get(base + "/engine-rest/history/process-instance?processInstanceId=" + instanceId, VIEWER));
             assertThat(history).hasSize(1);
@@ -237,22 +256,65 @@ class AccessControlIT {
     }
 
     /**
-     * The web apps' own login, as a browser sends it: a first request gives the session and its CSRF token (cookie
-     * XSRF-TOKEN), the form post carries it back in the X-XSRF-TOKEN header.
+     * A browser session on the web apps: a first request gives the session cookie and its CSRF token (cookie
+     * XSRF-TOKEN), every later change carries the token back in the X-XSRF-TOKEN header, as the web apps do.
      */
+    private record WebSession(String base, HttpClient client, CookieManager cookies) {
+
+        static WebSession open(String base) throws Exception {
+            CookieManager cookies = new CookieManager();
+            HttpClient client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+            client.send(HttpRequest.newBuilder(URI.create(base + "/camunda/api/admin/auth/user/default")).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return new WebSession(base, client, cookies);
+        }
+
+        /** The session's current token (a login starts a new session, with a new token). */
+        private String token() {
+            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
+                    .map(HttpCookie::getValue).reduce((first, last) -> last)
+                    .orElseThrow(() -> new AssertionError("no XSRF-TOKEN cookie"));
+        }
+
+        /** The login form of a web app ({@code tasklist}, {@code cockpit}, {@code admin}). */
+        HttpResponse<String> login(String app, String user) throws Exception {
+            String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+                    + URLEncoder.encode(PASSWORDS.get(user), StandardCharsets.UTF_8);
+            HttpResponse<String> response = send(request("/camunda/api/admin/auth/user/default/login/" + app)
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
+            // the login starts a new session: its token comes with the next request, as the app's first call after login
+            send(HttpRequest.newBuilder(URI.create(base + "/camunda/api/admin/auth/user/default")).GET());
+            return response;
+        }
+
+        /** A JSON post to the web apps' own engine API ({@code /camunda/api/engine/engine/default}). */
+        HttpResponse<String> post(String path, String json) throws Exception {
+            return send(request("/camunda/api/engine/engine/default" + path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)));
+        }
+
+        HttpResponse<String> get(String path) throws Exception {
+            return send(request("/camunda/api/engine/engine/default" + path).GET());
+        }
+
+        private HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(URI.create(base + path)).header("X-XSRF-TOKEN", token()).header("Origin", base)
+                    .header("Referer", base + "/camunda/app/tasklist/default/");
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    /** A 403 from the engine's authorization check (not from the CSRF filter). */
+    private static void assertRefused(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+        assertThat(response.body()).contains("AuthorizationException");
+    }
+
     private static HttpResponse<String> login(String base, String app, String user) throws Exception {
-        CookieManager cookies = new CookieManager();
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
-        browser.send(HttpRequest.newBuilder(URI.create(base + "/camunda/api/admin/auth/user/default")).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        String token = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("XSRF-TOKEN"))
-                .map(HttpCookie::getValue).findFirst().orElseThrow(() -> new AssertionError("no XSRF-TOKEN cookie"));
-        String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
-                + URLEncoder.encode(PASSWORDS.get(user), StandardCharsets.UTF_8);
-        return browser.send(HttpRequest.newBuilder(URI.create(base + "/camunda/api/admin/auth/user/default/login/" + app))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("X-XSRF-TOKEN", token)
-                .header("Origin", base).header("Referer", base + "/camunda/app/" + app + "/default/")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        return WebSession.open(base).login(app, user);
     }
 
     private static HttpResponse<String> get(String url, String user) throws Exception {
