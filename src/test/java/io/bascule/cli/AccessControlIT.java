@@ -122,6 +122,9 @@ class AccessControlIT {
             assertThat(get(base + "/engine-rest/history/user-operation?processInstanceId=" + instanceId, VIEWER).body())
                     .contains("\"operationType\":\"Complete\"").contains("\"userId\":\"dora\"");
             assertThat(get(base + "/engine-rest/process-definition/key/cutover/xml", VIEWER).statusCode()).isEqualTo(200);
+            // Cockpit's dashboard: the runbook definitions with their running instances
+            assertThat(get(base + "/engine-rest/process-definition/statistics", VIEWER).body())
+                    .contains("\"key\":\"rollback\"").contains("\"key\":\"goldVerification\"");
 
             // retrying incidents: the engine's own evaluation of the grants (no failing job needed)
             AuthorizationService auth = first.outcome().application().getBean(AuthorizationService.class);
