@@ -12,7 +12,7 @@ public final class ProcessKeys {
     public static final String SURVEILLANCE = "surveillance";
     public static final String PLATINUM_REPORT = "platinumReport";
 
-    public static final List<String> ALL = List.of(GOLD_MIGRATION, CUTOVER, ROLLBACK, SURVEILLANCE, PLATINUM_REPORT);
+    public static final List<String> ALL = List.of(GOLD_MIGRATION, GOLD_VERIFICATION, CUTOVER, ROLLBACK, SURVEILLANCE, PLATINUM_REPORT);
 
     /** Candidate group of every human task of the runbooks. */
     public static final String DBA_GROUP = "dba";

@@ -22,8 +22,8 @@ import java.util.Set;
 /**
  * Creates the web users and groups of the configuration in the engine's identity store at start-up, and
  * sets their passwords from the environment or secret files (so a rotated password takes effect at the
- * next start). The {@code dba} group (candidates of every runbook task) and {@code camunda-admin} always
- * exist. At least one configured user must be a {@code camunda-admin}: otherwise Camunda's first-start
+ * next start). The groups {@code camunda-admin}, {@code dba} (candidates of every runbook task) and
+ * {@code viewer} always exist (what each may do: {@link AccessControl}). At least one configured user must be a {@code camunda-admin}: otherwise Camunda's first-start
  * page would let anyone reaching the port create an administrator.
  */
 @Component
@@ -61,9 +61,13 @@ public class WebUsers {
     void synchronize() {
         List<WebUser> users = properties.web().users();
         check(users, secrets);
-        Set<String> groups = new LinkedHashSet<>(List.of(Groups.CAMUNDA_ADMIN, ProcessKeys.DBA_GROUP));
+        Set<String> groups = new LinkedHashSet<>(AccessControl.GROUPS);
         users.forEach(u -> groups.addAll(u.groups()));
         for (String groupId : groups) {
+            if (!AccessControl.GROUPS.contains(groupId)) {
+                log.warn("Group {} (bascule.web.users) gets no permission from Bascule: its users can do only what the"
+                        + " groups {} give them, or what an administrator grants it in Admin", groupId, AccessControl.GROUPS);
+            }
             if (identityService.createGroupQuery().groupId(groupId).singleResult() == null) {
                 Group g = identityService.newGroup(groupId);
                 g.setName(groupName(groupId));
@@ -94,6 +98,7 @@ public class WebUsers {
         return switch (groupId) {
             case Groups.CAMUNDA_ADMIN -> "Camunda administrators";
             case ProcessKeys.DBA_GROUP -> "DBAs (runbook tasks)";
+            case AccessControl.VIEWER_GROUP -> "Viewers (read-only)";
             default -> groupId;
         };
     }
