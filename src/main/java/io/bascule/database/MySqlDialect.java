@@ -1,13 +1,15 @@
 package io.bascule.database;
 
-import io.bascule.migration.SourceSchema;
-import io.bascule.migration.SourceSchema.Check;
-import io.bascule.migration.SourceSchema.Column;
-import io.bascule.migration.SourceSchema.DefinedObject;
-import io.bascule.migration.SourceSchema.ForeignKey;
-import io.bascule.migration.SourceSchema.Index;
-import io.bascule.migration.SourceSchema.Table;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.SourceSchema;
+import io.bascule.schema.SourceSchema.Check;
+import io.bascule.schema.SourceSchema.Column;
+import io.bascule.schema.SourceSchema.DefinedObject;
+import io.bascule.schema.SourceSchema.ForeignKey;
+import io.bascule.schema.SourceSchema.Index;
+import io.bascule.schema.SourceSchema.Table;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,6 +68,33 @@ public final class MySqlDialect {
 
     public static String quote(String identifier) {
         return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    /** The source condition of a key range, with ? for its bounds ({@link #bindRange}), or "1=1". */
+    public static String rangePredicate(String keyColumn, KeyRange range) {
+        String col = quote(keyColumn);
+        if (range.lo() == null && range.hi() == null) {
+            return "1=1";
+        }
+        if (range.lo() == null) {
+            return col + " < ?";
+        }
+        if (range.hi() == null) {
+            return col + " >= ?";
+        }
+        return col + " >= ? AND " + col + " < ?";
+    }
+
+    /** Binds a key range's bounds from parameter index {@code first}; returns the next free index. */
+    public static int bindRange(PreparedStatement ps, int first, KeyRange range) throws SQLException {
+        int i = first;
+        if (range.lo() != null) {
+            ps.setBigDecimal(i++, new BigDecimal(range.lo()));
+        }
+        if (range.hi() != null) {
+            ps.setBigDecimal(i++, new BigDecimal(range.hi()));
+        }
+        return i;
     }
 
     public String version(Connection c) {

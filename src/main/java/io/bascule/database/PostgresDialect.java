@@ -1,9 +1,10 @@
 package io.bascule.database;
 
-import io.bascule.migration.ColumnMapping;
-import io.bascule.migration.MigrationOptions;
-import io.bascule.migration.TablePlan;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.TablePlan;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,6 +13,8 @@ import java.util.stream.Collectors;
 public final class PostgresDialect {
 
     public static final int MAX_IDENTIFIER_BYTES = 63;
+    /** The schema of Bascule's own state on the target (the copy checkpoints). */
+    public static final String STATE_SCHEMA = "bascule_state";
 
     private PostgresDialect() {
     }
@@ -80,6 +83,17 @@ public final class PostgresDialect {
                 "ALTER TABLE " + qualified(schema, table) + " ADD CONSTRAINT " + quote(indexName) + " PRIMARY KEY USING INDEX " + quote(indexName));
     }
 
+    /** The target condition of a key range with the bounds written in (for COPY, which takes no parameters); they are integers. */
+    public static String rangePredicateInline(String keyColumn, KeyRange range) {
+        String col = quote(keyColumn);
+        String lower = range.lo() == null ? null : col + " >= " + new BigInteger(range.lo());
+        String upper = range.hi() == null ? null : col + " < " + new BigInteger(range.hi());
+        if (lower == null && upper == null) {
+            return "1=1";
+        }
+        return lower == null ? upper : upper == null ? lower : lower + " AND " + upper;
+    }
+
     public static String dropTable(String schema, String table) {
         return "DROP TABLE IF EXISTS " + qualified(schema, table) + " CASCADE";
     }
@@ -145,26 +159,26 @@ public final class PostgresDialect {
                         + " FOR EACH ROW EXECUTE FUNCTION " + qualified(schema, fn) + "()");
     }
 
-    public static final String SQL_STATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS " + quote(MigrationOptions.STATE_SCHEMA);
+    public static final String SQL_STATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS " + quote(STATE_SCHEMA);
     public static final String SQL_CHECKPOINT_TABLE = "CREATE TABLE IF NOT EXISTS "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " (target_schema text NOT NULL,"
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " (target_schema text NOT NULL,"
             + " table_name text NOT NULL, range_no int NOT NULL, range_lo text, range_hi text, last_key text,"
             + " rows_copied bigint NOT NULL, source_hash text,"
             + " done boolean NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (target_schema, table_name, range_no))";
     public static final String SQL_CHECKPOINTS = "SELECT range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash FROM "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
     /** A copy that stopped before its end: some range not done. A finished copy is not resumed but refused. */
     public static final String SQL_UNFINISHED_CHECKPOINTS = "SELECT 1 FROM "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? AND NOT done";
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? AND NOT done";
     public static final String SQL_SAVE_CHECKPOINT = "INSERT INTO "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint")
+            + qualified(STATE_SCHEMA, "copy_checkpoint")
             + " (target_schema, table_name, range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash, updated_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
             + " ON CONFLICT (target_schema, table_name, range_no) DO UPDATE SET last_key = EXCLUDED.last_key,"
             + " rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, source_hash = EXCLUDED.source_hash, updated_at = now()";
     public static final String SQL_CLEAR_CHECKPOINTS = "DELETE FROM "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
     public static final String SQL_TABLE_EXISTS = "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
     public static final String SQL_VERSION = "SHOW server_version";
     public static final String SQL_ENCODING = "SHOW server_encoding";

@@ -1,5 +1,8 @@
 package io.bascule.migration;
 
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ValueKind;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

@@ -3,8 +3,13 @@ package io.bascule.migration;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
-import io.bascule.migration.SourceSchema.Column;
-import io.bascule.migration.SourceSchema.Table;
+import io.bascule.schema.SourceSchema.Column;
+import io.bascule.schema.SourceSchema.Table;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.SourceSchema;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -6,6 +6,11 @@ import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.MySqlRows;
 import io.bascule.database.PostgresDialect;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -225,7 +230,7 @@ public final class CopyEngine {
         StringBuilder sql = new StringBuilder("SELECT ").append(selectList(cols, true))
                 .append(" FROM ").append(MySqlDialect.quote(table)).append(" WHERE ");
         ColumnMapping intKey = t.integerKey();
-        sql.append(intKey == null ? "1=1" : task.range().sourcePredicate(intKey.source().name()));
+        sql.append(intKey == null ? "1=1" : MySqlDialect.rangePredicate(intKey.source().name(), task.range()));
         if (task.lastKey() != null) {
             sql.append(" AND (").append(keys.stream().map(k -> MySqlDialect.quote(k.source().name())).collect(Collectors.joining(", ")))
                     .append(") > (").append(keys.stream().map(k -> "?").collect(Collectors.joining(", "))).append(")");
@@ -267,7 +272,7 @@ public final class CopyEngine {
             ps.setFetchSize(Integer.MIN_VALUE);
             int p = 1;
             if (intKey != null) {
-                p = task.range().bind(ps, p);
+                p = MySqlDialect.bindRange(ps, p, task.range());
             }
             if (task.lastKey() != null) {
                 String[] last = KeyText.decode(task.lastKey());

@@ -10,6 +10,9 @@ import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.SourceSchema;
+import io.bascule.schema.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,8 @@ package io.bascule.migration;
 
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ValueKind;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

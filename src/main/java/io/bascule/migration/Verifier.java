@@ -6,6 +6,11 @@ import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.MySqlRows;
 import io.bascule.database.PostgresDialect;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -271,7 +276,7 @@ public final class Verifier {
             ColumnMapping intKey = t.integerKey();
             String sql = "SELECT count(*), sum(" + rowHash + ")::text FROM "
                     + PostgresDialect.qualified(options.targetSchema(), t.targetName())
-                    + (intKey == null ? "" : " WHERE " + range.targetPredicateInline(intKey.targetName()));
+                    + (intKey == null ? "" : " WHERE " + PostgresDialect.rangePredicateInline(intKey.targetName(), range));
             try {
                 targets.with(c -> {
                     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
@@ -381,14 +386,14 @@ public final class Verifier {
             if (isSource) {
                 String sql = "SELECT " + selectList(cols, true)
                         + " FROM " + MySqlDialect.quote(t.source().name()) + " WHERE "
-                        + (intKey == null ? "1=1" : range.sourcePredicate(intKey.source().name()))
+                        + (intKey == null ? "1=1" : MySqlDialect.rangePredicate(intKey.source().name(), range))
                         + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::sourceOrder).collect(Collectors.joining(", ")));
                 pool = sources;
                 connection = pool.take();
                 statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
                 statement.setFetchSize(Integer.MIN_VALUE);
                 if (intKey != null) {
-                    range.bind(statement, 1);
+                    MySqlDialect.bindRange(statement, 1, range);
                 }
                 rs = statement.executeQuery();
                 rows = MySqlRows.of(rs);
@@ -396,7 +401,7 @@ public final class Verifier {
             } else {
                 String sql = "COPY (SELECT " + selectList(cols, false)
                         + " FROM " + PostgresDialect.qualified(options.targetSchema(), t.targetName()) + " WHERE "
-                        + (intKey == null ? "1=1" : range.targetPredicateInline(intKey.targetName()))
+                        + (intKey == null ? "1=1" : PostgresDialect.rangePredicateInline(intKey.targetName(), range))
                         + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::targetOrder).collect(Collectors.joining(", ")))
                         + ") TO STDOUT";
                 pool = targets;

@@ -4,6 +4,7 @@ import io.bascule.config.ConfigException;
 import io.bascule.demo.SampleDatabase;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
+import io.bascule.schema.ConversionPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
