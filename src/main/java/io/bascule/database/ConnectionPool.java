@@ -1,17 +1,24 @@
 package io.bascule.database;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * Connections of one endpoint kept for the length of one step (the copy, the index builds, the verification), so that
  * its parallel tasks do not each log in again: a PostgreSQL login (SCRAM) and a new server process cost ~10 ms of CPU,
- * and a step of a large migration runs dozens of tasks. A connection comes back only in good order (no transaction
- * left open); a task that failed closes its connection instead ({@link #discard}). {@link #close} closes them all.
+ * and a step of a large migration runs dozens of tasks. A HikariCP pool whose connections are opened by
+ * {@link DatabaseEndpoint#open} (its credentials from the secrets, its session settings, its error messages with the
+ * redacted URL). A connection comes back only in good order (no transaction left open); a task that failed throws its
+ * connection away instead ({@link #discard}). {@link #close} closes them all, at the end of the step.
  */
 public final class ConnectionPool implements AutoCloseable {
 
@@ -21,31 +28,45 @@ public final class ConnectionPool implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    private final DatabaseEndpoint endpoint;
-    private final Deque<Connection> idle = new ArrayDeque<>();
-    private final List<Connection> all = new ArrayList<>();
-    private boolean closed;
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
-    public ConnectionPool(DatabaseEndpoint endpoint) {
+    private final DatabaseEndpoint endpoint;
+    private final HikariDataSource pool;
+
+    /** A pool for up to {@code size} connections at once (the step's worker threads). */
+    public ConnectionPool(DatabaseEndpoint endpoint, int size) {
         this.endpoint = endpoint;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bascule-" + endpoint.side().name().toLowerCase() + "-" + POOLS.incrementAndGet());
+        // the first connection is opened here, by the endpoint itself: a wrong password or an unreachable server is
+        // its one clear line at once (Hikari's own start-up check would wait a second and wrap it)
+        config.setDataSource(new EndpointDataSource(endpoint, endpoint.open()));
+        config.setMaximumPoolSize(Math.max(1, size) + 1);   // one to spare: a task never waits for a connection
+        config.setMinimumIdle(1);   // keeps that first connection; the others are opened when a worker needs one
+        config.setAutoCommit(true);
+        config.setConnectionTimeout(30_000);
+        try {
+            this.pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw e.getCause() instanceof SQLException sql ? endpoint.failure("opening a connection pool", sql) : e;
+        }
     }
 
     /** An idle connection, or a new one ({@link DatabaseEndpoint#open}, with its session settings). */
     public Connection take() {
-        synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("connection pool of " + endpoint.redactedUrl() + " is closed");
-            }
-            Connection c = idle.poll();
-            if (c != null) {
-                return c;
-            }
+        if (pool.isClosed()) {
+            throw new IllegalStateException("connection pool of " + endpoint.redactedUrl() + " is closed");
         }
-        Connection c = endpoint.open();
-        synchronized (this) {
-            all.add(c);
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof DatabaseException d) {
+                    throw d;   // the endpoint's own message: which server, what to do
+                }
+            }
+            throw endpoint.failure("taking a connection from the pool", e);
         }
-        return c;
     }
 
     /** Gives a connection back after work that ended in good order; a transaction still open is rolled back. */
@@ -58,29 +79,26 @@ public final class ConnectionPool implements AutoCloseable {
                 c.rollback();
                 c.setAutoCommit(true);
             }
+            c.close();   // back to the pool
         } catch (SQLException e) {
             discard(c);
-            return;
         }
-        synchronized (this) {
-            if (!closed) {
-                idle.push(c);
-                return;
-            }
-        }
-        discard(c);
     }
 
-    /** Closes a connection whose state is not known (the work on it failed). */
+    /**
+     * Throws away a connection whose state is not known (the work on it failed): the server connection is aborted
+     * (a MySQL result set still streaming is not read to its end) and the pool forgets it.
+     */
     public void discard(Connection c) {
         try {
-            c.close();
-        } catch (SQLException ignored) {
+            c.unwrap(Connection.class).abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
             // it is dropped either way
         }
+        pool.evictConnection(c);
     }
 
-    /** Runs work on a connection: given back when the work returns, closed when it throws. */
+    /** Runs work on a connection: given back when the work returns, thrown away when it throws. */
     public <T> T with(Work<T> work) throws SQLException {
         Connection c = take();
         boolean ok = false;
@@ -99,12 +117,73 @@ public final class ConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Connection> toClose;
-        synchronized (this) {
-            closed = true;
-            toClose = new ArrayList<>(all);
-            idle.clear();
+        pool.close();
+    }
+
+    /** Hikari's source of new connections: the endpoint's {@link DatabaseEndpoint#open}, the first one given. */
+    private static final class EndpointDataSource implements DataSource {
+        private final DatabaseEndpoint endpoint;
+        private Connection first;
+        private volatile int loginTimeout = 30;
+
+        EndpointDataSource(DatabaseEndpoint endpoint, Connection first) {
+            this.endpoint = endpoint;
+            this.first = first;
         }
-        toClose.forEach(this::discard);
+
+        @Override
+        public synchronized Connection getConnection() throws SQLException {
+            Connection c = first;
+            if (c != null) {
+                first = null;
+                return c;
+            }
+            try {
+                return endpoint.open();
+            } catch (DatabaseException e) {
+                // Hikari retries and reports the cause when a borrower times out; take() unwraps it
+                throw new SQLException(e.getMessage(), e.sqlState(), e.vendorCode(), e);
+            }
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        /** Hikari sets it from its connection timeout, and waits that long for a login under way when it closes. */
+        @Override
+        public void setLoginTimeout(int seconds) {
+            loginTimeout = seconds;
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return loginTimeout;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
     }
 }

@@ -79,12 +79,24 @@ public final class CopyEngine {
      */
     public Result copy(ConversionPlan plan, Progress progress, boolean checksums) {
         long start = System.nanoTime();
+        try (ConnectionPool sources = new ConnectionPool(source, options.parallelism());
+             ConnectionPool targets = new ConnectionPool(target, options.parallelism())) {
+            return copy(plan, progress, checksums, sources, targets, start);
+        }
+    }
+
+    private Result copy(ConversionPlan plan, Progress progress, boolean checksums, ConnectionPool sources,
+                        ConnectionPool targets, long start) {
         List<Task> tasks = new ArrayList<>();
-        try (Connection src = source.open(); Connection tgt = target.open()) {
-            ensureStateTable(tgt);
-            for (TablePlan t : plan.tables()) {
-                tasks.addAll(tasksFor(t, src, tgt));
-            }
+        try {
+            // planned on the pools' first connections, which the workers then reuse
+            sources.with(src -> targets.with(tgt -> {
+                ensureStateTable(tgt);
+                for (TablePlan t : plan.tables()) {
+                    tasks.addAll(tasksFor(t, src, tgt));
+                }
+                return null;
+            }));
         } catch (SQLException e) {
             throw target.failure("preparing the copy", e);
         }
@@ -101,8 +113,6 @@ public final class CopyEngine {
             th.setDaemon(true);
             return th;
         });
-        ConnectionPool sources = new ConnectionPool(source);
-        ConnectionPool targets = new ConnectionPool(target);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Task task : tasks) {
@@ -128,8 +138,6 @@ public final class CopyEngine {
             throw new IllegalStateException("copy interrupted", e);
         } finally {
             pool.shutdownNow();
-            sources.close();
-            targets.close();
         }
         Map<String, Long> rows = new LinkedHashMap<>();
         copied.forEach((k, v) -> rows.put(k, v.get()));

@@ -402,9 +402,9 @@ public final class MigrationService {
                 }
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         Map<String, Long> leftNullable = new java.util.concurrent.ConcurrentSkipListMap<>();
-        ConnectionPool connections = new ConnectionPool(target);
+        ConnectionPool connections = new ConnectionPool(target, options.parallelism());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String ddl : indexes) {

@@ -113,13 +113,11 @@ public final class Verifier {
     }
 
     public Result verify(ConversionPlan plan, Progress progress, boolean againstCopy) {
-        sources = new ConnectionPool(source);
-        targets = new ConnectionPool(target);
-        try {
+        try (ConnectionPool s = new ConnectionPool(source, options.parallelism());
+             ConnectionPool t = new ConnectionPool(target, options.parallelism())) {
+            sources = s;
+            targets = t;
             return verifyRanges(plan, progress, againstCopy);
-        } finally {
-            sources.close();
-            targets.close();
         }
     }
 
