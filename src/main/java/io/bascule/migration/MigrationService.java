@@ -511,58 +511,52 @@ public final class MigrationService {
         }
     }
 
-    /** The GOLD certificate: written only for a verification where every row matched. */
+    /**
+     * The GOLD certificate: written only for a verification where every row matched. {@code phaseSeconds}: the
+     * seconds of the phases that ran, by their names in the certificate (copySeconds, constraintsSeconds,
+     * verifySeconds).
+     */
     public Path writeCertificate(ConversionPlan plan, String sourceVersion, String targetVersion,
                                  Verifier.Result verification, long zeroDates, Map<String, Double> phaseSeconds,
                                  Instant startedAt) {
         if (!verification.matches()) {
             throw new IllegalStateException("no GOLD certificate for a verification with differences");
         }
-        Map<String, Object> cert = new LinkedHashMap<>();
-        cert.put("certificate", "GOLD");
-        cert.put("tool", "bascule");
-        cert.put("toolVersion", toolVersion());
-        cert.put("createdAt", Instant.now().toString());
-        cert.put("source", Map.of("url", source.redactedUrl(), "version", String.valueOf(sourceVersion), "database", source.databaseName()));
-        cert.put("target", Map.of("url", target.redactedUrl(), "version", String.valueOf(targetVersion), "schema", options.targetSchema()));
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("startedAt", startedAt.toString());
-        timings.put("finishedAt", Instant.now().toString());
-        phaseSeconds.forEach(timings::put);
-        timings.put("totalSeconds", round(Duration.between(startedAt, Instant.now()).toMillis() / 1000.0));
-        cert.put("timings", timings);
-        List<Map<String, Object>> tables = new ArrayList<>();
+        for (String phase : phaseSeconds.keySet()) {
+            if (!GoldCertificate.Timings.PHASES.contains(phase)) {
+                throw new IllegalArgumentException("no phase " + phase + " in a GOLD certificate; known: " + GoldCertificate.Timings.PHASES);
+            }
+        }
+        Instant now = Instant.now();
+        List<GoldCertificate.TableEntry> tables = new ArrayList<>();
         for (Verifier.TableResult t : verification.tables()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("table", t.table());
-            row.put("targetTable", plan.table(t.table()).targetName());
-            row.put("rows", t.sourceRows());
-            row.put("checksum", t.sourceChecksum());
-            row.put("chunks", t.chunks());
-            tables.add(row);
+            tables.add(new GoldCertificate.TableEntry(t.table(), plan.table(t.table()).targetName(), t.sourceRows(),
+                    t.sourceChecksum(), t.chunks()));
         }
-        cert.put("tables", tables);
-        cert.put("rows", verification.rows());
-        cert.put("zeroDatesWrittenAsNull", zeroDates);
-        cert.put("dateColumnsLeftNullable", leftNullable());
-        cert.put("warnings", plan.allWarnings());
-        cert.put("notConverted", plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
+        GoldCertificate cert = new GoldCertificate(GoldCertificate.KIND, "bascule", toolVersion(), now,
+                new GoldCertificate.Source(source.redactedUrl(), String.valueOf(sourceVersion), source.databaseName()),
+                new GoldCertificate.Target(target.redactedUrl(), String.valueOf(targetVersion), options.targetSchema()),
+                new GoldCertificate.Timings(startedAt, now, phaseSeconds.get("copySeconds"),
+                        phaseSeconds.get("constraintsSeconds"), phaseSeconds.get("verifySeconds"),
+                        round(Duration.between(startedAt, now).toMillis() / 1000.0)),
+                List.copyOf(tables), verification.rows(), zeroDates, leftNullable(), plan.allWarnings(),
+                plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
         Path file = workDir.resolve(CERTIFICATE_FILE);
-        try {
-            Files.createDirectories(workDir);
-            writeAtomically(file, JSON.writeValueAsString(cert));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the GOLD certificate " + file, e);
-        }
+        cert.write(file);
         log.info("GOLD certificate written: {} ({} tables, {} rows)", file, tables.size(), verification.rows());
         return file;
     }
 
+    /** The GOLD certificate of this work directory (what the cutover reads); see {@link GoldCertificate#read}. */
+    public GoldCertificate readCertificate() {
+        return GoldCertificate.read(workDir.resolve(CERTIFICATE_FILE));
+    }
+
     /** The NOT NULL date columns left nullable because zero dates became NULL, with their counts. */
-    private Map<String, Object> leftNullable() {
+    private Map<String, Long> leftNullable() {
         Path file = goldDir().resolve(NULLABLE_FILE);
         try {
-            return Files.exists(file) ? JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { })
+            return Files.exists(file) ? JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Long>>() { })
                     : Map.of();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
