@@ -2,7 +2,6 @@ package io.bascule.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.pool.HikariPool;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -31,24 +30,31 @@ public final class ConnectionPool implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final DatabaseEndpoint endpoint;
+    private final EndpointDataSource source;
     private final HikariDataSource pool;
 
-    /** A pool for up to {@code size} connections at once (the step's worker threads). */
+    /**
+     * A pool for up to {@code size} connections at once: one per worker thread of the step (a task holds at most one
+     * connection of each endpoint at a time). Connections are opened when a worker first needs one, never ahead.
+     */
     public ConnectionPool(DatabaseEndpoint endpoint, int size) {
         this.endpoint = endpoint;
+        // the first connection is opened here, by the endpoint itself: a wrong password or an unreachable server is
+        // its one clear line at once (from Hikari it would come after its connection timeout); the first take() gets it
+        this.source = new EndpointDataSource(endpoint, endpoint.open());
         HikariConfig config = new HikariConfig();
         config.setPoolName("bascule-" + endpoint.side().name().toLowerCase() + "-" + POOLS.incrementAndGet());
-        // the first connection is opened here, by the endpoint itself: a wrong password or an unreachable server is
-        // its one clear line at once (Hikari's own start-up check would wait a second and wrap it)
-        config.setDataSource(new EndpointDataSource(endpoint, endpoint.open()));
-        config.setMaximumPoolSize(Math.max(1, size) + 1);   // one to spare: a task never waits for a connection
-        config.setMinimumIdle(1);   // keeps that first connection; the others are opened when a worker needs one
+        config.setDataSource(source);
+        config.setMaximumPoolSize(Math.max(1, size));
+        config.setMinimumIdle(0);                  // no connection opened ahead of a worker's need
+        config.setInitializationFailTimeout(-1);   // checked above, by the endpoint
         config.setAutoCommit(true);
         config.setConnectionTimeout(30_000);
         try {
             this.pool = new HikariDataSource(config);
-        } catch (HikariPool.PoolInitializationException e) {
-            throw e.getCause() instanceof SQLException sql ? endpoint.failure("opening a connection pool", sql) : e;
+        } catch (RuntimeException e) {
+            source.closeUnused();
+            throw e;
         }
     }
 
@@ -117,7 +123,11 @@ public final class ConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            pool.close();
+        } finally {
+            source.closeUnused();
+        }
     }
 
     /** Hikari's source of new connections: the endpoint's {@link DatabaseEndpoint#open}, the first one given. */
@@ -143,6 +153,18 @@ public final class ConnectionPool implements AutoCloseable {
             } catch (DatabaseException e) {
                 // Hikari retries and reports the cause when a borrower times out; take() unwraps it
                 throw new SQLException(e.getMessage(), e.sqlState(), e.vendorCode(), e);
+            }
+        }
+
+        /** Closes the first connection if no worker took it. */
+        synchronized void closeUnused() {
+            if (first != null) {
+                try {
+                    first.close();
+                } catch (SQLException ignored) {
+                    // closing is all that is left to do with it
+                }
+                first = null;
             }
         }
 

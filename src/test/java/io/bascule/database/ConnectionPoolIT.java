@@ -125,11 +125,33 @@ class ConnectionPoolIT {
     }
 
     @Test
-    void aClosedPoolSaysSo(TestDatabases dbs) {
+    void aClosedPoolSaysSoAndLeavesNoSession(TestDatabases dbs) throws Exception {
         DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
-        ConnectionPool pool = new ConnectionPool(target, 1);
-        pool.close();
-        assertThatThrownBy(pool::take).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("is closed").hasMessageContaining(target.redactedUrl());
+        try (Connection watcher = dbs.target()) {
+            String query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+            ConnectionPool pool = new ConnectionPool(target, 3);
+            assertThat(scalar(watcher, query)).as("the first login, checked at once").isEqualTo("1");
+            pool.close();   // never used: its first connection is closed too
+            for (int i = 0; i < 50 && !"0".equals(scalar(watcher, query)); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(scalar(watcher, query)).isEqualTo("0");
+            assertThatThrownBy(pool::take).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is closed").hasMessageContaining(target.redactedUrl());
+        }
+    }
+
+    @Test
+    void opensNoConnectionAheadOfAWorker(TestDatabases dbs) throws Exception {
+        DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
+        try (Connection watcher = dbs.target(); ConnectionPool pool = new ConnectionPool(target, 4)) {
+            String query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+            Connection a = pool.take();
+            Connection b = pool.take();
+            Thread.sleep(300);
+            assertThat(scalar(watcher, query)).as("two workers, two logins").isEqualTo("2");
+            pool.release(a);
+            pool.release(b);
+        }
     }
 }
