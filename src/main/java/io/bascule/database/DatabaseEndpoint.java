@@ -154,6 +154,6 @@ public final class DatabaseEndpoint {
     /** Wraps a failed statement on this endpoint into one line naming the server and what was being done. */
     public DatabaseException failure(String doing, SQLException e) {
         return new DatabaseException(DatabaseException.classify(e), doing + " failed on the " + side.name().toLowerCase()
-                + " database " + redactedUrl() + ": " + firstLine(e), redactedUrl(), e);
+                + " database " + redactedUrl() + ": " + firstLine(e) + DatabaseException.diskFullHint(e), redactedUrl(), e);
     }
 }

@@ -1,19 +1,41 @@
 package io.bascule.database;
 
-import io.bascule.migration.ColumnMapping;
-import io.bascule.migration.MigrationOptions;
-import io.bascule.migration.TablePlan;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** All PostgreSQL-specific SQL of Bascule: identifiers, DDL of the converted schema, COPY and state tables. */
+/**
+ * All PostgreSQL-specific SQL of Bascule: identifiers, DDL of the converted schema, COPY, the verification's
+ * queries and the state tables. The statements a plan generates are static methods; the queries run on a connection
+ * are methods of an instance bound to the target endpoint, with bind parameters where PostgreSQL takes them, each
+ * wrapping its {@link SQLException} once into a {@link DatabaseException} that names the server (redacted URL).
+ */
 public final class PostgresDialect {
 
     public static final int MAX_IDENTIFIER_BYTES = 63;
+    /** The schema of Bascule's own state on the target (the copy checkpoints). */
+    public static final String STATE_SCHEMA = "bascule_state";
 
-    private PostgresDialect() {
+    private final DatabaseEndpoint endpoint;
+
+    /** The queries of one target database; a failure names it (redacted URL) and what was being done. */
+    public PostgresDialect(DatabaseEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     public static String quote(String identifier) {
@@ -78,6 +100,17 @@ public final class PostgresDialect {
     public static List<String> addPrimaryKeyByIndex(String schema, String table, String indexName, List<String> columns) {
         return List.of(createIndex(schema, table, indexName, true, columns.stream().map(PostgresDialect::quote).toList()),
                 "ALTER TABLE " + qualified(schema, table) + " ADD CONSTRAINT " + quote(indexName) + " PRIMARY KEY USING INDEX " + quote(indexName));
+    }
+
+    /** The target condition of a key range with the bounds written in (for COPY, which takes no parameters); they are integers. */
+    public static String rangePredicateInline(String keyColumn, KeyRange range) {
+        String col = quote(keyColumn);
+        String lower = range.lo() == null ? null : col + " >= " + new BigInteger(range.lo());
+        String upper = range.hi() == null ? null : col + " < " + new BigInteger(range.hi());
+        if (lower == null && upper == null) {
+            return "1=1";
+        }
+        return lower == null ? upper : upper == null ? lower : lower + " AND " + upper;
     }
 
     public static String dropTable(String schema, String table) {
@@ -145,27 +178,388 @@ public final class PostgresDialect {
                         + " FOR EACH ROW EXECUTE FUNCTION " + qualified(schema, fn) + "()");
     }
 
-    public static final String SQL_STATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS " + quote(MigrationOptions.STATE_SCHEMA);
+    public static final String SQL_STATE_SCHEMA = "CREATE SCHEMA IF NOT EXISTS " + quote(STATE_SCHEMA);
     public static final String SQL_CHECKPOINT_TABLE = "CREATE TABLE IF NOT EXISTS "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " (target_schema text NOT NULL,"
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " (target_schema text NOT NULL,"
             + " table_name text NOT NULL, range_no int NOT NULL, range_lo text, range_hi text, last_key text,"
             + " rows_copied bigint NOT NULL, source_hash text,"
             + " done boolean NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (target_schema, table_name, range_no))";
     public static final String SQL_CHECKPOINTS = "SELECT range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash FROM "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? ORDER BY range_no";
     /** A copy that stopped before its end: some range not done. A finished copy is not resumed but refused. */
     public static final String SQL_UNFINISHED_CHECKPOINTS = "SELECT 1 FROM "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? AND NOT done";
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ? AND NOT done";
     public static final String SQL_SAVE_CHECKPOINT = "INSERT INTO "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint")
+            + qualified(STATE_SCHEMA, "copy_checkpoint")
             + " (target_schema, table_name, range_no, range_lo, range_hi, last_key, rows_copied, done, source_hash, updated_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
             + " ON CONFLICT (target_schema, table_name, range_no) DO UPDATE SET last_key = EXCLUDED.last_key,"
             + " rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, source_hash = EXCLUDED.source_hash, updated_at = now()";
     public static final String SQL_CLEAR_CHECKPOINTS = "DELETE FROM "
-            + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
+            + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
     public static final String SQL_TABLE_EXISTS = "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
     public static final String SQL_VERSION = "SHOW server_version";
     public static final String SQL_ENCODING = "SHOW server_encoding";
+
+    // ---- reading the target back (verification) ----
+
+    /**
+     * The SELECT expression that reads a column back for the verification through {@code COPY TO STDOUT}: the
+     * column itself, which COPY prints with its type's output function, the same text a {@code ::text} cast gives
+     * for every type the plan creates (no bpchar, no inet); an explicit cast made PostgreSQL format each value twice
+     * (measured: twice the server time on the benchmark's orders table).
+     */
+    public static String targetExpression(ColumnMapping m) {
+        String col = quote(m.targetName());
+        return switch (m.kind()) {
+            case BINARY -> "upper(encode(" + col + ", 'hex'))";   // MySQL's HEX() prints upper case
+            default -> col;
+        };
+    }
+
+    /** The select list of a table, aliased c1, c2 ... as on the source ({@code MySqlDialect.selectList}). */
+    public static String selectList(List<ColumnMapping> cols) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cols.size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(targetExpression(cols.get(i))).append(" AS c").append(i + 1);
+        }
+        return sb.toString();
+    }
+
+    /** A key column in ORDER BY: text in the "C" collation, i.e. by its bytes, as the source orders it for the merge. */
+    static String orderExpression(ColumnMapping k) {
+        String col = quote(k.targetName());
+        return k.kind() == ValueKind.TEXT || k.kind() == ValueKind.JSON ? col + " COLLATE \"C\"" : col;
+    }
+
+    /** {@code COPY (SELECT ...) TO STDOUT} of a key range of a table, ordered by its primary key. */
+    static String copyOutSql(String schema, TablePlan t, KeyRange range) {
+        List<ColumnMapping> keys = t.keyColumns();
+        ColumnMapping intKey = t.integerKey();
+        return "COPY (SELECT " + selectList(t.columns()) + " FROM " + qualified(schema, t.targetName()) + " WHERE "
+                + (intKey == null ? "1=1" : rangePredicateInline(intKey.targetName(), range))
+                + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(PostgresDialect::orderExpression).collect(Collectors.joining(", ")))
+                + ") TO STDOUT";
+    }
+
+    /**
+     * The SQL expression (text) of a target column's canonical form, the bytes the verification's canonical encoding
+     * gives for its COPY text, for a column of the type the plan created for its kind. Text comes out in the "C"
+     * collation, so that hashing it hashes its bytes.
+     */
+    public static String canonicalText(ColumnMapping m) {
+        String col = quote(m.targetName());
+        String sql = switch (m.kind()) {
+            case FLOAT4 -> "encode(float4send(" + col + "), 'hex')";
+            case FLOAT8 -> "encode(float8send(" + col + "), 'hex')";
+            case BOOLEAN -> "(" + col + ")::int::text";
+            case TIME -> "(extract(epoch from " + col + ") * 1000000)::bigint::text";
+            case BINARY -> "upper(encode(" + col + ", 'hex'))";
+            // printed canonically: integers, decimals, dates, timestamps (UTC), text, bit strings, jsonb
+            case INTEGER, YEAR, DECIMAL, DATE, DATETIME, TIMESTAMP, TEXT, BIT, JSON -> col + "::text";
+        };
+        return "(" + sql + ") COLLATE \"C\"";
+    }
+
+    /**
+     * The SQL expression (int8) of a row's hash: XOR over the columns of hashtextextended(canonical text, column
+     * number), the column number where the value is NULL (the verification's RangeSum computes the same).
+     */
+    public static String rowHashSql(List<ColumnMapping> cols) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cols.size(); i++) {
+            sb.append(i > 0 ? " # " : "").append("coalesce(hashtextextended(").append(canonicalText(cols.get(i)))
+                    .append(", ").append(i + 1).append("), ").append(i + 1).append(")");
+        }
+        return sb.toString();
+    }
+
+    /** Opens {@code COPY (SELECT ...) TO STDOUT} of a key range ({@link #copyOutSql}) on the connection. */
+    public CopyOut copyOut(Connection c, String schema, TablePlan t, KeyRange range) {
+        try {
+            return c.unwrap(PGConnection.class).getCopyAPI().copyOut(copyOutSql(schema, t, range));
+        } catch (SQLException e) {
+            throw endpoint.failure("reading " + t.targetName() + " back", e);
+        }
+    }
+
+    /** The row count and the sum of the row hashes ({@link #rowHashSql}, as text) of a key range, computed by the server. */
+    public record RangeChecksum(long rows, String sum) {
+    }
+
+    public RangeChecksum rangeChecksum(Connection c, String schema, TablePlan t, KeyRange range, String rowHashSql) {
+        ColumnMapping intKey = t.integerKey();
+        String sql = "SELECT count(*), sum(" + rowHashSql + ")::text FROM " + qualified(schema, t.targetName())
+                + (intKey == null ? "" : " WHERE " + rangePredicateInline(intKey.targetName(), range));
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return new RangeChecksum(rs.getLong(1), rs.getString(2));
+        } catch (SQLException e) {
+            throw endpoint.failure("verifying " + t.targetName(), e);
+        }
+    }
+
+    static final String SQL_HASH = "SELECT hashtextextended(?, ?)";
+
+    /** The server's {@code hashtextextended(text, seed)}, to check that it hashes as Bascule does. */
+    public long hashTextExtended(Connection c, String text, long seed) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_HASH)) {
+            ps.setString(1, text);
+            ps.setLong(2, seed);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("computing a hash on the server", e);
+        }
+    }
+
+    // ---- pre-flight ----
+
+    public String version(Connection c) {
+        return single(c, SQL_VERSION, "reading the server version");
+    }
+
+    public String encoding(Connection c) {
+        return single(c, SQL_ENCODING, "reading the server encoding");
+    }
+
+    static final String SQL_SCHEMA_EXISTS = "SELECT 1 FROM pg_namespace WHERE nspname = ?";
+    static final String SQL_MAY_CREATE_IN_SCHEMA = "SELECT 1 WHERE has_schema_privilege(?, 'CREATE')";
+    static final String SQL_MAY_CREATE_SCHEMAS = "SELECT has_database_privilege(current_database(), 'CREATE')";
+
+    public boolean schemaExists(Connection c, String schema) {
+        return exists(c, SQL_SCHEMA_EXISTS, "checking schema " + schema, schema);
+    }
+
+    /** Whether the connected user may create tables in the schema. */
+    public boolean mayCreateIn(Connection c, String schema) {
+        return exists(c, SQL_MAY_CREATE_IN_SCHEMA, "checking the privileges on schema " + schema, schema);
+    }
+
+    /** Whether the connected user may create schemas in the database. */
+    public boolean mayCreateSchemas(Connection c) {
+        return "t".equals(single(c, SQL_MAY_CREATE_SCHEMAS, "checking the privileges on the database"));
+    }
+
+    // ---- the tables of the plan ----
+
+    public boolean tableExists(Connection c, String schema, String table) {
+        return exists(c, SQL_TABLE_EXISTS, "looking for table " + table, schema, table);
+    }
+
+    public boolean hasRows(Connection c, String schema, String table) {
+        return "t".equals(single(c, "SELECT EXISTS (SELECT 1 FROM " + qualified(schema, table) + ")", "reading " + table));
+    }
+
+    public void dropTable(Connection c, String schema, String table) {
+        execute(c, dropTable(schema, table), "dropping " + table);
+    }
+
+    public void createTable(Connection c, String schema, TablePlan t) {
+        execute(c, createTable(schema, t), "creating " + t.targetName());
+    }
+
+    /** Empties a table (a copy without primary key starts again from its first row). */
+    public void truncate(Connection c, String schema, String table) {
+        execute(c, "TRUNCATE " + qualified(schema, table), "emptying " + table);
+    }
+
+    /**
+     * Commits without waiting for the disk on this session: a chunk's rows and its checkpoint commit together, a
+     * crash loses both and the copy resumes before them.
+     */
+    public void synchronousCommitOff(Connection c) {
+        execute(c, "SET synchronous_commit = off", "setting synchronous_commit");
+    }
+
+    /** {@code COPY ... FROM STDIN} into the table's columns, in the binary format or the text one. */
+    public CopyIn copyIn(Connection c, String schema, TablePlan t, boolean binary) {
+        try {
+            return c.unwrap(PGConnection.class).getCopyAPI().copyIn(copyIn(schema, t) + (binary ? " (FORMAT binary)" : ""));
+        } catch (SQLException e) {
+            throw endpoint.failure("copying " + t.source().name(), e);
+        }
+    }
+
+    /**
+     * Sets NOT NULL on the columns in one statement (one scan of the table); false when some column holds NULLs
+     * (then nothing was changed).
+     */
+    public boolean setNotNull(Connection c, String schema, String table, List<String> columns) {
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + qualified(schema, table) + " " + columns.stream()
+                    .map(col -> "ALTER COLUMN " + quote(col) + " SET NOT NULL").collect(Collectors.joining(", ")));
+            return true;
+        } catch (SQLException e) {
+            if ("23502".equals(e.getSQLState())) {   // not_null_violation
+                return false;
+            }
+            throw endpoint.failure("setting NOT NULL on " + table, e);
+        }
+    }
+
+    /** The NULLs in each of the columns, in one scan of the table. */
+    public long[] countNulls(Connection c, String schema, String table, List<String> columns) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i > 0 ? ", " : "").append("count(*) FILTER (WHERE ").append(quote(columns.get(i))).append(" IS NULL)");
+        }
+        sql.append(" FROM ").append(qualified(schema, table));
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.toString())) {
+            rs.next();
+            long[] counts = new long[columns.size()];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = rs.getLong(i + 1);
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw endpoint.failure("counting the NULLs of " + table, e);
+        }
+    }
+
+    /**
+     * Runs one statement of a plan's post-load DDL (index, key, constraint, sequence, trigger); false when its object
+     * exists already (a rerun of the step).
+     */
+    public boolean runPostLoadDdl(Connection c, String ddl) {
+        try (Statement st = c.createStatement()) {
+            st.execute(ddl);
+            return true;
+        } catch (SQLException e) {
+            if ("42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState()) || "42P16".equals(e.getSQLState())) {
+                return false;   // duplicate table / object, or a second primary key: built by an earlier run
+            }
+            String oneLine = ddl.replaceAll("\\s+", " ");
+            throw new DatabaseException(DatabaseException.classify(e), "building "
+                    + (oneLine.length() > 100 ? oneLine.substring(0, 100) + "..." : oneLine) + " failed: "
+                    + DatabaseEndpoint.firstLine(e) + " (statement: " + ddl + ")"
+                    + DatabaseException.diskFullHint(e).replace("the copy resumes after its last committed chunk",
+                    "what was built stays and the rest is built"), endpoint.redactedUrl(), e);
+        }
+    }
+
+    /** Those of the tables whose autovacuum {@link #createTable} turned off and is still off. */
+    public List<String> autovacuumOff(Connection c, String schema, List<String> tables) {
+        List<String> off = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_AUTOVACUUM_OFF)) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    off.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the autovacuum settings", e);
+        }
+        return off;
+    }
+
+    public void resetAutovacuum(Connection c, String schema, String table) {
+        execute(c, "ALTER TABLE " + qualified(schema, table) + " RESET (autovacuum_enabled, toast.autovacuum_enabled)",
+                "turning autovacuum back on for " + table);
+    }
+
+    // ---- the copy's checkpoints (bascule_state.copy_checkpoint) ----
+
+    /** One key range of a copy: where it stands. */
+    public record Checkpoint(KeyRange range, String lastKey, long rowsCopied, boolean done, String sourceHash) {
+    }
+
+    /** Creates the state schema and the checkpoint table where they are missing. */
+    public void ensureStateTable(Connection c) {
+        execute(c, SQL_STATE_SCHEMA, "creating the schema " + STATE_SCHEMA);
+        execute(c, SQL_CHECKPOINT_TABLE, "creating the checkpoint table");
+    }
+
+    /** The checkpoints of a table's copy in range order; none when there are none or no state table. */
+    public List<Checkpoint> checkpoints(Connection c, String schema, String table) {
+        List<Checkpoint> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_CHECKPOINTS)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new Checkpoint(new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3)), rs.getString(4),
+                            rs.getLong(5), rs.getBoolean(6), rs.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of();   // no state table: nothing was copied by Bascule here
+            }
+            throw endpoint.failure("reading the copy checkpoints of " + table, e);
+        }
+        return list;
+    }
+
+    /** A copy of the table stopped before its end: some range is not done. */
+    public boolean hasUnfinishedCopy(Connection c, String schema, String table) {
+        return exists(c, SQL_UNFINISHED_CHECKPOINTS, "reading the copy checkpoints of " + table, schema, table);
+    }
+
+    /** Records how far a range's copy got; in the transaction of the chunk's rows. */
+    public void saveCheckpoint(Connection c, String schema, String table, KeyRange r, String lastKey, long rows,
+                               boolean done, String sourceHash) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_SAVE_CHECKPOINT)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            ps.setInt(3, r.number());
+            ps.setString(4, r.lo());
+            ps.setString(5, r.hi());
+            ps.setString(6, lastKey);
+            ps.setLong(7, rows);
+            ps.setBoolean(8, done);
+            ps.setString(9, sourceHash);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw endpoint.failure("copying " + table, e);
+        }
+    }
+
+    public void clearCheckpoints(Connection c, String schema, String table) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_CLEAR_CHECKPOINTS)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw endpoint.failure("clearing the copy checkpoints of " + table, e);
+        }
+    }
+
+    // ---- helpers ----
+
+    private void execute(Connection c, String sql, String doing) {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw endpoint.failure(doing, e);
+        }
+    }
+
+    private String single(Connection c, String sql, String doing) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw endpoint.failure(doing, e);
+        }
+    }
+
+    /** True when the query, with its string parameters bound in order, returns a row. */
+    private boolean exists(Connection c, String sql, String doing, String... params) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure(doing, e);
+        }
+    }
 }

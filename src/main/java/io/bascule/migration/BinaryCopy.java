@@ -1,5 +1,8 @@
 package io.bascule.migration;
 
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ValueKind;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +75,7 @@ final class BinaryCopy {
     }
 
     /**
-     * Appends one field (the bytes of {@link ValueCodec#sourceExpression} as the driver hands them over). Returns
+     * Appends one field (the bytes of {@code MySqlDialect.sourceExpression} as the driver hands them over). Returns
      * false for a zero date written as NULL. Throws {@link UncarriableValueException} for a value PostgreSQL cannot
      * hold exactly.
      */

@@ -3,13 +3,15 @@ package io.bascule.migration;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
-import io.bascule.migration.SourceSchema.Column;
-import io.bascule.migration.SourceSchema.Table;
+import io.bascule.schema.SourceSchema.Column;
+import io.bascule.schema.SourceSchema.Table;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.SourceSchema;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -92,8 +94,7 @@ public final class ConversionPlanner {
                         Map<String, Long> facts = new HashMap<>();
                         for (Column col : t.columns()) {
                             if (col.dataType().equals("time")) {
-                                String q = "`" + col.name().replace("`", "``") + "`";
-                                facts.put("time:" + col.name(), count(c, t, q + " < '00:00:00' OR " + q + " >= '24:00:00'"));
+                                facts.put("time:" + col.name(), new MySqlDialect(sourceEndpoint).countTimesBeyondOneDay(c, t.name(), col.name()));
                             }
                         }
                         return facts;
@@ -256,7 +257,7 @@ public final class ConversionPlanner {
         switch (type) {
             case "tinyint" -> {
                 if (c.columnType().startsWith("tinyint(1)") && options.wantsBoolean(t.name(), c.name())) {
-                    long others = count(source, t, "`" + c.name().replace("`", "``") + "` NOT IN (0, 1)");
+                    long others = new MySqlDialect(sourceEndpoint).countOtherThanZeroOrOne(source, t.name(), c.name());
                     if (others > 0) {
                         errors.add(where + ": TINYINT(1) asked as boolean, but " + others + " rows hold a value other"
                                 + " than 0/1; keep it numeric (remove it from boolean columns) or clean the data");
@@ -289,7 +290,7 @@ public final class ConversionPlanner {
                 if (unsigned) {
                     if (identity) {
                         pgType = "bigint";
-                        long beyond = count(source, t, "`" + c.name().replace("`", "``") + "` > 9223372036854775807");
+                        long beyond = new MySqlDialect(sourceEndpoint).countAboveSignedBigint(source, t.name(), c.name());
                         if (beyond > 0) {
                             errors.add(where + ": unsigned BIGINT AUTO_INCREMENT holds values beyond 9223372036854775807,"
                                     + " which no PostgreSQL identity can; override its type to numeric(20,0)");
@@ -501,15 +502,5 @@ public final class ConversionPlanner {
     private static String unsupported(Column c, String d, List<String> warnings) {
         warnings.add(c.name() + ": default " + d + " not converted; set it by hand");
         return null;
-    }
-
-    private long count(Connection source, Table t, String predicate) {
-        String sql = "SELECT COUNT(*) FROM " + MySqlDialect.quote(t.name()) + " WHERE " + predicate;
-        try (Statement st = source.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw sourceEndpoint.failure("probing " + t.name(), e);
-        }
     }
 }

@@ -6,21 +6,20 @@ import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.MySqlRows;
 import io.bascule.database.PostgresDialect;
-import org.postgresql.PGConnection;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-
-import static io.bascule.migration.ValueCodec.selectList;
 
 /**
  * Copies every row of the planned tables: streaming reads from MySQL (never a whole table in memory), PostgreSQL
@@ -49,6 +45,8 @@ public final class CopyEngine {
     private final DatabaseEndpoint source;
     private final DatabaseEndpoint target;
     private final MigrationOptions options;
+    private final MySqlDialect mysql;
+    private final PostgresDialect pg;
 
     /** What the copy did. */
     public record Result(Map<String, Long> rowsCopied, long zeroDates, double seconds) {
@@ -58,6 +56,8 @@ public final class CopyEngine {
         this.source = source;
         this.target = target;
         this.options = options;
+        this.mysql = new MySqlDialect(source);
+        this.pg = new PostgresDialect(target);
     }
 
     private record Task(TablePlan table, KeyRange range, String lastKey, long rowsBefore, String sourceHash) {
@@ -74,12 +74,24 @@ public final class CopyEngine {
      */
     public Result copy(ConversionPlan plan, Progress progress, boolean checksums) {
         long start = System.nanoTime();
+        try (ConnectionPool sources = new ConnectionPool(source, options.parallelism());
+             ConnectionPool targets = new ConnectionPool(target, options.parallelism())) {
+            return copy(plan, progress, checksums, sources, targets, start);
+        }
+    }
+
+    private Result copy(ConversionPlan plan, Progress progress, boolean checksums, ConnectionPool sources,
+                        ConnectionPool targets, long start) {
         List<Task> tasks = new ArrayList<>();
-        try (Connection src = source.open(); Connection tgt = target.open()) {
-            ensureStateTable(tgt);
-            for (TablePlan t : plan.tables()) {
-                tasks.addAll(tasksFor(t, src, tgt));
-            }
+        try {
+            // planned on the pools' first connections, which the workers then reuse
+            sources.with(src -> targets.with(tgt -> {
+                pg.ensureStateTable(tgt);
+                for (TablePlan t : plan.tables()) {
+                    tasks.addAll(tasksFor(t, src, tgt));
+                }
+                return null;
+            }));
         } catch (SQLException e) {
             throw target.failure("preparing the copy", e);
         }
@@ -96,8 +108,6 @@ public final class CopyEngine {
             th.setDaemon(true);
             return th;
         });
-        ConnectionPool sources = new ConnectionPool(source);
-        ConnectionPool targets = new ConnectionPool(target);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Task task : tasks) {
@@ -123,51 +133,34 @@ public final class CopyEngine {
             throw new IllegalStateException("copy interrupted", e);
         } finally {
             pool.shutdownNow();
-            sources.close();
-            targets.close();
         }
         Map<String, Long> rows = new LinkedHashMap<>();
         copied.forEach((k, v) -> rows.put(k, v.get()));
         return new Result(rows, zeroDates.get(), (System.nanoTime() - start) / 1e9);
     }
 
-    private void ensureStateTable(Connection tgt) throws SQLException {
-        try (Statement st = tgt.createStatement()) {
-            st.execute(PostgresDialect.SQL_STATE_SCHEMA);
-            st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
-        }
-    }
-
     /** The ranges of a table still to copy: from the checkpoints of an earlier run, or newly split. */
     private List<Task> tasksFor(TablePlan t, Connection src, Connection tgt) throws SQLException {
         List<Task> tasks = new ArrayList<>();
-        boolean any = false;
-        try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_CHECKPOINTS)) {
-            ps.setString(1, options.targetSchema());
-            ps.setString(2, t.targetName());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    any = true;
-                    if (!rs.getBoolean(6)) {
-                        KeyRange r = new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3));
-                        boolean restart = !t.source().hasPrimaryKey();
-                        tasks.add(new Task(t, r, restart ? null : rs.getString(4), restart ? 0 : rs.getLong(5), restart ? null : rs.getString(7)));
-                    } else {
-                        // a finished range: its rows count for the progress and the result
-                        tasks.add(new Task(t, null, null, rs.getLong(5), rs.getString(7)));
-                    }
-                }
+        List<PostgresDialect.Checkpoint> checkpoints = pg.checkpoints(tgt, options.targetSchema(), t.targetName());
+        for (PostgresDialect.Checkpoint c : checkpoints) {
+            if (!c.done()) {
+                boolean restart = !t.source().hasPrimaryKey();
+                tasks.add(new Task(t, c.range(), restart ? null : c.lastKey(), restart ? 0 : c.rowsCopied(), restart ? null : c.sourceHash()));
+            } else {
+                // a finished range: its rows count for the progress and the result
+                tasks.add(new Task(t, null, null, c.rowsCopied(), c.sourceHash()));
             }
         }
-        if (any) {
+        if (!checkpoints.isEmpty()) {
             log.info("Resuming copy of {}: {} range(s) left", t.source().name(), tasks.stream().filter(x -> x.range() != null).count());
             return tasks;
         }
-        List<KeyRange> ranges = ranges(t, src, source);
+        List<KeyRange> ranges = ranges(t, src, mysql);
         tgt.setAutoCommit(false);
         try {
             for (KeyRange r : ranges) {
-                saveCheckpoint(tgt, t, r, null, 0, false, null);
+                pg.saveCheckpoint(tgt, options.targetSchema(), t.targetName(), r, null, 0, false, null);
                 tasks.add(new Task(t, r, null, 0, null));
             }
             tgt.commit();
@@ -178,38 +171,15 @@ public final class CopyEngine {
     }
 
     /** Splits a large table with a single integer key into ranges of about {@link #RANGE_ROWS} rows. */
-    static List<KeyRange> ranges(TablePlan t, Connection src, DatabaseEndpoint source) {
+    static List<KeyRange> ranges(TablePlan t, Connection src, MySqlDialect mysql) {
         ColumnMapping key = t.integerKey();
         if (key == null || t.source().estimatedRows() <= RANGE_ROWS) {
             return List.of(KeyRange.WHOLE);
         }
-        String col = MySqlDialect.quote(key.source().name());
-        try (Statement st = src.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MIN(" + col + "), MAX(" + col + ") FROM " + MySqlDialect.quote(t.source().name()))) {
-            rs.next();
-            BigDecimal min = rs.getBigDecimal(1);
-            BigDecimal max = rs.getBigDecimal(2);
-            int count = (int) Math.min(MAX_RANGES, Math.max(1, t.source().estimatedRows() / RANGE_ROWS));
-            return KeyRange.split(min == null ? null : min.toBigInteger(), max == null ? null : max.toBigInteger(), count);
-        } catch (SQLException e) {
-            throw source.failure("reading the key range of " + t.source().name(), e);
-        }
-    }
-
-    private void saveCheckpoint(Connection tgt, TablePlan t, KeyRange r, String lastKey, long rows, boolean done,
-                                String sourceHash) throws SQLException {
-        try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_SAVE_CHECKPOINT)) {
-            ps.setString(1, options.targetSchema());
-            ps.setString(2, t.targetName());
-            ps.setInt(3, r.number());
-            ps.setString(4, r.lo());
-            ps.setString(5, r.hi());
-            ps.setString(6, lastKey);
-            ps.setLong(7, rows);
-            ps.setBoolean(8, done);
-            ps.setString(9, sourceHash);
-            ps.executeUpdate();
-        }
+        BigDecimal[] bounds = mysql.keyBounds(src, t.source().name(), key.source().name());
+        int count = (int) Math.min(MAX_RANGES, Math.max(1, t.source().estimatedRows() / RANGE_ROWS));
+        return KeyRange.split(bounds[0] == null ? null : bounds[0].toBigInteger(),
+                bounds[1] == null ? null : bounds[1].toBigInteger(), count);
     }
 
     /** Copies one range; returns the rows copied by this call. */
@@ -222,17 +192,7 @@ public final class CopyEngine {
         List<ColumnMapping> cols = t.columns();
         List<ColumnMapping> keys = t.keyColumns();
         int[] keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(cols, true))
-                .append(" FROM ").append(MySqlDialect.quote(table)).append(" WHERE ");
-        ColumnMapping intKey = t.integerKey();
-        sql.append(intKey == null ? "1=1" : task.range().sourcePredicate(intKey.source().name()));
-        if (task.lastKey() != null) {
-            sql.append(" AND (").append(keys.stream().map(k -> MySqlDialect.quote(k.source().name())).collect(Collectors.joining(", ")))
-                    .append(") > (").append(keys.stream().map(k -> "?").collect(Collectors.joining(", "))).append(")");
-        }
-        if (!keys.isEmpty()) {
-            sql.append(" ORDER BY ").append(keys.stream().map(k -> MySqlDialect.quote(k.source().name())).collect(Collectors.joining(", ")));
-        }
+        String schema = options.targetSchema();
         long copiedHere = 0;
         long rowsTotal = task.rowsBefore();
         // the checksum of the source rows, which the verification compares with the target's; a range begun by a
@@ -251,39 +211,22 @@ public final class CopyEngine {
         }
         boolean done = false;   // the connections are in good order for the next range
         try {
-            try (Statement st = tgt.createStatement()) {
-                // a chunk's rows and its checkpoint commit together: a crash loses both and the copy resumes before
-                // them, so the copy need not wait for each commit to reach the disk (the verification reads it back)
-                st.execute("SET synchronous_commit = off");
-            }
+            // a chunk's rows and its checkpoint commit together: a crash loses both and the copy resumes before
+            // them, so the copy need not wait for each commit to reach the disk (the verification reads it back)
+            pg.synchronousCommitOff(tgt);
             tgt.setAutoCommit(false);
             if (!chunked) {
                 // no key: the whole table in one transaction; a restart empties it first
-                try (Statement st = tgt.createStatement()) {
-                    st.execute("TRUNCATE " + PostgresDialect.qualified(options.targetSchema(), t.targetName()));
-                }
-            }
-            PreparedStatement ps = src.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-            ps.setFetchSize(Integer.MIN_VALUE);
-            int p = 1;
-            if (intKey != null) {
-                p = task.range().bind(ps, p);
-            }
-            if (task.lastKey() != null) {
-                String[] last = KeyText.decode(task.lastKey());
-                for (int i = 0; i < keys.size(); i++) {
-                    bindKey(ps, p++, keys.get(i), last[i]);
-                }
+                pg.truncate(tgt, schema, t.targetName());
             }
             // binary COPY where every column's type has a binary writer (the server then parses nothing)
             BinaryCopy.Writer[] writers = BinaryCopy.writers(cols);
-            String copySql = PostgresDialect.copyIn(options.targetSchema(), t) + (writers == null ? "" : " (FORMAT binary)");
-            PGConnection pg = tgt.unwrap(PGConnection.class);
-            try (ResultSet rs = ps.executeQuery()) {
+            try (MySqlDialect.RowStream stream = mysql.streamRows(src, t, task.range(),
+                    task.lastKey() == null ? null : KeyText.decode(task.lastKey()), false)) {
                 int n = cols.size();
                 ColumnMapping[] colArray = cols.toArray(new ColumnMapping[0]);
                 ByteBuf buf = new ByteBuf(FLUSH_BYTES + 65536);
-                CopyIn copy = pg.getCopyAPI().copyIn(copySql);
+                CopyIn copy = pg.copyIn(tgt, schema, t, writers != null);
                 if (writers != null) {
                     buf.put(BinaryCopy.HEADER);
                 }
@@ -303,7 +246,7 @@ public final class CopyEngine {
                     keyOf[keyIndex[k]] = k;
                 }
                 long chunkBytes = 0;
-                MySqlRows rows = MySqlRows.of(rs);
+                MySqlRows rows = stream.rows();
                 while (rows.next()) {
                     long rowHash = 0;
                     boolean nul = false;
@@ -365,13 +308,14 @@ public final class CopyEngine {
                         chunkBytes += flush(copy, buf);
                         copy.endCopy();
                         rowsTotal += inChunk;
-                        saveCheckpoint(tgt, t, task.range(), KeyText.encode(strings(lastKey)), rowsTotal, false, sum == null ? null : sum.text());
+                        pg.saveCheckpoint(tgt, schema, t.targetName(), task.range(), KeyText.encode(strings(lastKey)), rowsTotal,
+                                false, sum == null ? null : sum.text());
                         tgt.commit();
                         progress.addRows(table, inChunk, chunkBytes);
                         copiedHere += inChunk;
                         inChunk = 0;
                         chunkBytes = 0;
-                        copy = pg.getCopyAPI().copyIn(copySql);
+                        copy = pg.copyIn(tgt, schema, t, writers != null);
                         if (writers != null) {
                             buf.put(BinaryCopy.HEADER);
                         }
@@ -383,13 +327,12 @@ public final class CopyEngine {
                 chunkBytes += flush(copy, buf);
                 copy.endCopy();
                 rowsTotal += inChunk;
-                saveCheckpoint(tgt, t, task.range(), chunked && inChunk > 0 ? KeyText.encode(strings(lastKey)) : task.lastKey(),
-                        rowsTotal, true, sum == null ? null : sum.text());
+                pg.saveCheckpoint(tgt, schema, t.targetName(), task.range(),
+                        chunked && inChunk > 0 ? KeyText.encode(strings(lastKey)) : task.lastKey(), rowsTotal, true,
+                        sum == null ? null : sum.text());
                 tgt.commit();
                 progress.addRows(table, inChunk, chunkBytes);
                 copiedHere += inChunk;
-            } finally {
-                ps.close();
             }
             done = true;
         } catch (SQLException e) {
@@ -435,16 +378,5 @@ public final class CopyEngine {
             parts.add(keys.get(k).source().name() + "=" + (v == null ? "NULL" : new String(v, StandardCharsets.UTF_8)));
         }
         return String.join(", ", parts);
-    }
-
-    /** Binds a key value read with {@link ValueCodec#sourceExpression} back into a MySQL comparison. */
-    static void bindKey(PreparedStatement ps, int index, ColumnMapping key, String text) throws SQLException {
-        switch (key.kind()) {
-            case INTEGER, DECIMAL, YEAR -> ps.setBigDecimal(index, new BigDecimal(text));
-            case FLOAT4, FLOAT8 -> ps.setDouble(index, Double.parseDouble(text));
-            case BINARY -> ps.setBytes(index, HexFormat.of().parseHex(text));
-            case BIT -> ps.setLong(index, new BigInteger(text, 2).longValue());
-            default -> ps.setString(index, text);
-        }
     }
 }

@@ -20,7 +20,7 @@ public record MigrationOptions(String targetSchema, boolean lowerCaseNames, Set<
                                Map<String, String> typeOverrides, int parallelism, int chunkRows,
                                boolean dropExisting, java.time.Duration progressInterval) {
 
-    public static final String STATE_SCHEMA = "bascule_state";
+    public static final String STATE_SCHEMA = io.bascule.database.PostgresDialect.STATE_SCHEMA;
 
     public static MigrationOptions defaults(String targetSchema) {
         return new MigrationOptions(targetSchema == null ? "public" : targetSchema, false, Set.of(), Map.of(),

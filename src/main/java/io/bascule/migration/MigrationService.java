@@ -10,6 +10,9 @@ import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.SourceSchema;
+import io.bascule.schema.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +34,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The steps of the GOLD migration as plain calls (the process delegates and the tests use the same):
@@ -83,10 +82,9 @@ public final class MigrationService {
             }
             SourceSchema schema = dialect.readSchema(src, database);
             for (SourceSchema.Table t : schema.tables()) {
-                try (Statement st = src.createStatement()) {
-                    st.executeQuery("SELECT * FROM " + MySqlDialect.quote(t.name()) + " LIMIT 0").close();
-                } catch (SQLException e) {
-                    problems.add("cannot read table " + t.name() + " as user '" + source.user() + "' (" + e.getMessage()
+                String refusal = dialect.readRefusal(src, t.name());
+                if (refusal != null) {
+                    problems.add("cannot read table " + t.name() + " as user '" + source.user() + "' (" + refusal
                             + "); GRANT SELECT ON " + MySqlDialect.quote(database) + ".* TO that user");
                 }
                 if (!t.hasPrimaryKey()) {
@@ -114,20 +112,20 @@ public final class MigrationService {
             throw source.failure("pre-flight", e);
         }
         try (Connection tgt = target.open()) {
-            targetVersion = scalar(tgt, PostgresDialect.SQL_VERSION);
-            String encoding = scalar(tgt, PostgresDialect.SQL_ENCODING);
+            PostgresDialect pg = new PostgresDialect(target);
+            targetVersion = pg.version(tgt);
+            String encoding = pg.encoding(tgt);
             if (!"UTF8".equalsIgnoreCase(encoding)) {
                 problems.add("the target database uses encoding " + encoding + "; create it WITH ENCODING 'UTF8'");
             }
-            if (!exists(tgt, "SELECT 1 FROM pg_namespace WHERE nspname = ?", options.targetSchema())) {
+            if (!pg.schemaExists(tgt, options.targetSchema())) {
                 problems.add("the target database has no schema '" + options.targetSchema() + "'; create it (CREATE SCHEMA "
                         + PostgresDialect.quote(options.targetSchema()) + ") or choose another with --target-schema");
-            } else if (!exists(tgt, "SELECT 1 WHERE has_schema_privilege(?, 'CREATE')", options.targetSchema())) {
+            } else if (!pg.mayCreateIn(tgt, options.targetSchema())) {
                 problems.add("user '" + target.user() + "' may not create tables in schema " + options.targetSchema()
                         + "; GRANT CREATE ON SCHEMA " + PostgresDialect.quote(options.targetSchema()) + " TO that user");
             }
-            if (!"t".equals(scalar(tgt, "SELECT has_database_privilege(current_database(), 'CREATE')"))
-                    && !exists(tgt, "SELECT 1 FROM pg_namespace WHERE nspname = ?", MigrationOptions.STATE_SCHEMA)) {
+            if (!pg.mayCreateSchemas(tgt) && !pg.schemaExists(tgt, MigrationOptions.STATE_SCHEMA)) {
                 problems.add("user '" + target.user() + "' may not create the schema " + MigrationOptions.STATE_SCHEMA
                         + " that holds the copy checkpoints; GRANT CREATE ON DATABASE to that user");
             }
@@ -188,25 +186,6 @@ public final class MigrationService {
         return database.matches(regex.toString());
     }
 
-    private static String scalar(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    /** True when the query, with its string parameters bound in order, returns a row. */
-    private static boolean exists(Connection c, String sql, String... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setString(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     public SourceSchema readSchema() {
         try (Connection src = source.open()) {
             return new MySqlDialect(source).readSchema(src, source.databaseName());
@@ -265,28 +244,26 @@ public final class MigrationService {
             throw new ConfigException("the conversion plan has errors; nothing was written: " + String.join("; ", plan.errors()));
         }
         String schema = options.targetSchema();
+        PostgresDialect pg = new PostgresDialect(target);
         try (Connection tgt = target.open()) {
-            try (Statement st = tgt.createStatement()) {
-                st.execute(PostgresDialect.SQL_STATE_SCHEMA);
-                st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
-            }
+            pg.ensureStateTable(tgt);
             List<String> refused = new ArrayList<>();
             Map<TablePlan, String> action = new LinkedHashMap<>();
             // a run that stopped before its end (some range not done) is resumed: its tables are kept, finished or not
             boolean interrupted = false;
             for (TablePlan t : plan.tables()) {
-                interrupted |= exists(tgt, PostgresDialect.SQL_UNFINISHED_CHECKPOINTS, schema, t.targetName());
+                interrupted |= pg.hasUnfinishedCopy(tgt, schema, t.targetName());
             }
             for (TablePlan t : plan.tables()) {
-                boolean exists = exists(tgt, PostgresDialect.SQL_TABLE_EXISTS, schema, t.targetName());
-                boolean resumable = interrupted && exists(tgt, PostgresDialect.SQL_CHECKPOINTS, schema, t.targetName());
+                boolean exists = pg.tableExists(tgt, schema, t.targetName());
+                boolean resumable = interrupted && !pg.checkpoints(tgt, schema, t.targetName()).isEmpty();
                 if (!exists) {
                     action.put(t, "create");
                 } else if (options.dropExisting()) {
                     action.put(t, "replace");
                 } else if (resumable) {
                     action.put(t, "resume");
-                } else if (hasRows(tgt, schema, t.targetName())) {
+                } else if (pg.hasRows(tgt, schema, t.targetName())) {
                     refused.add(t.targetName());
                 } else {
                     action.put(t, "replace");
@@ -297,7 +274,7 @@ public final class MigrationService {
                         + " nothing was written. Drop them, choose another --target-schema, or rerun with --drop-existing");
             }
             tgt.setAutoCommit(false);
-            try (Statement st = tgt.createStatement()) {
+            try {
                 for (Map.Entry<TablePlan, String> e : action.entrySet()) {
                     TablePlan t = e.getKey();
                     if (e.getValue().equals("resume")) {
@@ -305,17 +282,13 @@ public final class MigrationService {
                         continue;
                     }
                     if (e.getValue().equals("replace")) {
-                        st.execute(PostgresDialect.dropTable(schema, t.targetName()));
+                        pg.dropTable(tgt, schema, t.targetName());
                     }
-                    try (PreparedStatement clear = tgt.prepareStatement(PostgresDialect.SQL_CLEAR_CHECKPOINTS)) {
-                        clear.setString(1, schema);
-                        clear.setString(2, t.targetName());
-                        clear.executeUpdate();
-                    }
-                    st.execute(PostgresDialect.createTable(schema, t));
+                    pg.clearCheckpoints(tgt, schema, t.targetName());
+                    pg.createTable(tgt, schema, t);
                 }
                 tgt.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 tgt.rollback();
                 throw e;
             }
@@ -345,14 +318,6 @@ public final class MigrationService {
         log.info("The earlier GOLD certificate no longer describes the target: moved to {}", aside);
     }
 
-
-    private static boolean hasRows(Connection c, String schema, String table) throws SQLException {
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + PostgresDialect.qualified(schema, table) + ")")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
 
     public CopyEngine.Result copy(ConversionPlan plan, Consumer<Progress.Snapshot> listener) {
         return copy(plan, listener, true);
@@ -399,9 +364,9 @@ public final class MigrationService {
                 }
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         Map<String, Long> leftNullable = new java.util.concurrent.ConcurrentSkipListMap<>();
-        ConnectionPool connections = new ConnectionPool(target);
+        ConnectionPool connections = new ConnectionPool(target, options.parallelism());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String ddl : indexes) {
@@ -444,73 +409,43 @@ public final class MigrationService {
      * scan of the table counts them); those stay nullable and are recorded for the certificate.
      */
     private void restoreNotNull(ConnectionPool connections, TablePlan t, Map<String, Long> leftNullable) {
-        String table = PostgresDialect.qualified(options.targetSchema(), t.targetName());
-        // usually no zero date became NULL: then one ALTER (which scans the table itself) does it all
+        PostgresDialect pg = new PostgresDialect(target);
+        String schema = options.targetSchema();
+        List<String> columns = t.notNullAfterLoad();
         try {
             connections.with(tgt -> {
-                try (Statement st = tgt.createStatement()) {
-                    st.execute("ALTER TABLE " + table + " " + t.notNullAfterLoad().stream()
-                            .map(c -> "ALTER COLUMN " + PostgresDialect.quote(c) + " SET NOT NULL").collect(Collectors.joining(", ")));
+                // usually no zero date became NULL: then one ALTER (which scans the table itself) does it all
+                if (pg.setNotNull(tgt, schema, t.targetName(), columns)) {
+                    return null;
+                }
+                long[] nulls = pg.countNulls(tgt, schema, t.targetName(), columns);
+                List<String> notNull = new ArrayList<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    String col = columns.get(i);
+                    if (nulls[i] == 0) {
+                        notNull.add(col);
+                    } else {
+                        leftNullable.put(t.targetName() + "." + col, nulls[i]);
+                        log.warn("{}.{}: {} zero dates became NULL; the column stays nullable", t.targetName(), col, nulls[i]);
+                    }
+                }
+                if (!notNull.isEmpty() && !pg.setNotNull(tgt, schema, t.targetName(), notNull)) {
+                    throw new IllegalStateException("NOT NULL on " + t.targetName() + " " + notNull + " refused after its NULLs were counted");
                 }
                 return null;
             });
-            return;
-        } catch (SQLException e) {
-            if (!"23502".equals(e.getSQLState())) {   // not_null_violation: some column holds NULLs; count them below
-                throw target.failure("setting NOT NULL on " + t.targetName(), e);
-            }
-        }
-        StringBuilder count = new StringBuilder("SELECT ");
-        for (int i = 0; i < t.notNullAfterLoad().size(); i++) {
-            count.append(i > 0 ? ", " : "").append("count(*) FILTER (WHERE ")
-                    .append(PostgresDialect.quote(t.notNullAfterLoad().get(i))).append(" IS NULL)");
-        }
-        count.append(" FROM ").append(table);
-        try (Connection tgt = target.open(); Statement st = tgt.createStatement()) {
-            List<String> clauses = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery(count.toString())) {
-                rs.next();
-                for (int i = 0; i < t.notNullAfterLoad().size(); i++) {
-                    String col = t.notNullAfterLoad().get(i);
-                    long nulls = rs.getLong(i + 1);
-                    if (nulls == 0) {
-                        clauses.add("ALTER COLUMN " + PostgresDialect.quote(col) + " SET NOT NULL");
-                    } else {
-                        leftNullable.put(t.targetName() + "." + col, nulls);
-                        log.warn("{}.{}: {} zero dates became NULL; the column stays nullable", t.targetName(), col, nulls);
-                    }
-                }
-            }
-            if (!clauses.isEmpty()) {
-                st.execute("ALTER TABLE " + table + " " + String.join(", ", clauses));
-            }
         } catch (SQLException e) {
             throw target.failure("setting NOT NULL on " + t.targetName(), e);
         }
     }
 
     private void runDdl(ConnectionPool connections, String ddl) {
+        PostgresDialect pg = new PostgresDialect(target);
         try {
-            connections.with(tgt -> {
-                try (Statement st = tgt.createStatement()) {
-                    st.execute(ddl);
-                }
-                return null;
-            });
+            connections.with(tgt -> pg.runPostLoadDdl(tgt, ddl));
         } catch (SQLException e) {
-            if ("42P07".equals(e.getSQLState()) || "42710".equals(e.getSQLState()) || "42P16".equals(e.getSQLState())) {
-                return; // already exists: a rerun of this step
-            }
-            throw new DatabaseException(DatabaseException.classify(e), "building " + firstWords(ddl) + " failed: "
-                    + e.getMessage().lines().findFirst().orElse("") + " (statement: " + ddl + ")"
-                    + DatabaseException.diskFullHint(e).replace("the copy resumes after its last committed chunk",
-                    "what was built stays and the rest is built"), target.redactedUrl(), e);
+            throw target.failure("building " + ddl, e);   // the work throws none: the dialect wraps its own
         }
-    }
-
-    private static String firstWords(String ddl) {
-        String oneLine = ddl.replaceAll("\\s+", " ");
-        return oneLine.length() > 100 ? oneLine.substring(0, 100) + "..." : oneLine;
     }
 
     /**
@@ -548,22 +483,12 @@ public final class MigrationService {
      * verification; see PostgresDialect.createTable). Tables whose setting someone changed since are left alone.
      */
     public void restoreAutovacuum(ConversionPlan plan) {
-        List<String> off = new ArrayList<>();
+        PostgresDialect pg = new PostgresDialect(target);
+        List<String> off;
         try (Connection tgt = target.open()) {
-            try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_AUTOVACUUM_OFF)) {
-                ps.setString(1, options.targetSchema());
-                ps.setArray(2, tgt.createArrayOf("text", plan.tables().stream().map(TablePlan::targetName).toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        off.add(rs.getString(1));
-                    }
-                }
-            }
-            try (Statement st = tgt.createStatement()) {
-                for (String t : off) {
-                    st.execute("ALTER TABLE " + PostgresDialect.qualified(options.targetSchema(), t)
-                            + " RESET (autovacuum_enabled, toast.autovacuum_enabled)");
-                }
+            off = pg.autovacuumOff(tgt, options.targetSchema(), plan.tables().stream().map(TablePlan::targetName).toList());
+            for (String t : off) {
+                pg.resetAutovacuum(tgt, options.targetSchema(), t);
             }
         } catch (SQLException e) {
             throw target.failure("turning autovacuum back on", e);
@@ -586,58 +511,52 @@ public final class MigrationService {
         }
     }
 
-    /** The GOLD certificate: written only for a verification where every row matched. */
+    /**
+     * The GOLD certificate: written only for a verification where every row matched. {@code phaseSeconds}: the
+     * seconds of the phases that ran, by their names in the certificate (copySeconds, constraintsSeconds,
+     * verifySeconds).
+     */
     public Path writeCertificate(ConversionPlan plan, String sourceVersion, String targetVersion,
                                  Verifier.Result verification, long zeroDates, Map<String, Double> phaseSeconds,
                                  Instant startedAt) {
         if (!verification.matches()) {
             throw new IllegalStateException("no GOLD certificate for a verification with differences");
         }
-        Map<String, Object> cert = new LinkedHashMap<>();
-        cert.put("certificate", "GOLD");
-        cert.put("tool", "bascule");
-        cert.put("toolVersion", toolVersion());
-        cert.put("createdAt", Instant.now().toString());
-        cert.put("source", Map.of("url", source.redactedUrl(), "version", String.valueOf(sourceVersion), "database", source.databaseName()));
-        cert.put("target", Map.of("url", target.redactedUrl(), "version", String.valueOf(targetVersion), "schema", options.targetSchema()));
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("startedAt", startedAt.toString());
-        timings.put("finishedAt", Instant.now().toString());
-        phaseSeconds.forEach(timings::put);
-        timings.put("totalSeconds", round(Duration.between(startedAt, Instant.now()).toMillis() / 1000.0));
-        cert.put("timings", timings);
-        List<Map<String, Object>> tables = new ArrayList<>();
+        for (String phase : phaseSeconds.keySet()) {
+            if (!GoldCertificate.Timings.PHASES.contains(phase)) {
+                throw new IllegalArgumentException("no phase " + phase + " in a GOLD certificate; known: " + GoldCertificate.Timings.PHASES);
+            }
+        }
+        Instant now = Instant.now();
+        List<GoldCertificate.TableEntry> tables = new ArrayList<>();
         for (Verifier.TableResult t : verification.tables()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("table", t.table());
-            row.put("targetTable", plan.table(t.table()).targetName());
-            row.put("rows", t.sourceRows());
-            row.put("checksum", t.sourceChecksum());
-            row.put("chunks", t.chunks());
-            tables.add(row);
+            tables.add(new GoldCertificate.TableEntry(t.table(), plan.table(t.table()).targetName(), t.sourceRows(),
+                    t.sourceChecksum(), t.chunks()));
         }
-        cert.put("tables", tables);
-        cert.put("rows", verification.rows());
-        cert.put("zeroDatesWrittenAsNull", zeroDates);
-        cert.put("dateColumnsLeftNullable", leftNullable());
-        cert.put("warnings", plan.allWarnings());
-        cert.put("notConverted", plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
+        GoldCertificate cert = new GoldCertificate(GoldCertificate.KIND, "bascule", toolVersion(), now,
+                new GoldCertificate.Source(source.redactedUrl(), String.valueOf(sourceVersion), source.databaseName()),
+                new GoldCertificate.Target(target.redactedUrl(), String.valueOf(targetVersion), options.targetSchema()),
+                new GoldCertificate.Timings(startedAt, now, phaseSeconds.get("copySeconds"),
+                        phaseSeconds.get("constraintsSeconds"), phaseSeconds.get("verifySeconds"),
+                        round(Duration.between(startedAt, now).toMillis() / 1000.0)),
+                List.copyOf(tables), verification.rows(), zeroDates, leftNullable(), plan.allWarnings(),
+                plan.notConverted().stream().map(o -> o.kind() + " " + o.name()).toList());
         Path file = workDir.resolve(CERTIFICATE_FILE);
-        try {
-            Files.createDirectories(workDir);
-            writeAtomically(file, JSON.writeValueAsString(cert));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the GOLD certificate " + file, e);
-        }
+        cert.write(file);
         log.info("GOLD certificate written: {} ({} tables, {} rows)", file, tables.size(), verification.rows());
         return file;
     }
 
+    /** The GOLD certificate of this work directory (what the cutover reads); see {@link GoldCertificate#read}. */
+    public GoldCertificate readCertificate() {
+        return GoldCertificate.read(workDir.resolve(CERTIFICATE_FILE));
+    }
+
     /** The NOT NULL date columns left nullable because zero dates became NULL, with their counts. */
-    private Map<String, Object> leftNullable() {
+    private Map<String, Long> leftNullable() {
         Path file = goldDir().resolve(NULLABLE_FILE);
         try {
-            return Files.exists(file) ? JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { })
+            return Files.exists(file) ? JSON.readValue(file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Long>>() { })
                     : Map.of();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

@@ -5,19 +5,20 @@ package io.bascule.migration;
  * function behind {@code hashtextextended(text, seed)}: the verifier hashes the source's canonical values here and
  * lets PostgreSQL hash the target's with the same function, so the target's rows need not leave the server. The
  * server computes it in its machine's byte order; this is the little-endian result (x86-64, ARM64), and
- * {@link #PROBE_SQL} lets the verifier check that the server agrees before it relies on it.
+ * {@link #PROBE_TEXT} lets the verifier check that the server agrees before it relies on it.
  */
 final class PgHash {
 
-    /** A query whose result is {@link #probe()} on a server whose hash this class reproduces. */
-    static final String PROBE_SQL = "SELECT hashtextextended('bascule probe: verifiable on this server? Ünïcödé ✓', 7)";
+    /** A text whose hashtextextended(text, {@link #PROBE_SEED}) is {@link #probe()} on a server whose hash this class reproduces. */
+    static final String PROBE_TEXT = "bascule probe: verifiable on this server? Ünïcödé ✓";
+    static final long PROBE_SEED = 7;
 
     private PgHash() {
     }
 
     static long probe() {
-        byte[] text = "bascule probe: verifiable on this server? Ünïcödé ✓".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return hash(text, 0, text.length, 7);
+        byte[] text = PROBE_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return hash(text, 0, text.length, PROBE_SEED);
     }
 
     static long hash(byte[] k, long seed) {

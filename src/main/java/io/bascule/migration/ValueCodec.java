@@ -1,7 +1,8 @@
 package io.bascule.migration;
 
-import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ValueKind;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -11,60 +12,12 @@ import java.nio.charset.StandardCharsets;
  * encoding both engines' values are compared in. Canonical forms: integers and decimals as printed; floats as
  * their IEEE bits in hex; dates and timestamps as PostgreSQL prints them (ISO, UTC); TIME as signed microseconds;
  * binary as upper-case hex; JSON as jsonb prints it ({@link JsonCanonical}); text as is; a MySQL zero date as NULL
- * (the documented conversion). {@link #serverCanonicalSql} computes the same forms on PostgreSQL.
+ * (the documented conversion). {@code PostgresDialect.canonicalText} computes the same forms on PostgreSQL.
  */
 public final class ValueCodec {
 
 
     private ValueCodec() {
-    }
-
-    /** The SELECT expression that reads a column's exact value from MySQL as text. */
-    public static String sourceExpression(ColumnMapping m) {
-        String col = MySqlDialect.quote(m.source().name());
-        return switch (m.kind()) {
-            case FLOAT4 -> "CAST(" + col + " AS DOUBLE)";   // FLOAT as text is rounded to 6 digits; widened it is exact
-            // DECIMAL, DATE, DATETIME, TIMESTAMP (in the session's UTC) and TIME as they are: the values are read as the
-            // bytes the server sends (MySqlRows), its own text with the column's exact scale and fraction digits, which
-            // is what CAST(... AS CHAR) gives, at ~15 % more server CPU on the benchmark's largest table
-            case YEAR -> col + " + 0";
-            case BINARY -> "HEX(" + col + ")";
-            case BIT -> "LPAD(BIN(" + col + "), " + bitLength(m) + ", '0')";
-            default -> col;
-        };
-    }
-
-    /**
-     * The select list of a table on either engine. Each expression gets an alias of its own (c1, c2 ...), so that
-     * ORDER BY and WHERE on a column name mean the stored column, never the converted text of the select list.
-     */
-    public static String selectList(java.util.List<ColumnMapping> cols, boolean source) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cols.size(); i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append(source ? sourceExpression(cols.get(i)) : targetExpression(cols.get(i))).append(" AS c").append(i + 1);
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The SELECT expression that reads the column back from PostgreSQL, for verification through {@code COPY TO
-     * STDOUT}: the column itself, which COPY prints with its type's output function, the same text a {@code ::text}
-     * cast gives for every type the plan creates (no bpchar, no inet); an explicit cast made PostgreSQL format each
-     * value twice (measured: twice the server time on the benchmark's orders table).
-     */
-    public static String targetExpression(ColumnMapping m) {
-        String col = PostgresDialect.quote(m.targetName());
-        return switch (m.kind()) {
-            case BINARY -> "upper(encode(" + col + ", 'hex'))";   // MySQL's HEX() prints upper case
-            default -> col;
-        };
-    }
-
-    private static int bitLength(ColumnMapping m) {
-        return m.source().precision() == null ? 1 : m.source().precision();
     }
 
     private static final byte[] NULL_COPY = {'\\', 'N'};
@@ -83,7 +36,7 @@ public final class ValueCodec {
     }
 
     /**
-     * Appends the value (the bytes of {@link #sourceExpression} as the driver hands them over, UTF-8) in COPY
+     * Appends the value (the bytes of {@code MySqlDialect.sourceExpression} as the driver hands them over, UTF-8) in COPY
      * text format. Returns false for a zero date written as NULL (the caller counts them). Throws
      * {@link UncarriableValueException} for a value PostgreSQL cannot hold exactly.
      */
@@ -179,7 +132,7 @@ public final class ValueCodec {
         };
     }
 
-    /** Canonical bytes of a PostgreSQL value read with {@link #targetExpression}. */
+    /** Canonical bytes of a PostgreSQL value read with {@code PostgresDialect.targetExpression}. */
     static byte[] canonicalTarget(ColumnMapping m, byte[] v) {
         if (v == null || targetIsCanonical(m)) {
             return v;
@@ -197,44 +150,17 @@ public final class ValueCodec {
     }
 
     /**
-     * The SQL expression (text) that computes a target column's canonical form on the server, the bytes
-     * {@link #canonicalTarget} gives for its COPY text; null for a type the plan does not create (then the value is
-     * read and normalised here; the types the plan creates are the ones {@link BinaryCopy#writer} knows). Text comes out
-     * in the "C" collation, so that hashing it hashes its bytes.
-     */
-    static String serverCanonicalSql(ColumnMapping m) {
-        if (BinaryCopy.writer(m) == null) {
-            return null;   // the column's type was overridden: its text is read and normalised here
-        }
-        String col = PostgresDialect.quote(m.targetName());
-        String sql = switch (m.kind()) {
-            case FLOAT4 -> "encode(float4send(" + col + "), 'hex')";
-            case FLOAT8 -> "encode(float8send(" + col + "), 'hex')";
-            case BOOLEAN -> "(" + col + ")::int::text";
-            case TIME -> "(extract(epoch from " + col + ") * 1000000)::bigint::text";
-            case BINARY -> "upper(encode(" + col + ", 'hex'))";
-            // printed canonically: integers, decimals, dates, timestamps (UTC), text, bit strings, jsonb
-            case INTEGER, YEAR, DECIMAL, DATE, DATETIME, TIMESTAMP, TEXT, BIT, JSON -> col + "::text";
-        };
-        return "(" + sql + ") COLLATE \"C\"";
-    }
-
-    /**
-     * The SQL expression (int8) of a row's hash: XOR over the columns of hashtextextended(canonical text, column
-     * number), the column number where the value is NULL, as {@link RangeSum#column} computes it; null if a column's
-     * canonical form cannot be computed on the server.
+     * The SQL expression (int8) of a row's hash as the target server computes it ({@link PostgresDialect#rowHashSql},
+     * the same as {@link RangeSum#column}); null when a column's type was overridden (no binary writer knows it), so
+     * that its canonical form cannot be computed there: then the rows are read and hashed here.
      */
     static String serverHashSql(java.util.List<ColumnMapping> cols) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < cols.size(); i++) {
-            String c = serverCanonicalSql(cols.get(i));
-            if (c == null) {
+        for (ColumnMapping c : cols) {
+            if (BinaryCopy.writer(c) == null) {
                 return null;
             }
-            sb.append(i > 0 ? " # " : "").append("coalesce(hashtextextended(").append(c).append(", ").append(i + 1)
-                    .append("), ").append(i + 1).append(")");
         }
-        return sb.toString();
+        return PostgresDialect.rowHashSql(cols);
     }
 
     /** '[-]H:MM:SS[.f]' as bytes to its signed count of microseconds (ASCII); day forms go the slow way. */

@@ -6,7 +6,11 @@ import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.MySqlRows;
 import io.bascule.database.PostgresDialect;
-import org.postgresql.PGConnection;
+import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.ConversionPlan;
+import io.bascule.schema.KeyRange;
+import io.bascule.schema.TablePlan;
+import io.bascule.schema.ValueKind;
 import org.postgresql.copy.CopyOut;
 
 import org.slf4j.Logger;
@@ -15,10 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,9 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-
-import static io.bascule.migration.ValueCodec.selectList;
 
 /**
  * Compares every row of source and target. Per key range, a checksum of the source rows (taken during the copy, or
@@ -50,6 +48,8 @@ public final class Verifier {
     private final DatabaseEndpoint source;
     private final DatabaseEndpoint target;
     private final MigrationOptions options;
+    private final MySqlDialect mysql;
+    private final PostgresDialect pg;
     /** Whether the target computes the row checksums of copied ranges itself (see serverHashes). */
     private volatile boolean serverHashing;
     /** The connections of one verification, shared by its range tasks. */
@@ -60,6 +60,8 @@ public final class Verifier {
         this.source = source;
         this.target = target;
         this.options = options;
+        this.mysql = new MySqlDialect(source);
+        this.pg = new PostgresDialect(target);
     }
 
     /** The comparison of one table. Samples name at most {@value #SAMPLE_LIMIT} keys of each kind. */
@@ -108,13 +110,11 @@ public final class Verifier {
     }
 
     public Result verify(ConversionPlan plan, Progress progress, boolean againstCopy) {
-        sources = new ConnectionPool(source);
-        targets = new ConnectionPool(target);
-        try {
+        try (ConnectionPool s = new ConnectionPool(source, options.parallelism());
+             ConnectionPool t = new ConnectionPool(target, options.parallelism())) {
+            sources = s;
+            targets = t;
             return verifyRanges(plan, progress, againstCopy);
-        } finally {
-            sources.close();
-            targets.close();
         }
     }
 
@@ -134,14 +134,16 @@ public final class Verifier {
                     ranges.forEach(r -> sums.put(r.range().number(), r.sourceSum()));
                     copied.put(t, sums);
                 } else {
-                    work.put(t, CopyEngine.ranges(t, src, source));
+                    work.put(t, CopyEngine.ranges(t, src, mysql));
                 }
             }
-            sources.release(src);
-            targets.release(tgt);
-        } catch (SQLException e) {
-            throw source.failure("planning the verification", e);
+        } catch (RuntimeException e) {
+            sources.discard(src);
+            targets.discard(tgt);
+            throw e;
         }
+        sources.release(src);
+        targets.release(tgt);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), r -> {
             Thread th = new Thread(r, "bascule-verify");
             th.setDaemon(true);
@@ -190,28 +192,17 @@ public final class Verifier {
     }
 
     /** The ranges of a finished copy with their source checksums, or null when the copy left none. */
-    private List<CopiedRange> copiedRanges(Connection tgt, TablePlan t) throws SQLException {
+    private List<CopiedRange> copiedRanges(Connection tgt, TablePlan t) {
         List<CopiedRange> list = new ArrayList<>();
-        try (PreparedStatement ps = tgt.prepareStatement(PostgresDialect.SQL_CHECKPOINTS)) {
-            ps.setString(1, options.targetSchema());
-            ps.setString(2, t.targetName());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!rs.getBoolean(6) || rs.getString(7) == null) {
-                        return null;
-                    }
-                    RangeSum sum = RangeSum.of(rs.getString(7), rs.getLong(5));
-                    if (sum == null) {
-                        return null;   // copied by a build with another checksum: compare with the source again
-                    }
-                    list.add(new CopiedRange(new KeyRange(rs.getInt(1), rs.getString(2), rs.getString(3)), sum));
-                }
+        for (PostgresDialect.Checkpoint c : pg.checkpoints(tgt, options.targetSchema(), t.targetName())) {
+            if (!c.done() || c.sourceHash() == null) {
+                return null;
             }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return null; // no state table: nothing was copied by Bascule here
+            RangeSum sum = RangeSum.of(c.sourceHash(), c.rowsCopied());
+            if (sum == null) {
+                return null;   // copied by a build with another checksum: compare with the source again
             }
-            throw e;
+            list.add(new CopiedRange(c.range(), sum));
         }
         return list.isEmpty() ? null : list;
     }
@@ -221,11 +212,11 @@ public final class Verifier {
      * then the target's checksums are computed where its rows are, and only a range that differs is read.
      */
     private boolean serverHashes(Connection tgt) {
-        try (Statement st = tgt.createStatement(); ResultSet rs = st.executeQuery(PgHash.PROBE_SQL)) {
-            if (rs.next() && rs.getLong(1) == PgHash.probe()) {
+        try {
+            if (pg.hashTextExtended(tgt, PgHash.PROBE_TEXT, PgHash.PROBE_SEED) == PgHash.probe()) {
                 return true;
             }
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             log.info("The target cannot compute the row checksums itself ({}); its rows are read back instead",
                     String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             return false;
@@ -268,18 +259,9 @@ public final class Verifier {
         String name = t.source().name();
         String rowHash = serverHashing ? ValueCodec.serverHashSql(t.columns()) : null;
         if (rowHash != null) {
-            ColumnMapping intKey = t.integerKey();
-            String sql = "SELECT count(*), sum(" + rowHash + ")::text FROM "
-                    + PostgresDialect.qualified(options.targetSchema(), t.targetName())
-                    + (intKey == null ? "" : " WHERE " + range.targetPredicateInline(intKey.targetName()));
             try {
-                targets.with(c -> {
-                    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-                        rs.next();
-                        out.targetSum.add(rs.getLong(1), rs.getString(2));
-                    }
-                    return null;
-                });
+                PostgresDialect.RangeChecksum sum = targets.with(c -> pg.rangeChecksum(c, options.targetSchema(), t, range, rowHash));
+                out.targetSum.add(sum.rows(), sum.sum());
             } catch (SQLException e) {
                 throw target.failure("verifying " + name, e);
             }
@@ -343,8 +325,7 @@ public final class Verifier {
     private final class Side implements AutoCloseable {
         final Connection connection;
         final ConnectionPool pool;
-        final PreparedStatement statement;
-        final ResultSet rs;
+        final MySqlDialect.RowStream stream;
         final MySqlRows rows;
         final CopyOut copyOut;
         final List<ColumnMapping> cols;
@@ -377,34 +358,22 @@ public final class Verifier {
             for (int i = 0; i < cols.size(); i++) {
                 hashInPlace[i] = !isSource && ValueCodec.targetIsCanonical(cols.get(i)) && !keys.contains(cols.get(i));
             }
-            ColumnMapping intKey = t.integerKey();
-            if (isSource) {
-                String sql = "SELECT " + selectList(cols, true)
-                        + " FROM " + MySqlDialect.quote(t.source().name()) + " WHERE "
-                        + (intKey == null ? "1=1" : range.sourcePredicate(intKey.source().name()))
-                        + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::sourceOrder).collect(Collectors.joining(", ")));
-                pool = sources;
-                connection = pool.take();
-                statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-                statement.setFetchSize(Integer.MIN_VALUE);
-                if (intKey != null) {
-                    range.bind(statement, 1);
+            pool = isSource ? sources : targets;
+            connection = pool.take();
+            try {
+                if (isSource) {
+                    // text keys in byte order, as the target's "C" collation orders them
+                    stream = mysql.streamRows(connection, t, range, null, true);
+                    rows = stream.rows();
+                    copyOut = null;
+                } else {
+                    stream = null;
+                    rows = null;
+                    copyOut = pg.copyOut(connection, options.targetSchema(), t, range);
                 }
-                rs = statement.executeQuery();
-                rows = MySqlRows.of(rs);
-                copyOut = null;
-            } else {
-                String sql = "COPY (SELECT " + selectList(cols, false)
-                        + " FROM " + PostgresDialect.qualified(options.targetSchema(), t.targetName()) + " WHERE "
-                        + (intKey == null ? "1=1" : range.targetPredicateInline(intKey.targetName()))
-                        + (keys.isEmpty() ? "" : " ORDER BY " + keys.stream().map(Verifier::targetOrder).collect(Collectors.joining(", ")))
-                        + ") TO STDOUT";
-                pool = targets;
-                connection = pool.take();
-                statement = null;
-                rs = null;
-                rows = null;
-                copyOut = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+            } catch (RuntimeException e) {
+                pool.discard(connection);
+                throw e;
             }
         }
 
@@ -469,9 +438,8 @@ public final class Verifier {
                 return;
             }
             try {
-                if (rs != null) {
-                    rs.close();
-                    statement.close();
+                if (stream != null) {
+                    stream.close();
                 }
             } catch (SQLException e) {
                 pool.discard(connection);
@@ -479,17 +447,6 @@ public final class Verifier {
             }
             pool.release(connection);
         }
-    }
-
-    static String sourceOrder(ColumnMapping k) {
-        String col = MySqlDialect.quote(k.source().name());
-        return k.kind() == ValueKind.TEXT || k.kind() == ValueKind.JSON
-                ? "CAST(CONVERT(" + col + " USING utf8mb4) AS BINARY)" : col;
-    }
-
-    static String targetOrder(ColumnMapping k) {
-        String col = PostgresDialect.quote(k.targetName());
-        return k.kind() == ValueKind.TEXT || k.kind() == ValueKind.JSON ? col + " COLLATE \"C\"" : col;
     }
 
     private RangeOutcome compareRange(TablePlan t, KeyRange range, Progress progress) {
@@ -553,7 +510,7 @@ public final class Verifier {
         return 0;
     }
 
-    /** Orders canonical key values as both engines' ORDER BY does (see sourceOrder / targetOrder). */
+    /** Orders canonical key values as both engines' ORDER BY does (see MySqlDialect / PostgresDialect orderExpression). */
     static int compareValue(ValueKind kind, byte[] a, byte[] b) {
         if (a == null || b == null) {
             return a == null ? (b == null ? 0 : -1) : 1;

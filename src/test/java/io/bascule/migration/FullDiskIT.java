@@ -3,6 +3,7 @@ package io.bascule.migration;
 import io.bascule.database.DatabaseException;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
+import io.bascule.schema.ConversionPlan;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

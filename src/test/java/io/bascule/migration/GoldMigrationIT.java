@@ -4,6 +4,7 @@ import io.bascule.config.ConfigException;
 import io.bascule.demo.SampleDatabase;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
+import io.bascule.schema.ConversionPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,6 +191,13 @@ class GoldMigrationIT {
         assertThat(json).contains("\"certificate\" : \"GOLD\"", "\"table\" : \"integers\"", "\"checksum\"")
                 .contains("\"temporal.zero_default\" : 1");
         assertThat(json).doesNotContain("password");
+        GoldCertificate back = service.readCertificate();   // what the cutover reads
+        assertThat(back.rows()).isEqualTo(verification.rows());
+        assertThat(back.zeroDatesWrittenAsNull()).isEqualTo(4);
+        assertThat(back.dateColumnsLeftNullable()).containsEntry("temporal.zero_default", 1L);
+        assertThat(back.table("integers").checksum()).isEqualTo(verification.tables().stream()
+                .filter(t -> t.table().equals("integers")).findFirst().orElseThrow().sourceChecksum());
+        assertThat(back.source().url()).isEqualTo(dbs.sourceUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:"));
     }
 
     @Test

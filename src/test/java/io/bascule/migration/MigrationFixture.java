@@ -3,6 +3,7 @@ package io.bascule.migration;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.SqlScript;
 import io.bascule.testing.TestDatabases;
+import io.bascule.schema.ConversionPlan;
 
 import java.nio.file.Path;
 import java.sql.Connection;

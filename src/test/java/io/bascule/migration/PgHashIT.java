@@ -1,5 +1,7 @@
 package io.bascule.migration;
 
+import io.bascule.database.DatabaseEndpoint;
+import io.bascule.database.PostgresDialect;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,6 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -52,10 +53,9 @@ class PgHashIT {
                     }
                 }
             }
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PgHash.PROBE_SQL)) {
-                rs.next();
-                assertThat(rs.getLong(1)).isEqualTo(PgHash.probe());
-            }
+            DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
+            assertThat(new PostgresDialect(target).hashTextExtended(c, PgHash.PROBE_TEXT, PgHash.PROBE_SEED))
+                    .isEqualTo(PgHash.probe());
         }
     }
 

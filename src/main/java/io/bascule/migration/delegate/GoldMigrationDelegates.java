@@ -1,11 +1,11 @@
 package io.bascule.migration.delegate;
 
-import io.bascule.migration.ConversionPlan;
+import io.bascule.schema.ConversionPlan;
 import io.bascule.migration.CopyEngine;
 import io.bascule.migration.MigrationService;
 import io.bascule.migration.MigrationServices;
 import io.bascule.migration.PreflightReport;
-import io.bascule.migration.SourceSchema;
+import io.bascule.schema.SourceSchema;
 import io.bascule.migration.Verifier;
 import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.RuntimeService;

@@ -1,4 +1,4 @@
-package io.bascule.migration;
+package io.bascule.schema;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.bascule.migration;
+package io.bascule.schema;
 
 /**
  * How a column's values travel: how they are read from MySQL (an exact text form), written into PostgreSQL

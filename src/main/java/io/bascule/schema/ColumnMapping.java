@@ -1,4 +1,4 @@
-package io.bascule.migration;
+package io.bascule.schema;
 
 /**
  * One source column and the PostgreSQL column it becomes.
