@@ -56,7 +56,8 @@ final class WarmUpCommand implements Callable<Integer> {
         Path scratch = Files.createTempDirectory("bascule-warm-up-");
         try {
             Map<String, String> settings = new HashMap<>(Map.of("bascule.work-dir", scratch.toString()));
-            try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
+            EngineLock lock = EngineLock.acquire(settings, "warm-up"); // as the runbook commands do: the job executor runs
+            try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
                 app.getBean(ProcessDeployer.class);
                 RepositoryService repository = app.getBean(RepositoryService.class);
                 repository.createProcessDefinitionQuery().latestVersion().list()
