@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One job-executing node per work directory: {@code serve}, {@code demo} and the commands that run a runbook
- * ({@code migrate}, {@code verify}) take an operating-system lock on {@code <work-dir>/engine/owner.lock} before they
+ * ({@code migrate}, {@code verify}) take an operating-system lock on {@code <work-dir>/owner.lock} before they
  * start the engine, and the launcher starts the job executor only for a node that holds it. A second one refuses
  * with one line naming the holder and what to do. The operating system releases the lock when its holder ends, even
  * on {@code kill -9}; the file keeps a small JSON of the holder (host, pid, command, port, since) for the message.
@@ -61,7 +61,7 @@ final class EngineLock implements AutoCloseable {
     static EngineLock acquire(Map<String, String> settings, String command) {
         Path workDir = WorkDirectory.prepare(settings.get("bascule.work-dir"));
         settings.put("bascule.work-dir", workDir.toString());
-        Path file = workDir.resolve("engine").resolve(FILE);
+        Path file = workDir.resolve(FILE); // not in engine/: an engine database elsewhere leaves no engine/ directory
         FileChannel channel = null;
         try {
             Files.createDirectories(file.getParent());
