@@ -90,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             demo.close();
             throw e;
         }
+        application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
         context.out().println();
         context.out().println("Bascule demo is ready");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));

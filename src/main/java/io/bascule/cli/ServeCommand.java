@@ -38,6 +38,7 @@ final class ServeCommand implements Callable<Integer> {
             lock.close();
             throw e;
         }
+        application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
         context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));
         return BasculeCli.OK;

@@ -12,6 +12,7 @@ import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.management.JobDefinition;
 import org.camunda.bpm.engine.runtime.ActivityInstance;
 import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.runtime.TransitionInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +164,35 @@ public class RunOwnership {
         log.info("run {} taken over from {}: {}", instanceId, run.describe(), decision.reason());
         return "Took over process instance " + instanceId + ": " + decision.reason()
                 + (restarted.isEmpty() ? "" : "; restarted its step " + String.join(", ", restarted));
+    }
+
+    /**
+     * Takes over every active run whose owner was on this host and is gone, with this node's settings (serve and demo
+     * call it once started: a run whose CLI died resumes there too); runs of living owners, of other hosts or with
+     * other settings are left as they are.
+     *
+     * @return one line per run taken over
+     */
+    public List<String> takeOverStaleRuns(String user) {
+        RuntimeService runtime = engine.getObject().getRuntimeService();
+        RunOwner me = self();
+        List<String> taken = new ArrayList<>();
+        for (ProcessInstance pi : runtime.createProcessInstanceQuery().active().list()) {
+            if (!pi.getId().equals(pi.getRootProcessInstanceId())) {
+                continue; // a called instance goes with its root
+            }
+            RunOwner run = RunOwner.fromVariables(name -> runtime.getVariable(pi.getId(), name));
+            if (run == null || run.sameProcess(me)
+                    || !StaleRuns.decide(pi.getId(), run, me, StaleRuns.Processes.ofThisHost()).takeOver()) {
+                continue;
+            }
+            try {
+                taken.add(takeOver(pi.getId(), user));
+            } catch (RuntimeException e) {
+                log.warn("run {} of {} not taken over: {}", pi.getId(), run.describe(), e.getMessage());
+            }
+        }
+        return taken;
     }
 
     private List<String> restartLockedSteps(String instanceId, RuntimeService runtime, ManagementService management) {

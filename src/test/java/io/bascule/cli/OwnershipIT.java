@@ -200,4 +200,50 @@ class OwnershipIT {
         }
         assertThat(targetTables(dbs)).as("the step did nothing: no table created").isZero();
     }
+    @Test
+    @Timeout(300)
+    void serveTakesOverTheRunOfACliThatIsGoneAndFinishesIt(TestDatabases dbs) throws Exception {
+        sourceTable(dbs);
+        Path root = root("ownership-takeover-it");
+        Path work = root.resolve("work");
+        // a migrate in its own JVM, without --yes and without a terminal: it stops at the review and exits
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.bascule.BasculeApplication"));
+        java.addAll(List.of(command("migrate", connection(dbs, work))));
+        Process cli = new ProcessBuilder(java).redirectErrorStream(true).redirectOutput(root.resolve("cli.log").toFile()).start();
+        assertThat(cli.waitFor()).isEqualTo(1);
+        assertThat(Files.readString(root.resolve("cli.log"))).contains("waits for review");
+
+        CliRun serve = CliRun.of(ENV, command("serve", connection(dbs, work, "--config", usersConfig(root).toString(),
+                "--server.port=0")));
+        try {
+            assertThat(serve.exitCode()).as(serve.err()).isZero();
+            assertThat(serve.out()).contains("Took over process instance").contains("its owner migrate (pid " + cli.pid())
+                    .contains("is gone (no process " + cli.pid() + " is running)");
+            String base = baseUrl(serve);
+            String instance = field(get(base + "/engine-rest/process-instance?processDefinitionKey=goldMigration"), "id");
+            String vars = get(base + "/engine-rest/process-instance/" + instance + "/variables");
+            assertThat(vars).contains("\"ownerCommand\":{\"type\":\"String\",\"value\":\"serve\"")
+                    .contains("\"ownerBefore\":{\"type\":\"String\",\"value\":\"migrate (pid " + cli.pid());
+            String task = field(get(base + "/engine-rest/task?processInstanceId=" + instance), "id");
+            HttpResponse<String> done = Http.postJson(base + "/engine-rest/task/" + task + "/complete",
+                    "{\"variables\":{\"approved\":{\"value\":true,\"type\":\"Boolean\"}}}", "alice", "alice-secret-for-test");
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(204);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!get(base + "/engine-rest/process-instance?processInstanceId=" + instance).equals("[]")
+                    && System.nanoTime() < deadline) {
+                assertThat(get(base + "/engine-rest/incident?processInstanceId=" + instance)).isEqualTo("[]");
+                Thread.sleep(200);
+            }
+            assertThat(get(base + "/engine-rest/history/activity-instance?processInstanceId=" + instance
+                    + "&activityType=noneEndEvent")).as("ended GOLD certified").contains("\"activityName\":\"GOLD certified\"");
+        } finally {
+            serve.outcome().application().close();
+        }
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(3);
+        }
+    }
 }
