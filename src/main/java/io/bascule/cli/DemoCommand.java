@@ -51,6 +51,16 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> settings = options.resolve(context, port);
+        EngineLock lock = EngineLock.acquire(settings, "demo"); // one job-executing node per work directory
+        try {
+            return start(settings);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private Integer start(Map<String, String> settings) {
         Path workDir = WorkDirectory.prepare(settings.get("bascule.work-dir"));
         settings.put("bascule.work-dir", workDir.toString());
         Ports.requireFree(SpringLauncher.port(settings), "the web app", "start with --server.port=PORT");
@@ -80,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             demo.close();
             throw e;
         }
+        application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
         context.out().println();
         context.out().println("Bascule demo is ready");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));

@@ -5,6 +5,7 @@ import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessWatch;
 import io.bascule.process.ProcessVariables;
+import io.bascule.process.RunOwnership;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
@@ -57,7 +58,8 @@ final class MigrateCommand implements Callable<Integer> {
             + " certificate (for rehearsals and timings; `verify` compares every row later)")
     boolean noVerify;
 
-    @Option(names = "--cancel-stale", description = "cancel goldMigration instances left active by a run that died")
+    @Option(names = "--cancel-stale", description = "cancel goldMigration instances left active by a run that died, when"
+            + " migrate cannot take them over (owner on another host, or settings differ)")
     boolean cancelStale;
 
     MigrateCommand(BasculeCli.Context context) {
@@ -68,7 +70,8 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> settings = options.resolve(context, null);
         options.requireConnections(settings, context);
-        try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
+        EngineLock lock = EngineLock.acquire(settings, "migrate"); // one job-executing node per work directory
+        try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             return run(app);
         }
     }
@@ -79,6 +82,11 @@ final class MigrateCommand implements Callable<Integer> {
         List<ProcessInstance> active = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.GOLD_MIGRATION)
                 .active().list();
         if (!active.isEmpty()) {
+            if (!cancelStale && active.size() == 1) {
+                // its owner gone (same host, same settings): take it over and go on waiting for it; otherwise one line why not
+                context.out().println(app.getBean(RunOwnership.class).takeOver(active.get(0).getId(), CLI_USER));
+                return await(app, active.get(0).getId());
+            }
             if (!cancelStale) {
                 throw new ConfigException("a goldMigration instance is already active (" + active.get(0).getId()
                         + "); wait for it, or if the run that started it died, rerun with --cancel-stale: the copy resumes"

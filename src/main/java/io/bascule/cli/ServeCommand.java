@@ -31,7 +31,14 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> settings = options.resolve(context, port);
-        application = SpringLauncher.start(settings, options.config, context, null);
+        EngineLock lock = EngineLock.acquire(settings, "serve"); // one job-executing node per work directory
+        try {
+            application = SpringLauncher.start(settings, options.config, context, null);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
         context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));
         return BasculeCli.OK;

@@ -5,6 +5,7 @@ import io.bascule.config.BasculeProperties;
 import io.bascule.config.ConfigException;
 import io.bascule.config.Secrets;
 import io.bascule.config.SettingsResolver;
+import io.bascule.process.RunOwnership;
 import io.bascule.web.WebUsers;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.PortInUseException;
@@ -34,7 +35,12 @@ final class SpringLauncher {
         WebUsers.check(properties.web().users(), new Secrets(context.env()));
         int port = port(settings);
         Ports.requireFree(port, "the web app", "start with --server.port=PORT");
-        return run(settings, context, true, onClose);
+        ConfigurableApplicationContext app = run(settings, context, true, onClose);
+        EngineLock lock = EngineLock.heldFor(workDir);
+        if (lock != null && app instanceof org.springframework.boot.web.context.WebServerApplicationContext web) {
+            lock.recordPort(web.getWebServer().getPort());
+        }
+        return app;
     }
 
     /** Starts the application without a web server: the engine and the runbook services for a CLI command. */
@@ -46,6 +52,11 @@ final class SpringLauncher {
 
     private static ConfigurableApplicationContext run(Map<String, String> settings, BasculeCli.Context context,
                                                       boolean web, Runnable onClose) {
+        // only the node holding the work directory's lock (EngineLock.acquire, called by the command) executes jobs
+        EngineLock lock = EngineLock.heldFor(Path.of(settings.get("bascule.work-dir")));
+        settings = new java.util.LinkedHashMap<>(settings);
+        settings.put("camunda.bpm.job-execution.enabled", String.valueOf(lock != null));
+        RunOwnership.Node node = new RunOwnership.Node(lock == null ? "read-only" : lock.command());
         SpringApplication app = new SpringApplication(BasculeApplication.class);
         if (!web) {
             app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
@@ -66,15 +77,24 @@ final class SpringLauncher {
                             + "org.camunda.bpm.spring.boot.starter.rest.CamundaBpmRestJerseyAutoConfiguration");
         }
         app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("secrets", new Secrets(context.env())));
+        app.addInitializers(ctx -> ctx.getBeanFactory().registerSingleton("runNode", node));
         app.addListeners(event -> {
-            if (event instanceof ContextClosedEvent && onClose != null) {
-                onClose.run();
+            if (event instanceof ContextClosedEvent) {
+                if (onClose != null) {
+                    onClose.run();
+                }
+                if (lock != null) {
+                    lock.close();
+                }
             }
         });
         String[] args = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         try {
             return app.run(args);
         } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof PortInUseException p) {
                     throw new ConfigException("port " + p.getPort() + " for the web app is already in use; stop the"

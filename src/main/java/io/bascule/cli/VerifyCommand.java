@@ -40,7 +40,8 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> settings = options.resolve(context, null);
         options.requireConnections(settings, context);
-        try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
+        EngineLock lock = EngineLock.acquire(settings, "verify"); // one job-executing node per work directory
+        try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             ProcessInstance pi = ProcessRuns.startAsCli(app, ProcessKeys.GOLD_VERIFICATION, Map.of());
             return await(app, pi.getId());
         }

@@ -44,7 +44,8 @@ final class WarmUpCommand implements Callable<Integer> {
         try {
             Map<String, String> settings = new HashMap<>(Map.of("bascule.work-dir", scratch.toString(),
                     "spring.main.lazy-initialization", "false"));
-            try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
+            EngineLock lock = EngineLock.acquire(settings, "warm-up"); // as the runbook commands do: the job executor runs
+            try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
                 context.out().println("warm-up done");
             }
             return BasculeCli.OK;

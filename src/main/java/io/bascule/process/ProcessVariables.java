@@ -32,6 +32,15 @@ public final class ProcessVariables {
     public static final String CERTIFICATE_FILE = "certificateFile";
     public static final String CERTIFICATE_SUMMARY = "certificateSummary";
     public static final String FAILURE_REASON = "failureReason";
+    /** The node that owns a run (see RunOwner): host, process id, the JVM's start, the command, its settings. */
+    public static final String OWNER_HOST = "ownerHost";
+    public static final String OWNER_PID = "ownerPid";
+    public static final String OWNER_STARTED = "ownerStarted";
+    public static final String OWNER_COMMAND = "ownerCommand";
+    public static final String SETTINGS_FINGERPRINT = "settingsFingerprint";
+    public static final String SETTINGS_SUMMARY = "settingsSummary";
+    /** Who owned the run before a takeover or a hand-over (one line), kept so that the history shows each change. */
+    public static final String OWNER_BEFORE = "ownerBefore";
 
     public static final String ERROR_MIGRATION_FAILED = "MIGRATION_FAILED";
     public static final String ERROR_CONVERSION_REJECTED = "CONVERSION_REJECTED";

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A {@code migrate} process killed (SIGKILL) in the middle of its copy: the next {@code migrate --cancel-stale}
- * resumes after the last committed chunk, and the result has every row exactly once.
+ * A {@code migrate} process killed (SIGKILL) in the middle of its copy: a {@code migrate} with other settings is
+ * refused, naming what differs; a plain {@code migrate} (no {@code --cancel-stale}) finds the owner dead, takes the run
+ * over, resumes after the last committed chunk, and the result has every row exactly once, verified.
  */
 @ExtendWith(EmbeddedDatabases.class)
 class KilledCopyIT {
@@ -76,15 +77,20 @@ class KilledCopyIT {
         }
         assertThat(rowsAfterKill).as("only committed chunks are in the target").isLessThan(600_000L);
 
-        CliRun stale = CliRun.of(Map.of(), command.subList(5, command.size()).toArray(String[]::new));
-        assertThat(stale.exitCode()).isEqualTo(1);
-        assertThat(stale.err()).contains("already active").contains("--cancel-stale");
+        List<String> otherSettings = new ArrayList<>(command.subList(5, command.size()));
+        otherSettings.addAll(List.of("--target-schema", "elsewhere"));
+        CliRun refused = CliRun.of(Map.of(), otherSettings.toArray(String[]::new));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("was run by migrate (pid " + first.pid()).contains("which is gone")
+                .contains("target schema: 'elsewhere' here, 'public' in the run").contains("--cancel-stale");
+        assertThat(refused.err().strip()).doesNotContain("\n");
 
-        List<String> resume = new ArrayList<>(command.subList(5, command.size()));
-        resume.add("--cancel-stale");
-        CliRun again = CliRun.of(Map.of(), resume.toArray(String[]::new));
+        // the dead owner (this host, same settings) is detected: a plain migrate takes the run over and resumes it
+        CliRun again = CliRun.of(Map.of(), command.subList(5, command.size()).toArray(String[]::new));
         assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(again.out()).contains("Cancelled stale goldMigration instance").contains("GOLD: 600,010 rows in 2 tables verified identical");
+        assertThat(again.out()).contains("Took over process instance").contains("its owner migrate (pid " + first.pid())
+                .contains("restarted its step 'Copy table data'")
+                .contains("GOLD: 600,010 rows in 2 tables verified identical");
         try (Connection pg = dbs.target(); Statement st = pg.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id), sum(amount) FROM big")) {
             rs.next();

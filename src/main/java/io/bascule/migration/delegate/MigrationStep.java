@@ -7,12 +7,14 @@ import io.bascule.migration.MigrationServices;
 import io.bascule.migration.Progress;
 import io.bascule.migration.UncarriableValueException;
 import io.bascule.process.ProcessVariables;
+import io.bascule.process.RunOwnership;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.util.EnumSet;
 import java.util.Map;
@@ -32,6 +34,9 @@ abstract class MigrationStep implements JavaDelegate {
 
     private final MigrationServices services;
     private final RuntimeService runtimeService;
+    /** Refuses a step on a node whose settings are not its run's (see RunOwnership). */
+    @Autowired
+    private RunOwnership ownership;
 
     MigrationStep(MigrationServices services, RuntimeService runtimeService) {
         this.services = services;
@@ -40,6 +45,7 @@ abstract class MigrationStep implements JavaDelegate {
 
     @Override
     public final void execute(DelegateExecution execution) {
+        ownership.checkOwner(execution);
         boolean drop = Boolean.TRUE.equals(execution.getVariable(ProcessVariables.DROP_EXISTING));
         try {
             run(execution, services.create(drop));
