@@ -23,6 +23,8 @@ import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -480,7 +482,10 @@ public final class AuditTrail {
         return redacted;
     }
 
+    /** Always with milliseconds, so that the texts sort as the times do. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     static String time(Date d) {
-        return d == null ? null : Instant.ofEpochMilli(d.getTime()).toString();
+        return d == null ? null : TIME.format(Instant.ofEpochMilli(d.getTime()));
     }
 }
