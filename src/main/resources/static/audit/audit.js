@@ -30,8 +30,11 @@ var Audit = (function () {
     status.textContent = message;
   }
 
+  /* absolute, from the origin: a page opened as http://user:password@host/ has a base URL that fetch refuses */
+  function here(path) { return location.origin + location.pathname.replace(/[^/]*$/, '') + path; }
+
   function get(url) {
-    return fetch(url, { credentials: 'same-origin' }).then(function (r) {
+    return fetch(here(url), { credentials: 'same-origin' }).then(function (r) {
       if (!r.ok) {
         return r.text().then(function (body) {
           var message = body;
@@ -47,7 +50,7 @@ var Audit = (function () {
     get('api/runs').then(function (r) { return r.json(); }).then(function (data) {
       var tbody = document.querySelector('#runs tbody');
       data.runs.forEach(function (run) {
-        var link = el('a', { href: 'instance.html?id=' + encodeURIComponent(run.instanceId) }, [run.processName || run.processKey]);
+        var link = el('a', { href: here('instance.html?id=' + encodeURIComponent(run.instanceId)) }, [run.processName || run.processKey]);
         tbody.appendChild(el('tr', { 'data-instance': run.instanceId }, [
           el('td', {}, [time(run.start)]), el('td', {}, [link, ' ', el('span', { 'class': 'sub' }, [run.processKey])]),
           el('td', {}, [text(run.version)]), el('td', { 'class': run.state }, [run.state]), el('td', {}, [text(run.startedBy)]),
@@ -132,7 +135,7 @@ var Audit = (function () {
   function run(id) {
     if (!id) { fail('No instance given: open a run from the list.'); return; }
     var api = 'api/runs/' + encodeURIComponent(id);
-    document.getElementById('json').href = api;
+    document.getElementById('json').href = here(api);
     get(api).then(function (r) { return r.json(); }).then(function (a) {
       document.title = 'Bascule audit: ' + (a.processName || a.processKey) + ' ' + a.instanceId;
       document.getElementById('title').textContent = (a.processName || a.processKey) + ', instance ' + a.instanceId;
