@@ -290,7 +290,8 @@ public final class AuditTrail {
     }
 
     private static AuditReport.JobFailure failure(HistoricJobLog f) {
-        return new AuditReport.JobFailure(time(f.getTimestamp()), text(f.getJobExceptionMessage()), f.getJobRetries());
+        // the log holds the retries the job had when it ran; this failure took one of them
+        return new AuditReport.JobFailure(time(f.getTimestamp()), text(f.getJobExceptionMessage()), Math.max(0, f.getJobRetries() - 1));
     }
 
     private static AuditReport.IncidentRecord incident(HistoricIncident i) {
