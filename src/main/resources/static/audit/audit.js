@@ -126,7 +126,15 @@ var Audit = (function () {
         var mark = s.outcome === 'failed' ? 'audit-failed' : s.outcome === 'active' ? 'audit-active' : 'audit-passed';
         if (state[s.activityId] !== 'audit-failed') { state[s.activityId] = mark; }
       });
-      Object.keys(state).forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, state[id]); } });
+      Object.keys(state).forEach(function (id) {
+        var element = registry.get(id);
+        if (element) {
+          canvas.addMarker(id, state[id]);
+          if (element.type === 'bpmn:SubProcess' || element.type === 'bpmn:Transaction') {
+            canvas.addMarker(id, 'audit-scope'); // outlined only: the steps inside stay readable
+          }
+        }
+      });
       a.path.flows.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, 'audit-taken'); } });
       document.getElementById('diagram').setAttribute('data-rendered', 'true');
     });

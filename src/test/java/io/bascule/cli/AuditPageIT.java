@@ -2,6 +2,10 @@ package io.bascule.cli;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.bascule.demo.SampleDatabase;
+import io.bascule.testing.EmbeddedDatabases;
+import io.bascule.testing.TestDatabases;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -33,13 +37,14 @@ import static org.assertj.core.api.Assertions.fail;
  * <p>Without Chromium the test fails, naming the packages; {@code -Dbascule.skipBrowserTests=true} skips it instead
  * (for a machine where they cannot be installed; CI installs them).
  */
+@ExtendWith(EmbeddedDatabases.class)
 class AuditPageIT {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @Test
-    void theViewerSeesTheFinishedRunItsTimelineAndThePathTaken() throws Exception {
+    void theViewerSeesTheFinishedRunItsTimelineAndThePathTaken(TestDatabases dbs) throws Exception {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             Assumptions.assumeFalse(Boolean.getBoolean("bascule.skipBrowserTests"),
                     "no Chromium: browser test skipped (-Dbascule.skipBrowserTests=true)");
@@ -60,7 +65,16 @@ class AuditPageIT {
                         groups: [viewer]
                         password-env: TEST_VERA_PASSWORD
                 """);
-        Map<String, String> env = Map.of("TEST_ALICE_PASSWORD", "alice-secret-for-test", "TEST_VERA_PASSWORD", "vera-secret-for-test");
+        Map<String, String> env = Map.of("TEST_ALICE_PASSWORD", "alice-secret-for-test", "TEST_VERA_PASSWORD", "vera-secret-for-test",
+                "BASCULE_SOURCE_PASSWORD", AuditCommandIT.SOURCE_PASSWORD, "BASCULE_TARGET_PASSWORD", AuditCommandIT.TARGET_PASSWORD);
+        // a GOLD migration from the command line first, in the same work directory (its history is what serve shows)
+        try (java.sql.Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        CliRun migrate = CliRun.of(env, "migrate", "--source-url", dbs.sourceUrl(), "--source-user", "root", "--target-url",
+                dbs.targetUrl(), "--target-user", "postgres", "--work-dir", root.resolve("work").toString(), "--yes");
+        assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+        String migrationId = migrate.out().replaceAll("(?s).*GOLD migration started \\(process instance ([^)]+)\\).*", "$1");
         CliRun serve = CliRun.of(env, "serve", "--config", config.toString(), "--work-dir", root.resolve("work").toString(),
                 "--server.port=0");
         assertThat(serve.exitCode()).as(serve.err()).isZero();
@@ -111,6 +125,25 @@ class AuditPageIT {
                 assertThat(tasks).contains("claimed by", "alice", "value note", "checked by alice in the test", "comment by alice");
                 assertThat(browser.findElement(By.id("summary")).getText()).contains("COMPLETED", "Step acknowledged", "alice");
 
+
+                // the GOLD migration run by the CLI: its sub-process, gateways and end event on the path taken
+                browser.get(base + "/audit/index.html");
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#runs tr[data-instance='" + migrationId + "'] a")))
+                        .click();
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#diagram[data-rendered='true']")));
+                List<String> goldPassed = browser.findElements(By.cssSelector("#diagram .djs-element.audit-passed")).stream()
+                        .map(e -> e.getAttribute("data-element-id")).toList();
+                assertThat(goldPassed).contains("Task_ReviewConversion", "Task_CopyData", "Task_VerifyRows", "EndEvent_GoldCertified")
+                        .doesNotContain("EndEvent_Failed", "EndEvent_Rejected", "EndEvent_CopiedUnverified");
+                List<String> goldTaken = browser.findElements(By.cssSelector("#diagram .djs-connection.audit-taken")).stream()
+                        .map(e -> e.getAttribute("data-element-id")).toList();
+                assertThat(goldTaken).contains("Flow_ToSub", "Flow_4", "Flow_9", "Flow_Certified")
+                        .doesNotContain("Flow_11", "Flow_12", "Flow_VerifyNo", "Flow_Unverified", "Flow_Boundary_Failed");
+                assertThat(browser.findElements(By.cssSelector("#steps tr.step"))).hasSizeGreaterThan(12);
+                assertThat(browser.findElement(By.id("tasks")).getText()).contains("Review schema conversion", "cli",
+                        "approved from the CLI (--yes)");
+                assertThat(browser.getPageSource()).doesNotContain(AuditCommandIT.SOURCE_PASSWORD)
+                        .doesNotContain(AuditCommandIT.TARGET_PASSWORD);
                 File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
                 Path docs = Files.createDirectories(Path.of("docs"));
                 Files.copy(shot.toPath(), docs.resolve("audit-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -146,7 +179,7 @@ class AuditPageIT {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--window-size=1400,1700", "--user-data-dir=" + profile);
+                "--window-size=1400,1800", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
