@@ -1,11 +1,11 @@
 package io.bascule.cli;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import io.bascule.demo.SampleDatabase;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -29,10 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The audit page in a real headless Chromium (Debian's chromium and chromium-driver packages): {@code serve} with a
- * user of the {@code viewer} group, a runbook run to its end by a DBA through the REST API, then the page as the
- * viewer: the list shows the finished run, its page the timeline with the DBA's task and the diagram with the path
- * taken marked. The screenshot goes to docs/audit-page.png.
+ * The audit page in a real headless Chromium (Debian's chromium and chromium-driver packages): a GOLD migration run
+ * from the CLI, then {@code serve} on the same work directory with a user of the {@code viewer} group, a cutover run
+ * to its end by a DBA through the REST API, then the pages as the viewer: the list shows both finished runs, each
+ * run's page its timeline (steps, the DBA's task with who, when, values and comment) above the diagram with the
+ * activities passed and the flows taken marked. The screenshot of the GOLD migration's page goes to
+ * docs/audit-page.png.
  *
  * <p>Without Chromium the test fails, naming the packages; {@code -Dbascule.skipBrowserTests=true} skips it instead
  * (for a machine where they cannot be installed; CI installs them).
