@@ -123,7 +123,7 @@ var Audit = (function () {
       canvas.zoom('fit-viewport');
       var state = {};
       a.steps.forEach(function (s) {
-        var mark = s.outcome === 'failed' ? 'audit-failed' : s.outcome === 'active' ? 'audit-active' : 'audit-passed';
+        var mark = s.outcome === 'failed' || s.outcome === 'error' ? 'audit-failed' : s.outcome === 'active' ? 'audit-active' : 'audit-passed';
         if (state[s.activityId] !== 'audit-failed') { state[s.activityId] = mark; }
       });
       Object.keys(state).forEach(function (id) {

@@ -152,7 +152,7 @@ public final class AuditDocuments {
                 .append(" ").append(esc(r.instanceId())).append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}")
-                .append(".completed{color:#1a7f37}.failed{color:#cf222e;font-weight:bold}.canceled{color:#9a6700}.active{color:#0969da}")
+                .append(".completed{color:#1a7f37}.failed,.error{color:#cf222e;font-weight:bold}.canceled{color:#9a6700}.active{color:#0969da}")
                 .append("</style></head><body>\n");
         h.append("<h1>Audit trail: ").append(esc(r.processName())).append(" (").append(esc(r.processKey())).append(")</h1>\n<table>");
         for (String[] row : facts(r)) {

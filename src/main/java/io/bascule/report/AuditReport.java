@@ -47,7 +47,8 @@ public record AuditReport(
     public record Step(String activityId, String name, String type, String start, String end, Long durationMs,
                        /** who acted, for a human task: who completed it (or holds it while it is open) */
                        String user,
-                       /** completed, canceled, failed (an incident), active */
+                       /** completed; error (ended by a BPMN error the model routes: a business failure); failed (an
+                        *  incident not resolved); canceled; active */
                        String outcome,
                        /** failed attempts of the step's job (each retried or turned into an incident) */
                        int failedAttempts,

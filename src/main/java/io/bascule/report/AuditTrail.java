@@ -18,6 +18,7 @@ import org.camunda.bpm.engine.history.UserOperationLogEntry;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.task.Comment;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.BoundaryEvent;
 import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
@@ -60,6 +61,8 @@ public final class AuditTrail {
     /** A URL inside a text: its user information and password parameters are removed before it is shown. */
     private static final Pattern URL = Pattern.compile("(?i)\\b(?:jdbc:)?[a-z][a-z0-9+.-]*://[^\\s\"'<>]+");
     static final String HIDDEN = "*** (hidden: secret)";
+    /** A boundary event catches an error in the transaction that threw it: well within this of the scope's end. */
+    private static final long ERROR_CATCH_MILLIS = 5000;
 
     private final HistoryService history;
     private final RepositoryService repository;
@@ -202,6 +205,7 @@ public final class AuditTrail {
                 tasksByActivityInstance.put(t.activityInstanceId(), t);
             }
         }
+        Set<String> endedByError = endedByError(activities, model);
         List<AuditReport.Step> steps = new ArrayList<>();
         Set<HistoricIncident> placed = new LinkedHashSet<>();
         Set<HistoricJobLog> placedFailures = new LinkedHashSet<>();
@@ -227,7 +231,8 @@ public final class AuditTrail {
             HumanTaskParts task = tasksByActivityInstance.get(a.getId());
             String user = task == null ? null : task.task().completedBy() != null ? task.task().completedBy() : task.task().assignee();
             steps.add(new AuditReport.Step(a.getActivityId(), a.getActivityName(), a.getActivityType(), time(a.getStartTime()),
-                    time(a.getEndTime()), a.getDurationInMillis(), user, stepOutcome(a.getEndTime() != null, a.isCanceled(), ownIncidents),
+                    time(a.getEndTime()), a.getDurationInMillis(), user,
+                    endedByError.contains(a.getId()) ? "error" : stepOutcome(a.getEndTime() != null, a.isCanceled(), ownIncidents),
                     own.size(), own.isEmpty() ? null : own.stream().map(AuditTrail::failure).toList(),
                     ownIncidents.isEmpty() ? null : ownIncidents.stream().map(AuditTrail::incident).toList()));
         }
@@ -254,6 +259,41 @@ public final class AuditTrail {
         }
         steps.sort(Comparator.comparing(s -> s.start() == null ? "" : s.start()));
         return steps;
+    }
+
+    /**
+     * The activity instances a BPMN error ended: canceled, inside (or being) the activity an error boundary event is
+     * attached to, which caught it as they ended. The history marks them canceled only; the model says which
+     * boundary event is attached where.
+     */
+    private static Set<String> endedByError(List<HistoricActivityInstance> activities, BpmnModelInstance model) {
+        Set<String> ended = new LinkedHashSet<>();
+        if (model == null) {
+            return ended;
+        }
+        Map<String, HistoricActivityInstance> byId = new LinkedHashMap<>();
+        activities.forEach(a -> byId.put(a.getId(), a));
+        for (HistoricActivityInstance b : activities) {
+            if (!"boundaryError".equals(b.getActivityType())
+                    || !(model.getModelElementById(b.getActivityId()) instanceof BoundaryEvent boundary)
+                    || boundary.getAttachedTo() == null) {
+                continue;
+            }
+            String attachedTo = boundary.getAttachedTo().getId();
+            for (HistoricActivityInstance a : activities) {
+                if (!a.isCanceled() || a.getEndTime() == null || b.getStartTime().before(a.getEndTime())
+                        || b.getStartTime().getTime() - a.getEndTime().getTime() > ERROR_CATCH_MILLIS) {
+                    continue;
+                }
+                for (HistoricActivityInstance c = a; c != null; c = byId.get(c.getParentActivityInstanceId())) {
+                    if (attachedTo.equals(c.getActivityId())) {
+                        ended.add(a.getId());
+                        break;
+                    }
+                }
+            }
+        }
+        return ended;
     }
 
     private static String activityOf(HistoricIncident i) {

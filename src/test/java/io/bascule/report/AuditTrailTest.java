@@ -1,6 +1,9 @@
 package io.bascule.report;
 
 import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.delegate.BpmnError;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -170,6 +173,43 @@ class AuditTrailTest {
         assertThat(trail.runs(10)).extracting(AuditReport.RunSummary::instanceId).startsWith(waiting.getId(), failing.getId());
         assertThat(trail.latest("auditSample")).contains(waiting.getId());
         assertThat(trail.of("no-such-id")).isEmpty();
+    }
+
+    /** Throws the business failure a model routes with an error boundary event. */
+    public static class FailingStep implements JavaDelegate {
+        @Override
+        public void execute(DelegateExecution execution) {
+            throw new BpmnError("SAMPLE_FAILED", "the sample broke");
+        }
+    }
+
+    @Test
+    void aBpmnErrorCaughtByABoundaryEventMarksTheStepsItEnded() {
+        BpmnModelInstance failing = Bpmn.createExecutableProcess("auditError").camundaHistoryTimeToLive(1)
+                .startEvent("Start").name("Requested")
+                .subProcess("Sub").name("Do the work").embeddedSubProcess().startEvent("SubStart")
+                .serviceTask("Step_Fail").name("Fail for a business reason").camundaClass(FailingStep.class.getName())
+                .endEvent("SubEnd").subProcessDone()
+                .endEvent("End_Ok").name("Done")
+                .moveToActivity("Sub").boundaryEvent("Boundary_Failed").name("Work failed").error("SAMPLE_FAILED")
+                .endEvent("End_Failed").name("Work failed")
+                .done();
+        String deployment = processEngine.getRepositoryService().createDeployment().addModelInstance("auditError.bpmn", failing)
+                .deploy().getId();
+        try {
+            ProcessInstance pi = processEngine.getRuntimeService().startProcessInstanceByKey("auditError");
+            AuditReport r = trail.of(pi.getId()).orElseThrow();
+            Map<String, String> outcomes = new HashMap<>();
+            r.steps().forEach(st -> outcomes.put(st.activityId(), st.outcome()));
+            assertThat(outcomes).containsEntry("Step_Fail", "error").containsEntry("Sub", "error")
+                    .containsEntry("Boundary_Failed", "completed").containsEntry("End_Failed", "completed")
+                    .containsEntry("SubStart", "completed");
+            assertThat(r.outcome().name()).isEqualTo("Work failed");
+            assertThat(r.path().flows()).as("into the sub-process, to the failing step, from the boundary event").hasSize(3);
+            assertThat(r.path().activities()).doesNotContain("End_Ok", "SubEnd");
+        } finally {
+            processEngine.getRepositoryService().deleteDeployment(deployment, true);
+        }
     }
 
     @Test
