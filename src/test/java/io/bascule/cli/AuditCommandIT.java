@@ -116,6 +116,60 @@ class AuditCommandIT {
     }
 
     @Test
+    void auditOfARunWaitingForReviewOfACancelledOneAndOfAFailedOne(TestDatabases dbs) throws Exception {
+        try (Connection c = dbs.source()) {
+            SampleDatabase.load(c);
+        }
+        Path work = Path.of("target", "audit-states-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).toAbsolutePath();
+        String[] base = {"--source-url", dbs.sourceUrl(), "--source-user", "root", "--target-url", dbs.targetUrl(),
+                "--target-user", "postgres", "--work-dir", work.toString()};
+        CliRun waiting = CliRun.of(ENV, concat(new String[]{"migrate"}, base));
+        assertThat(waiting.exitCode()).as("no --yes, no terminal: stops at the review").isEqualTo(1);
+        CliRun audit = CliRun.of(ENV, "audit", "--json", "--work-dir", work.toString());
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        JsonNode running = new ObjectMapper().readTree(audit.out());
+        String waitingId = running.path("instanceId").asText();
+        assertThat(running.path("state").asText()).isEqualTo("ACTIVE");
+        assertThat(running.has("outcome")).isFalse();
+        assertThat(running.has("end")).isFalse();
+        JsonNode last = running.path("steps").get(running.path("steps").size() - 1);
+        assertThat(last.path("name").asText()).isEqualTo("Review schema conversion");
+        assertThat(last.path("outcome").asText()).isEqualTo("active");
+        assertThat(running.path("tasks").get(0).has("completedBy")).isFalse();
+
+        String[] noSuchSource = base.clone();
+        noSuchSource[1] = dbs.mariaDb().jdbcUrl("no_such_db");
+        CliRun failed = CliRun.of(ENV, concat(new String[]{"migrate", "--yes", "--cancel-stale"}, noSuchSource));
+        assertThat(failed.exitCode()).isEqualTo(1);
+
+        JsonNode cancelled = new ObjectMapper().readTree(CliRun.of(ENV, "audit", waitingId, "--json", "--work-dir", work.toString()).out());
+        assertThat(cancelled.path("state").asText()).endsWith("_TERMINATED");
+        assertThat(cancelled.path("outcome").path("message").asText()).contains("--cancel-stale");
+
+        JsonNode failure = new ObjectMapper().readTree(CliRun.of(ENV, "audit", "--last", "goldMigration", "--json",
+                "--work-dir", work.toString()).out());
+        assertThat(failure.path("instanceId").asText()).isNotEqualTo(waitingId);
+        assertThat(failure.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(failure.path("outcome").path("name").asText()).isEqualTo("Migration failed");
+        JsonNode preflight = null;
+        for (JsonNode step : failure.path("steps")) {
+            if ("Run pre-flight checks".equals(step.path("name").asText())) {
+                preflight = step;
+            }
+        }
+        assertThat(preflight).as(failure.toString()).isNotNull();
+        assertThat(preflight.path("outcome").asText()).as("ended by the model's MIGRATION_FAILED error").isEqualTo("error");
+        assertThat(failure.path("variables").path("failureReason").asText()).contains("no_such_db");
+        assertThat(failure.toString()).doesNotContain(SOURCE_PASSWORD).doesNotContain(TARGET_PASSWORD);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void anUnknownInstanceIsOneClearLine() {
         Path work = Path.of("target", "audit-unknown-it-" + ProcessHandle.current().pid()).toAbsolutePath();
         CliRun unknownId = CliRun.of(Map.of(), "audit", "no-such-instance", "--work-dir", work.toString());
