@@ -133,12 +133,13 @@ public final class AuditTrail {
         }
         Map<String, Object> vars = variables(instanceId);
 
-        List<AuditReport.Step> steps = steps(activities, incidents, failures, humanTasks, model);
+        String startedBy = startedBy(pi);
+        List<AuditReport.Step> steps = steps(pi.getId(), startedBy, activities, incidents, failures, humanTasks, model);
         List<AuditReport.IncidentRecord> incidentRecords = incidents.stream().map(AuditTrail::incident).toList();
         return Optional.of(new AuditReport(pi.getProcessDefinitionKey(),
                 def == null ? pi.getProcessDefinitionName() : def.getName(), pi.getProcessDefinitionVersion(),
                 def == null ? null : def.getVersionTag(), pi.getProcessDefinitionId(), pi.getId(), pi.getBusinessKey(),
-                pi.getState(), startedBy(pi), time(pi.getStartTime()), time(pi.getEndTime()), pi.getDurationInMillis(),
+                pi.getState(), startedBy, time(pi.getStartTime()), time(pi.getEndTime()), pi.getDurationInMillis(),
                 outcome(pi, activities, vars), steps, humanTasks.values().stream().map(HumanTaskParts::task).toList(),
                 incidentRecords, vars, path(activities, model)));
     }
@@ -196,7 +197,8 @@ public final class AuditTrail {
 
     // ------------------------------------------------------------------------------------------------ steps
 
-    private List<AuditReport.Step> steps(List<HistoricActivityInstance> activities, List<HistoricIncident> incidents,
+    private List<AuditReport.Step> steps(String instanceId, String startedBy, List<HistoricActivityInstance> activities,
+                                         List<HistoricIncident> incidents,
                                          List<HistoricJobLog> failures, Map<String, HumanTaskParts> humanTasks,
                                          BpmnModelInstance model) {
         Map<String, HumanTaskParts> tasksByActivityInstance = new LinkedHashMap<>();
@@ -230,6 +232,9 @@ public final class AuditTrail {
             previousEnd.put(a.getActivityId(), a.getEndTime() == null ? new Date(Long.MAX_VALUE) : a.getEndTime());
             HumanTaskParts task = tasksByActivityInstance.get(a.getId());
             String user = task == null ? null : task.task().completedBy() != null ? task.task().completedBy() : task.task().assignee();
+            if (user == null && "startEvent".equals(a.getActivityType()) && instanceId.equals(a.getParentActivityInstanceId())) {
+                user = startedBy; // the person who started the run
+            }
             steps.add(new AuditReport.Step(a.getActivityId(), a.getActivityName(), a.getActivityType(), time(a.getStartTime()),
                     time(a.getEndTime()), a.getDurationInMillis(), user,
                     endedByError.contains(a.getId()) ? "error" : stepOutcome(a.getEndTime() != null, a.isCanceled(), ownIncidents),

@@ -112,6 +112,8 @@ class AuditTrailTest {
             assertThat(i.state()).isEqualTo("resolved");
             assertThat(i.ended()).isNotNull();
         });
+        assertThat(r.steps().get(0).user()).as("who started the run").isEqualTo("cli");
+        assertThat(r.steps().get(1).user()).isNull();
         assertThat(r.steps().get(2).user()).isEqualTo("dora");
         assertThat(r.steps().get(2).type()).isEqualTo("userTask");
 
