@@ -62,6 +62,7 @@ public final class BasculeCli implements Callable<Integer> {
                 .addSubcommand("demo", demo)
                 .addSubcommand("migrate", new MigrateCommand(context))
                 .addSubcommand("verify", new VerifyCommand(context))
+                .addSubcommand("audit", new AuditCommand(context))
                 .addSubcommand("cutover", new PendingCommands.Cutover(context))
                 .addSubcommand("rollback", new PendingCommands.Rollback(context))
                 .addSubcommand("monitor", new PendingCommands.Monitor(context))

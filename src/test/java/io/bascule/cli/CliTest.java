@@ -21,7 +21,7 @@ class CliTest {
     void helpListsEveryCommandWithOneLine() {
         CliRun run = CliRun.of("--help");
         assertThat(run.exitCode()).isZero();
-        for (String command : new String[]{"serve", "demo", "migrate", "verify", "cutover", "rollback", "monitor", "report"}) {
+        for (String command : new String[]{"serve", "demo", "migrate", "verify", "audit", "cutover", "rollback", "monitor", "report"}) {
             assertThat(run.out()).containsPattern("(?m)^  " + command + " +\\S");
         }
         assertThat(run.out()).contains("BASCULE_SOURCE_PASSWORD");
@@ -43,6 +43,13 @@ class CliTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("Unmatched argument at index 0: 'frobnicate'").contains("Usage: bascule");
         assertThat(run.outcome().keepRunning()).isFalse();
+    }
+
+    @Test
+    void auditTakesAnInstanceOrALastKeyNotBoth() {
+        CliRun run = CliRun.of("audit", "some-id", "--last", "goldMigration");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("mutually exclusive").contains("Usage: bascule audit");
     }
 
     @Test
