@@ -165,6 +165,29 @@ public final class PostgresDialect {
             + " rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, source_hash = EXCLUDED.source_hash, updated_at = now()";
     public static final String SQL_CLEAR_CHECKPOINTS = "DELETE FROM "
             + qualified(MigrationOptions.STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
+    public static final String SQL_SCHEMA_EXISTS = "SELECT 1 FROM pg_namespace WHERE nspname = ?";
+    public static final String SQL_MAY_CREATE_SCHEMA = "SELECT has_database_privilege(current_database(), 'CREATE')";
+
+    /** The target schema a reviewed plan creates, owned by the user who runs the migration. */
+    public static String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema) + " AUTHORIZATION CURRENT_USER";
+    }
+
+    /** Why PostgreSQL would refuse (or silently cut) a schema name, or null when it takes it as it is. */
+    public static String schemaNameProblem(String schema) {
+        if (schema == null || schema.isEmpty()) {
+            return "the target schema name is empty; give one with --target-schema (default: public)";
+        }
+        if (schema.indexOf('\0') >= 0) {
+            return "the target schema name holds a NUL character, which PostgreSQL names cannot hold; choose another with --target-schema";
+        }
+        if (!fits(schema)) {
+            return "the target schema name '" + schema + "' is longer than " + MAX_IDENTIFIER_BYTES
+                    + " bytes, which PostgreSQL cuts; choose a shorter one with --target-schema";
+        }
+        return null;
+    }
+
     public static final String SQL_TABLE_EXISTS = "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
     public static final String SQL_VERSION = "SHOW server_version";
     public static final String SQL_ENCODING = "SHOW server_encoding";

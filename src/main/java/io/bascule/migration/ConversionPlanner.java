@@ -67,7 +67,7 @@ public final class ConversionPlanner {
             warnings.add("no table has a primary key: copies cannot resume mid-table and verification compares multisets");
         }
         return new ConversionPlan(schema, options.targetSchema(), List.copyOf(tables), warnings,
-                schema.otherObjects(), List.copyOf(errors));
+                schema.otherObjects(), List.copyOf(errors), false);
     }
 
     private String name(String sourceName) {

@@ -119,9 +119,23 @@ public final class MigrationService {
             if (!"UTF8".equalsIgnoreCase(encoding)) {
                 problems.add("the target database uses encoding " + encoding + "; create it WITH ENCODING 'UTF8'");
             }
-            if (!exists(tgt, "SELECT 1 FROM pg_namespace WHERE nspname = ?", options.targetSchema())) {
-                problems.add("the target database has no schema '" + options.targetSchema() + "'; create it (CREATE SCHEMA "
-                        + PostgresDialect.quote(options.targetSchema()) + ") or choose another with --target-schema");
+            String nameProblem = PostgresDialect.schemaNameProblem(options.targetSchema());
+            if (nameProblem != null) {
+                problems.add(nameProblem);
+            } else if (!exists(tgt, PostgresDialect.SQL_SCHEMA_EXISTS, options.targetSchema())) {
+                // created with the tables, once the plan (which says so) is approved
+                if (options.targetSchema().startsWith("pg_")) {
+                    problems.add("the target database has no schema '" + options.targetSchema() + "', and PostgreSQL reserves"
+                            + " names beginning with pg_ for system schemas: choose another with --target-schema");
+                } else if (!"t".equals(scalar(tgt, PostgresDialect.SQL_MAY_CREATE_SCHEMA))) {
+                    problems.add("the target database has no schema '" + options.targetSchema() + "' and user '" + target.user()
+                            + "' may not create it; GRANT CREATE ON DATABASE to that user, create it (CREATE SCHEMA "
+                            + PostgresDialect.quote(options.targetSchema()) + " AUTHORIZATION " + PostgresDialect.quote(target.user())
+                            + "), or choose another with --target-schema");
+                } else {
+                    notes.add("target schema " + PostgresDialect.quote(options.targetSchema()) + " does not exist: the"
+                            + " conversion plan creates it after approval");
+                }
             } else if (!exists(tgt, "SELECT 1 WHERE has_schema_privilege(?, 'CREATE')", options.targetSchema())) {
                 problems.add("user '" + target.user() + "' may not create tables in schema " + options.targetSchema()
                         + "; GRANT CREATE ON SCHEMA " + PostgresDialect.quote(options.targetSchema()) + " TO that user");
@@ -218,10 +232,21 @@ public final class MigrationService {
     public ConversionPlan plan(SourceSchema schema) {
         try (Connection src = source.open()) {
             ConversionPlan plan = new ConversionPlanner(source, options).plan(schema, src);
+            if (!targetSchemaExists()) {
+                plan = plan.creatingSchema();
+            }
             savePlan(plan);
             return plan;
         } catch (SQLException e) {
             throw source.failure("planning the conversion", e);
+        }
+    }
+
+    private boolean targetSchemaExists() {
+        try (Connection tgt = target.open()) {
+            return exists(tgt, PostgresDialect.SQL_SCHEMA_EXISTS, options.targetSchema());
+        } catch (SQLException e) {
+            throw target.failure("looking up the target schema", e);
         }
     }
 
@@ -266,6 +291,10 @@ public final class MigrationService {
         }
         String schema = options.targetSchema();
         try (Connection tgt = target.open()) {
+            if (!plan.createsSchema() && !exists(tgt, PostgresDialect.SQL_SCHEMA_EXISTS, schema)) {
+                throw new ConfigException("the target schema " + PostgresDialect.quote(schema) + " no longer exists (the"
+                        + " reviewed plan expected it); nothing was written. Rerun migrate: its plan will create it");
+            }
             try (Statement st = tgt.createStatement()) {
                 st.execute(PostgresDialect.SQL_STATE_SCHEMA);
                 st.execute(PostgresDialect.SQL_CHECKPOINT_TABLE);
@@ -298,6 +327,10 @@ public final class MigrationService {
             }
             tgt.setAutoCommit(false);
             try (Statement st = tgt.createStatement()) {
+                if (plan.createsSchema()) {
+                    st.execute(PostgresDialect.createSchema(schema));
+                    log.info("Schema {} created (the approved plan said so)", PostgresDialect.quote(schema));
+                }
                 for (Map.Entry<TablePlan, String> e : action.entrySet()) {
                     TablePlan t = e.getKey();
                     if (e.getValue().equals("resume")) {
