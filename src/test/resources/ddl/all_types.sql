@@ -58,6 +58,30 @@ INSERT INTO texts VALUES
  ('z', 'z', 'carriage\rreturn', NULL, NULL, NULL, NULL, 'ÿ', 'x', '𝄞', 'bogus', 'write,read', '{"k": "v", "zz": [123e5, 1.5E-3, -0.0, 12345678901234567890123, {}, [], 1e400], "k\\u00e9y": "caf\\u00e9 \\t tab \\ud83d\\ude00", "a": {"yy": 1, "x": 2, "yy": 3}}');
 SET SESSION sql_mode = DEFAULT;
 
+-- ENUM and SET members are data: case, spaces, quotes, backslashes, control characters and non-ASCII kept byte-exact
+-- (MariaDB stores the member as declared, whatever case was inserted; SET members in declaration order)
+CREATE TABLE enum_values (
+  id INT NOT NULL PRIMARY KEY,
+  rating ENUM('G','PG','PG-13','R','NC-17') NOT NULL DEFAULT 'PG-13',
+  odd ENUM('Mixed Case','two  spaces',' lead','it''s','say "hi"','back\\slash','Ångström','中文','a,b','x)y','tab	x') DEFAULT 'it''s',
+  nl ENUM('line\nbreak','cr\rhere','plain') DEFAULT 'line\nbreak',
+  features SET('Trailers','Commentaries','Deleted Scenes','Behind the Scenes'),
+  emoji ENUM('ok','😀')
+) DEFAULT CHARSET=utf8mb4;
+INSERT INTO enum_values VALUES
+ (1, 'G', 'Mixed Case', 'line\nbreak', 'Trailers,Behind the Scenes', 'ok'),
+ (2, 'pg-13', 'two  spaces', 'cr\rhere', 'deleted scenes,trailers', '😀'),
+ (3, 'NC-17', ' lead', 'plain', '', NULL),
+ (4, 'R', 'it''s', NULL, 'Commentaries', 'ok'),
+ (5, 'PG', 'say "hi"', NULL, NULL, NULL),
+ (6, 'G', 'back\\slash', NULL, 'Trailers,Commentaries,Deleted Scenes,Behind the Scenes', NULL),
+ (7, 'G', 'Ångström', NULL, NULL, NULL),
+ (8, 'G', '中文', NULL, NULL, NULL),
+ (9, 'G', 'a,b', NULL, NULL, NULL),
+ (10, 'G', 'x)y', NULL, NULL, NULL),
+ (11, 'G', 'tab	x', NULL, NULL, NULL),
+ (12, 'G', NULL, NULL, NULL, NULL);
+
 CREATE TABLE binaries (
   id BINARY(16) NOT NULL PRIMARY KEY,
   b BINARY(4), vb VARBINARY(20), tb TINYBLOB, bl BLOB, mb MEDIUMBLOB, lb LONGBLOB,

@@ -134,6 +134,38 @@ public final class MySqlDialect {
     }
 
     /**
+     * The value of a string literal as the server writes it in information_schema (COLUMN_TYPE's ENUM and SET
+     * members, MariaDB's COLUMN_DEFAULT), without its enclosing quotes: the inverse of the server's
+     * {@code append_unescaped}, which doubles {@code '} and writes backslash, NUL, newline and carriage return as
+     * {@code \\}, {@code \0}, {@code \n}, {@code \r}; every other character (tab, double quote, non-ASCII) as is.
+     * The other backslash escapes of MySQL string literals are read too, left to right.
+     */
+    public static String unescapeLiteral(String body) {
+        StringBuilder sb = new StringBuilder(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char ch = body.charAt(i);
+            if (ch == '\\' && i + 1 < body.length()) {
+                char next = body.charAt(++i);
+                switch (next) {
+                    case '0' -> sb.append('\0');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'b' -> sb.append('\b');
+                    case 'Z' -> sb.append('\u001a');
+                    default -> sb.append(next);
+                }
+            } else if (ch == '\'' && i + 1 < body.length() && body.charAt(i + 1) == '\'') {
+                sb.append('\'');
+                i++;
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
      * A key column in ORDER BY; {@code bytewise}: text keys ordered by their UTF-8 bytes, as PostgreSQL's "C"
      * collation orders them (the verification merges the two engines' streams by key).
      */
@@ -422,7 +454,7 @@ public final class MySqlDialect {
                 if (rawDefault.equalsIgnoreCase("NULL")) {
                     def = null;
                 } else if (rawDefault.length() >= 2 && rawDefault.startsWith("'") && rawDefault.endsWith("'")) {
-                    def = rawDefault.substring(1, rawDefault.length() - 1).replace("''", "'").replace("\\\\", "\\");
+                    def = unescapeLiteral(rawDefault.substring(1, rawDefault.length() - 1));
                 } else if (rawDefault.matches("-?[0-9.eE+-]+") || dataType.equals("bit")) {
                     def = rawDefault;
                 } else {
@@ -434,7 +466,9 @@ public final class MySqlDialect {
                 defExpr = extra.contains("default_generated");
             }
         }
-        return new Column(rs.getString(2), rs.getInt(3), dataType, rs.getString(7).toLowerCase(),
+        // COLUMN_TYPE as the server writes it: ENUM and SET members are data and keep their case (the type words
+        // themselves are always lower case)
+        return new Column(rs.getString(2), rs.getInt(3), dataType, rs.getString(7),
                 "YES".equals(rs.getString(5)), def, defExpr, (Long) rs.getObject(8, Long.class),
                 (Integer) rs.getObject(9, Integer.class), (Integer) rs.getObject(10, Integer.class),
                 (Integer) rs.getObject(11, Integer.class), rs.getString(12), rs.getString(13),

@@ -198,6 +198,27 @@ public final class PostgresDialect {
             + " rows_copied = EXCLUDED.rows_copied, done = EXCLUDED.done, source_hash = EXCLUDED.source_hash, updated_at = now()";
     public static final String SQL_CLEAR_CHECKPOINTS = "DELETE FROM "
             + qualified(STATE_SCHEMA, "copy_checkpoint") + " WHERE target_schema = ? AND table_name = ?";
+
+    /** The target schema a reviewed plan creates, owned by the user who runs the migration. */
+    public static String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema) + " AUTHORIZATION CURRENT_USER";
+    }
+
+    /** Why PostgreSQL would refuse (or silently cut) a schema name, or null when it takes it as it is. */
+    public static String schemaNameProblem(String schema) {
+        if (schema == null || schema.isEmpty()) {
+            return "the target schema name is empty; give one with --target-schema (default: public)";
+        }
+        if (schema.indexOf('\0') >= 0) {
+            return "the target schema name holds a NUL character, which PostgreSQL names cannot hold; choose another with --target-schema";
+        }
+        if (!fits(schema)) {
+            return "the target schema name '" + schema + "' is longer than " + MAX_IDENTIFIER_BYTES
+                    + " bytes, which PostgreSQL cuts; choose a shorter one with --target-schema";
+        }
+        return null;
+    }
+
     public static final String SQL_TABLE_EXISTS = "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?";
     public static final String SQL_VERSION = "SHOW server_version";
     public static final String SQL_ENCODING = "SHOW server_encoding";
@@ -337,6 +358,11 @@ public final class PostgresDialect {
     /** Whether the connected user may create tables in the schema. */
     public boolean mayCreateIn(Connection c, String schema) {
         return exists(c, SQL_MAY_CREATE_IN_SCHEMA, "checking the privileges on schema " + schema, schema);
+    }
+
+    /** Creates the target schema a reviewed plan creates ({@link #createSchema(String)}). */
+    public void createSchema(Connection c, String schema) {
+        execute(c, createSchema(schema), "creating schema " + schema);
     }
 
     /** Whether the connected user may create schemas in the database. */

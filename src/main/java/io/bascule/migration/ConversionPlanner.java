@@ -69,7 +69,7 @@ public final class ConversionPlanner {
             warnings.add("no table has a primary key: copies cannot resume mid-table and verification compares multisets");
         }
         return new ConversionPlan(schema, options.targetSchema(), List.copyOf(tables), warnings,
-                schema.otherObjects(), List.copyOf(errors));
+                schema.otherObjects(), List.copyOf(errors), false);
     }
 
     private String name(String sourceName) {
@@ -379,16 +379,29 @@ public final class ConversionPlanner {
             }
             case "enum" -> {
                 List<String> values = enumValues(c.columnType());
-                int max = values.stream().mapToInt(String::length).max().orElse(1);
+                int max = values.stream().mapToInt(v -> v.codePointCount(0, v.length())).max().orElse(1);
                 pgType = "varchar(" + Math.max(1, max) + ")";
                 kind = ValueKind.TEXT;
-                List<String> allowed = new ArrayList<>(values);
-                if (!allowed.contains("")) {
-                    allowed.add("");
+                if (values.stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+                    errors.add(where + ": an ENUM value holds a NUL character, which PostgreSQL text cannot hold; give a"
+                            + " type override (bytea) for " + where + " in bascule.migration.type-overrides");
+                    return null;
                 }
-                check = col + " IN (" + String.join(", ", allowed.stream().map(PostgresDialect::literal).toList()) + ")";
-                warnings.add(c.name() + ": ENUM becomes varchar with a CHECK of its values (plus '', MySQL's invalid-value"
-                        + " marker); it sorts alphabetically, MySQL sorted by declaration order");
+                if (values.stream().anyMatch(v -> v.indexOf('?') >= 0) && fourByteCharset(c.charset())) {
+                    // information_schema is utf8mb3: it shows a character beyond the BMP (an emoji) as '?', so the
+                    // values read are not known exactly; a CHECK of them could refuse the rows
+                    warnings.add(c.name() + ": ENUM becomes varchar without a CHECK of its values: a value holds '?',"
+                            + " which information_schema also shows for a 4-byte character, so the exact values are"
+                            + " unknown; add the CHECK by hand");
+                } else {
+                    List<String> allowed = new ArrayList<>(values);
+                    if (!allowed.contains("")) {
+                        allowed.add("");
+                    }
+                    check = col + " IN (" + String.join(", ", allowed.stream().map(PostgresDialect::literal).toList()) + ")";
+                    warnings.add(c.name() + ": ENUM becomes varchar with a CHECK of its values (plus '', MySQL's invalid-value"
+                            + " marker); it sorts alphabetically, MySQL sorted by declaration order");
+                }
             }
             case "set" -> {
                 pgType = "text";
@@ -447,14 +460,21 @@ public final class ConversionPlanner {
         return c.datetimePrecision() == null ? 0 : c.datetimePrecision();
     }
 
+    /** The members of an ENUM or SET COLUMN_TYPE, byte-exact (case, spaces, quotes, backslashes, non-ASCII kept). */
     static List<String> enumValues(String columnType) {
         String inner = columnType.substring(columnType.indexOf('(') + 1, columnType.lastIndexOf(')'));
         List<String> values = new ArrayList<>();
         Matcher m = ENUM_VALUES.matcher(inner);
         while (m.find()) {
-            values.add(m.group(1).replace("''", "'"));
+            values.add(MySqlDialect.unescapeLiteral(m.group(1)));
         }
         return values;
+    }
+
+    /** A character set that holds characters beyond the BMP, which utf8mb3's information_schema shows as '?'. */
+    static boolean fourByteCharset(String charset) {
+        String cs = charset == null ? "" : charset.toLowerCase(Locale.ROOT);
+        return cs.startsWith("utf8mb4") || cs.startsWith("utf16") || cs.startsWith("utf32") || cs.startsWith("gb18030");
     }
 
     private String defaultSql(Column c, ValueKind kind, String pgType, List<String> warnings) {

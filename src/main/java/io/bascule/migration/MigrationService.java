@@ -118,9 +118,23 @@ public final class MigrationService {
             if (!"UTF8".equalsIgnoreCase(encoding)) {
                 problems.add("the target database uses encoding " + encoding + "; create it WITH ENCODING 'UTF8'");
             }
-            if (!pg.schemaExists(tgt, options.targetSchema())) {
-                problems.add("the target database has no schema '" + options.targetSchema() + "'; create it (CREATE SCHEMA "
-                        + PostgresDialect.quote(options.targetSchema()) + ") or choose another with --target-schema");
+            String nameProblem = PostgresDialect.schemaNameProblem(options.targetSchema());
+            if (nameProblem != null) {
+                problems.add(nameProblem);
+            } else if (!pg.schemaExists(tgt, options.targetSchema())) {
+                // created with the tables, once the plan (which says so) is approved
+                if (options.targetSchema().startsWith("pg_")) {
+                    problems.add("the target database has no schema '" + options.targetSchema() + "', and PostgreSQL reserves"
+                            + " names beginning with pg_ for system schemas: choose another with --target-schema");
+                } else if (!pg.mayCreateSchemas(tgt)) {
+                    problems.add("the target database has no schema '" + options.targetSchema() + "' and user '" + target.user()
+                            + "' may not create it; GRANT CREATE ON DATABASE to that user, create it (CREATE SCHEMA "
+                            + PostgresDialect.quote(options.targetSchema()) + " AUTHORIZATION " + PostgresDialect.quote(target.user())
+                            + "), or choose another with --target-schema");
+                } else {
+                    notes.add("target schema " + PostgresDialect.quote(options.targetSchema()) + " does not exist: the"
+                            + " conversion plan creates it after approval");
+                }
             } else if (!pg.mayCreateIn(tgt, options.targetSchema())) {
                 problems.add("user '" + target.user() + "' may not create tables in schema " + options.targetSchema()
                         + "; GRANT CREATE ON SCHEMA " + PostgresDialect.quote(options.targetSchema()) + " TO that user");
@@ -197,10 +211,21 @@ public final class MigrationService {
     public ConversionPlan plan(SourceSchema schema) {
         try (Connection src = source.open()) {
             ConversionPlan plan = new ConversionPlanner(source, options).plan(schema, src);
+            if (!targetSchemaExists()) {
+                plan = plan.creatingSchema();
+            }
             savePlan(plan);
             return plan;
         } catch (SQLException e) {
             throw source.failure("planning the conversion", e);
+        }
+    }
+
+    private boolean targetSchemaExists() {
+        try (Connection tgt = target.open()) {
+            return new PostgresDialect(target).schemaExists(tgt, options.targetSchema());
+        } catch (SQLException e) {
+            throw target.failure("looking up the target schema", e);
         }
     }
 
@@ -246,6 +271,10 @@ public final class MigrationService {
         String schema = options.targetSchema();
         PostgresDialect pg = new PostgresDialect(target);
         try (Connection tgt = target.open()) {
+            if (!plan.createsSchema() && !pg.schemaExists(tgt, schema)) {
+                throw new ConfigException("the target schema " + PostgresDialect.quote(schema) + " no longer exists (the"
+                        + " reviewed plan expected it); nothing was written. Rerun migrate: its plan will create it");
+            }
             pg.ensureStateTable(tgt);
             List<String> refused = new ArrayList<>();
             Map<TablePlan, String> action = new LinkedHashMap<>();
@@ -275,6 +304,10 @@ public final class MigrationService {
             }
             tgt.setAutoCommit(false);
             try {
+                if (plan.createsSchema()) {
+                    pg.createSchema(tgt, schema);
+                    log.info("Schema {} created (the approved plan said so)", PostgresDialect.quote(schema));
+                }
                 for (Map.Entry<TablePlan, String> e : action.entrySet()) {
                     TablePlan t = e.getKey();
                     if (e.getValue().equals("resume")) {

@@ -1,26 +1,41 @@
 package io.bascule.migration;
 
+import org.apache.commons.codec.digest.MurmurHash3;
+
+import java.util.Arrays;
+
 /**
- * A 128-bit hash of one row's canonical values (two independent 64-bit lanes): the verifier's row-by-row comparison
- * of a range whose checksums ({@link RangeSum}) differ, and of tables without a primary key, matches rows by it.
+ * A 128-bit hash of one row's canonical values: the verifier's row-by-row comparison of a range whose checksums
+ * ({@link RangeSum}) differ, and of tables without a primary key, matches rows by it. It is MurmurHash3 x64 128-bit
+ * (commons-codec) of an unambiguous encoding of the row: each value tagged, a NULL as its tag alone, a value of up to
+ * {@value #INLINE} bytes as its length and bytes, a longer one as its own MurmurHash3 digest (so a large value is
+ * not copied). NULL differs from every byte string (the empty one too), and the values' boundaries count
+ * (["ab", "c"] and ["a", "bc"] differ).
  */
 public final class RowHash {
 
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
+    static final int INLINE = 64;
+    private static final byte NULL = 0;
+    private static final byte BYTES = 1;
+    private static final byte DIGEST = 2;
 
-    private long h1 = FNV_OFFSET;
-    private long h2 = 0x9e3779b97f4a7c15L;
+    private byte[] row = new byte[512];
+    private int length;
+    private boolean finished;
+    private long high;
+    private long low;
 
     public void reset() {
-        h1 = FNV_OFFSET;
-        h2 = 0x9e3779b97f4a7c15L;
+        length = 0;
+        finished = false;
     }
 
     /** Adds one value's canonical bytes; null is distinct from every byte string, and boundaries are marked. */
     public void add(byte[] bytes) {
         if (bytes == null) {
-            word(0x9d2c5680a3b1f7e1L);
+            room(1);
+            row[length++] = NULL;
+            finished = false;
             return;
         }
         add(bytes, 0, bytes.length);
@@ -29,41 +44,50 @@ public final class RowHash {
     /** Adds the bytes {@code [from, to)}, exactly as {@link #add(byte[])} adds an array holding just them. */
     public void add(byte[] bytes, int from, int to) {
         int n = to - from;
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long w = ((long) bytes[i] & 0xff) | ((long) bytes[i + 1] & 0xff) << 8 | ((long) bytes[i + 2] & 0xff) << 16
-                    | ((long) bytes[i + 3] & 0xff) << 24 | ((long) bytes[i + 4] & 0xff) << 32 | ((long) bytes[i + 5] & 0xff) << 40
-                    | ((long) bytes[i + 6] & 0xff) << 48 | ((long) bytes[i + 7] & 0xff) << 56;
-            word(w);
+        if (n <= INLINE) {
+            room(2 + n);
+            row[length++] = BYTES;
+            row[length++] = (byte) n;
+            System.arraycopy(bytes, from, row, length, n);
+            length += n;
+        } else {
+            long[] h = MurmurHash3.hash128x64(bytes, from, n, 0);
+            room(17);
+            row[length++] = DIGEST;
+            putLong(h[0]);
+            putLong(h[1]);
         }
-        long tail = 0;
-        for (int shift = 0; i < to; i++, shift += 8) {
-            tail |= ((long) bytes[i] & 0xff) << shift;
-        }
-        word(tail);
-        word(0x5bd1e9955bd1e995L ^ n);
-    }
-
-    private void word(long w) {
-        h1 = (h1 ^ w) * FNV_PRIME;
-        h1 ^= h1 >>> 29;
-        h2 = Long.rotateLeft(h2 ^ (w * 0xc2b2ae3d27d4eb4fL), 31) * 0x165667b19e3779f9L;
+        finished = false;
     }
 
     public long high() {
-        return fmix(h1);
+        finish();
+        return high;
     }
 
     public long low() {
-        return fmix(h2 ^ h1);
+        finish();
+        return low;
     }
 
-    private static long fmix(long k) {
-        k ^= k >>> 33;
-        k *= 0xff51afd7ed558ccdL;
-        k ^= k >>> 33;
-        k *= 0xc4ceb9fe1a85ec53L;
-        k ^= k >>> 33;
-        return k;
+    private void finish() {
+        if (!finished) {
+            long[] h = MurmurHash3.hash128x64(row, 0, length, 0);
+            high = h[0];
+            low = h[1];
+            finished = true;
+        }
+    }
+
+    private void room(int n) {
+        if (length + n > row.length) {
+            row = Arrays.copyOf(row, Math.max(row.length * 2, length + n));
+        }
+    }
+
+    private void putLong(long v) {
+        for (int i = 0; i < 8; i++) {
+            row[length++] = (byte) (v >>> (8 * i));
+        }
     }
 }

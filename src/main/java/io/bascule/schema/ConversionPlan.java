@@ -6,10 +6,22 @@ import java.util.List;
 /**
  * The conversion of a whole source schema: the tables, the warnings a DBA must review, the objects not
  * converted (views, triggers, routines, events), and the errors that stop the migration before anything is written.
+ * {@code createsSchema}: the target schema does not exist yet; it is created (owned by the target user) once the
+ * plan is approved.
  */
 public record ConversionPlan(SourceSchema source, String targetSchema, List<TablePlan> tables,
                              List<String> warnings, List<SourceSchema.DefinedObject> notConverted,
-                             List<String> errors) {
+                             List<String> errors, boolean createsSchema) {
+
+    /** The same plan, creating its target schema. */
+    public ConversionPlan creatingSchema() {
+        return new ConversionPlan(source, targetSchema, tables, warnings, notConverted, errors, true);
+    }
+
+    /** What the plan does about its target schema, in a few words, or "" when the schema exists. */
+    public String schemaAction() {
+        return createsSchema ? "schema \"" + targetSchema.replace("\"", "\"\"") + "\" does not exist: it is created (CREATE SCHEMA, owned by the target user) after approval" : "";
+    }
 
     public boolean hasErrors() {
         return !errors.isEmpty();
@@ -33,6 +45,9 @@ public record ConversionPlan(SourceSchema source, String targetSchema, List<Tabl
         StringBuilder sb = new StringBuilder();
         sb.append("Conversion plan: ").append(source.database()).append(" (").append(source.serverVersion())
                 .append(") -> PostgreSQL schema ").append(targetSchema).append('\n');
+        if (createsSchema) {
+            sb.append("  ").append(schemaAction()).append('\n');
+        }
         for (TablePlan t : tables) {
             sb.append(String.format("  %-40s ~%,d rows%s%n", t.source().name() + " -> " + t.targetName(),
                     t.source().estimatedRows(), t.source().hasPrimaryKey() ? "" : " (no primary key)"));

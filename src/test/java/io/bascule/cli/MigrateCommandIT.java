@@ -1,5 +1,6 @@
 package io.bascule.cli;
 
+import io.bascule.database.SqlScript;
 import io.bascule.demo.SampleDatabase;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
@@ -168,13 +169,57 @@ class MigrateCommandIT {
     }
 
     @Test
-    void anUnknownTargetSchemaEndsFailedBeforeWritingAnything(TestDatabases dbs) throws Exception {
+    void aMissingTargetSchemaIsCreatedAfterTheReviewOwnedByTheTargetUser(TestDatabases dbs) throws Exception {
         try (Connection c = dbs.source()) {
-            SampleDatabase.load(c);
+            SqlScript.fromClasspath("ddl/sakila-schema.sql").run(c);
+            SqlScript.fromClasspath("ddl/sakila-data.sql").run(c);
         }
-        CliRun run = CliRun.of(Map.of(), args(dbs, work("migrate-schema-it"), "migrate", "--yes", "--target-schema", "nope"));
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("Migration failed").contains("has no schema 'nope'").contains("CREATE SCHEMA");
+        // a target user that is no superuser, may create schemas in its database, and owns nothing yet
+        String owner = "owner_" + dbs.targetDatabase().split("_")[0];   // t<n>: unique on the test server
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
+            st.execute("CREATE ROLE " + owner + " LOGIN");
+            st.execute("GRANT CREATE, CONNECT ON DATABASE " + dbs.targetDatabase() + " TO " + owner);
+        }
+        String schema = "Sakila Films";   // capitals and a space: quoted everywhere
+        String created = "schema \"Sakila Films\" does not exist: it is created (CREATE SCHEMA, owned by the target user) after approval";
+        String schemas = "SELECT count(*) FROM pg_namespace WHERE nspname IN ('Sakila Films', 'bascule_state')";
+        try {
+            Path work = work("migrate-new-schema-it");
+            String[] waiting = args(dbs, work, "migrate", "--target-schema", schema);
+            waiting[8] = owner;
+            CliRun review = CliRun.of(Map.of(), waiting);
+            assertThat(review.exitCode()).isEqualTo(1);
+            assertThat(review.err()).contains("waits for review");
+            // the plan (file and summary) says the schema will be created; while the review waits, nothing is
+            assertThat(Files.readString(work.resolve("gold/conversion-plan.txt"))).contains(created);
+            assertThat(review.out()).contains("-> PostgreSQL schema Sakila Films").contains("6 tables (~").contains("; " + created);
+            try (Connection pg = dbs.target(); Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(schemas)) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("nothing written while the review waits").isZero();
+            }
+
+            String[] approved = args(dbs, work, "migrate", "--target-schema", schema, "--yes", "--cancel-stale");
+            approved[8] = owner;
+            CliRun run = CliRun.of(Map.of(), approved);
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains(created).contains("GOLD: 702 rows in 6 tables verified identical");
+            try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'Sakila Films'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo(owner);
+                }
+                try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT rating) FROM \"Sakila Films\".film")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(120);
+                    assertThat(rs.getLong(2)).isEqualTo(5);
+                }
+            }
+        } finally {
+            try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
+                st.execute("DROP OWNED BY " + owner + " CASCADE");
+                st.execute("DROP ROLE " + owner);
+            }
+        }
     }
 
     @Test

@@ -26,11 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(EmbeddedDatabases.class)
 class ReviewPromptIT {
 
-    private Process start(TestDatabases dbs, Path work) throws Exception {
+    private Process start(TestDatabases dbs, Path work, String... more) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String command = String.join(" ", List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        List<String> words = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.bascule.BasculeApplication", "migrate", "--work-dir", work.toString(), "--source-url", dbs.sourceUrl(),
                 "--source-user", "root", "--target-url", dbs.targetUrl(), "--target-user", "postgres"));
+        words.addAll(List.of(more));
+        String command = String.join(" ", words);
         return new ProcessBuilder("script", "-qefc", command, "/dev/null").redirectErrorStream(true)
                 .redirectOutput(work.resolve("terminal.log").toFile()).start();
     }
@@ -57,15 +59,22 @@ class ReviewPromptIT {
         }
         Path root = Path.of("target", "review-prompt-it-" + ProcessHandle.current().pid()).toAbsolutePath();
         Path rejected = Files.createDirectories(root.resolve("rejected"));
-        Process no = start(dbs, rejected);
+        // into a schema that does not exist yet: the plan says it is created; rejected, it is not
+        Process no = start(dbs, rejected, "--target-schema", "Review-Schema");
         answerWhenAsked(no, rejected.resolve("terminal.log"), "no");
         assertThat(no.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(no.exitValue()).isEqualTo(1);
-        assertThat(Files.readString(rejected.resolve("terminal.log"))).contains("Conversion plan:").contains("Migration rejected");
+        assertThat(Files.readString(rejected.resolve("terminal.log"))).contains("Conversion plan:").contains("Migration rejected")
+                .contains("schema \"Review-Schema\" does not exist: it is created (CREATE SCHEMA, owned by the target user) after approval");
         try (Connection pg = dbs.target(); Statement st = pg.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('public', 'Review-Schema')")) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();
+        }
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname IN ('Review-Schema', 'bascule_state')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("a rejected review leaves no schema").isZero();
         }
 
         Path approved = Files.createDirectories(root.resolve("approved"));

@@ -81,10 +81,14 @@ class CredentialsIT {
     }
 
     private static MigrationService service(String srcUser, String srcPw, String tgtUser, String tgtPw, Path work) {
+        return service(srcUser, srcPw, tgtUser, tgtPw, work, "public");
+    }
+
+    private static MigrationService service(String srcUser, String srcPw, String tgtUser, String tgtPw, Path work, String schema) {
         return new MigrationService(
                 DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(DB), srcUser, srcPw),
                 DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, postgres.jdbcUrl(DB), tgtUser, tgtPw),
-                MigrationOptions.defaults("public"), work);
+                MigrationOptions.defaults(schema), work);
     }
 
     @Test
@@ -120,7 +124,21 @@ class CredentialsIT {
                 && p.contains("GRANT SELECT ON `creds`.*"));
         PreflightReport target = service("reader", "reader-secret", "lurker", "lurker-secret", work).preflight();
         assertThat(target.problems()).anyMatch(p -> p.contains("may not create tables in schema public") && p.contains("GRANT CREATE"));
+        // a target schema that does not exist: created after the review by a user who may, named before by one who may not
+        PreflightReport lurker = service("reader", "reader-secret", "lurker", "lurker-secret", work, "New Schema").preflight();
+        assertThat(lurker.problems()).anyMatch(p -> p.contains("has no schema 'New Schema' and user 'lurker' may not create it")
+                && p.contains("GRANT CREATE ON DATABASE") && p.contains("CREATE SCHEMA \"New Schema\" AUTHORIZATION \"lurker\""));
+        PreflightReport writer = service("reader", "reader-secret", "writer", "writer-secret", work, "New Schema").preflight();
+        assertThat(writer.ok()).as(writer.render()).isTrue();
+        assertThat(writer.notes()).anyMatch(n -> n.contains("target schema \"New Schema\" does not exist: the conversion plan creates it"));
+        assertThat(service("reader", "reader-secret", "writer", "writer-secret", work, "pg_mine").preflight().problems())
+                .anyMatch(p -> p.contains("reserves names beginning with pg_"));
         assertThat(targetTables()).as("pre-flight writes nothing").isEqualTo(tablesBefore);
+        try (Connection c = postgres.connect(DB); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname IN ('New Schema', 'pg_mine')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
     }
 
     private static long targetTables() throws Exception {

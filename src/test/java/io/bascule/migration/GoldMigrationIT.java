@@ -128,6 +128,36 @@ class GoldMigrationIT {
             assertThat(rows(pg, "SELECT id FROM texts ORDER BY id COLLATE \"C\"")).extracting(r -> r.get(0))
                     .containsExactly("B", "a", "z", "ü-x");
 
+            // ENUM and SET: members byte-exact (upper and mixed case, spaces, quotes, backslash, control characters,
+            // non-ASCII), CHECKs of the exact values, defaults as declared; an emoji member (shown as '?' by
+            // information_schema) is carried without a CHECK
+            assertThat(plan.table("enum_values").column("rating").check())
+                    .isEqualTo("\"rating\" IN ('G', 'PG', 'PG-13', 'R', 'NC-17', '')");
+            assertThat(plan.table("enum_values").column("odd").check()).contains("'Mixed Case'", "'it''s'", "'say \"hi\"'",
+                    "'back\\slash'", "'Ångström'", "'中文'", "'tab\tx'", "' lead'");
+            assertThat(plan.table("enum_values").column("emoji").check()).isNull();
+            assertThat(plan.allWarnings()).anyMatch(w -> w.startsWith("enum_values: emoji: ENUM becomes varchar without a CHECK"));
+            assertThat(rows(pg, "SELECT rating, odd, nl, features, emoji FROM enum_values ORDER BY id")).containsExactly(
+                    List.of("G", "Mixed Case", "line\nbreak", "Trailers,Behind the Scenes", "ok"),
+                    List.of("PG-13", "two  spaces", "cr\rhere", "Trailers,Deleted Scenes", "😀"),
+                    java.util.Arrays.asList("NC-17", " lead", "plain", "", null),
+                    java.util.Arrays.asList("R", "it's", null, "Commentaries", "ok"),
+                    java.util.Arrays.asList("PG", "say \"hi\"", null, null, null),
+                    java.util.Arrays.asList("G", "back\\slash", null, "Trailers,Commentaries,Deleted Scenes,Behind the Scenes", null),
+                    java.util.Arrays.asList("G", "Ångström", null, null, null),
+                    java.util.Arrays.asList("G", "中文", null, null, null),
+                    java.util.Arrays.asList("G", "a,b", null, null, null),
+                    java.util.Arrays.asList("G", "x)y", null, null, null),
+                    java.util.Arrays.asList("G", "tab\tx", null, null, null),
+                    java.util.Arrays.asList("G", null, null, null, null));
+            assertThat(rows(pg, "SELECT rating, odd, nl FROM enum_values WHERE id = 13"))
+                    .as("nothing there yet").isEmpty();
+            pg.createStatement().execute("INSERT INTO enum_values (id) VALUES (13)");
+            assertThat(rows(pg, "SELECT rating, odd, nl FROM enum_values WHERE id = 13"))
+                    .containsExactly(List.of("PG-13", "it's", "line\nbreak"));
+            assertThatThrownBy(() -> pg.createStatement().execute("UPDATE enum_values SET rating = 'pg' WHERE id = 1"))
+                    .hasMessageContaining("check constraint");
+
             // binary: NUL bytes, padding, empty values, spatial carried as MySQL's internal bytes
             try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(
                     "SELECT id, b, vb, tb, bl, mb, lb, g, p FROM binaries ORDER BY id")) {
@@ -158,7 +188,7 @@ class GoldMigrationIT {
             assertThat(one(pg, "SELECT count(*) FROM composite")).isEqualTo("5");
             // every table but no_pk has its primary key as a constraint (built as a unique index, then attached)
             assertThat(one(pg, "SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
-                    + " WHERE c.contype = 'p' AND n.nspname = 'public'")).isEqualTo("12");
+                    + " WHERE c.contype = 'p' AND n.nspname = 'public'")).isEqualTo("13");
             assertThat(one(pg, "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'composite_pkey'"))
                     .startsWith("PRIMARY KEY (");
             assertThat(rows(pg, "SELECT conname FROM pg_constraint WHERE contype = 'f' ORDER BY conname"))

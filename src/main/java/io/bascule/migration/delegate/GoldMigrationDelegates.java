@@ -79,7 +79,8 @@ final class GoldMigrationDelegates {
         private static String summary(ConversionPlan plan) {
             long rows = plan.tables().stream().mapToLong(t -> t.source().estimatedRows()).sum();
             return String.format("%d tables (~%,d rows), %d warnings, %d objects not converted", plan.tables().size(),
-                    rows, plan.allWarnings().size(), plan.notConverted().size());
+                    rows, plan.allWarnings().size(), plan.notConverted().size())
+                    + (plan.createsSchema() ? "; " + plan.schemaAction() : "");
         }
     }
 
