@@ -61,7 +61,8 @@ class ReviewPromptIT {
         answerWhenAsked(no, rejected.resolve("terminal.log"), "no");
         assertThat(no.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(no.exitValue()).isEqualTo(1);
-        assertThat(Files.readString(rejected.resolve("terminal.log"))).contains("Conversion plan:").contains("Migration rejected");
+        assertThat(Files.readString(rejected.resolve("terminal.log"))).contains("Conversion plan:").contains("Conversion rejected ❌")
+                .contains("GOLD migration ended 'Conversion rejected'");
         try (Connection pg = dbs.target(); Statement st = pg.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
             rs.next();
