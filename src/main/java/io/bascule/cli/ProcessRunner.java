@@ -341,6 +341,10 @@ public final class ProcessRunner {
                 }
                 return null;
             }
+            if (task.getAssignee() != null && !CLI_USER.equals(task.getAssignee())) {
+                return "task '" + taskName + "' is claimed by " + task.getAssignee() + " in Tasklist (process instance "
+                        + instanceId + "); let them complete it while this command waits (--wait), or unclaim it there";
+            }
             JsonNode form = form(task);
             if (form == null) {
                 return processName + " waits for task '" + taskName + "' (process instance " + instanceId
