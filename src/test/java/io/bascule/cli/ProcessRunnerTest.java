@@ -57,6 +57,24 @@ class ProcessRunnerTest {
         }
         deployment.addModelInstance("noOutcome.bpmn", Bpmn.createExecutableProcess("noOutcome").name("No outcome")
                 .camundaHistoryTimeToLive(1).startEvent().name("Asked").endEvent().name("Done").done());
+        deployment.addModelInstance("typeGo.bpmn", Bpmn.createExecutableProcess("typeGo").name("Type GO")
+                .camundaHistoryTimeToLive(1).startEvent().name("Asked")
+                .userTask().name("Give the GO").camundaCandidateGroups("dba").camundaFormRef("goForm").camundaFormRefBinding("deployment")
+                .endEvent().name("Switched")
+                .camundaExecutionListenerExpression("end", "${execution.setVariable('outcome', 'SWITCHED')}")
+                .camundaExecutionListenerExpression("end", "${execution.setVariable('outcomeSuccess', true)}")
+                .camundaExecutionListenerExpression("end", "${execution.setVariable('outcomeMessage', 'switched')}")
+                .done());
+        deployment.addModelInstance("assigned.bpmn", Bpmn.createExecutableProcess("assigned").name("Assigned")
+                .camundaHistoryTimeToLive(1).startEvent().userTask().name("Give the GO").camundaAssignee("alice")
+                .camundaFormRef("goForm").camundaFormRefBinding("deployment").endEvent().done());
+        deployment.addString("goForm.form", """
+                {"id": "goForm", "type": "default", "schemaVersion": 16, "components": [
+                  {"id": "Text_1", "type": "text", "text": "Type GO to switch"},
+                  {"id": "Field_Go", "key": "go", "type": "textfield", "label": "Type GO", "validate": {"required": true, "pattern": "^GO$"}},
+                  {"id": "Field_Sure", "key": "sure", "type": "checkbox", "label": "I am sure"},
+                  {"id": "Field_Note", "key": "goNote", "type": "textarea", "label": "Note"}]}
+                """);
         deployment.deploy();
     }
 
@@ -223,5 +241,36 @@ class ProcessRunnerTest {
         Run run = run("noOutcome", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
         assertThat(run.result().exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("No outcome ended 'Done' but its model set no outcome").contains("outcomeSuccess");
+    }
+
+    @Test
+    void aWordIsTypedOnlyWithConfirmAndMustMatchTheFormsPattern() throws Exception {
+        Run yes = run("typeGo", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
+        assertThat(yes.result().exitCode()).isEqualTo(1);
+        assertThat(yes.err()).contains("task 'Give the GO' asks to type 'Type GO', which --yes never answers").contains("--confirm WORD");
+        engine.getRuntimeService().deleteProcessInstance(yes.result().instanceId(), "test");
+
+        Run wrong = run("typeGo", Map.of(), ProcessRunner.Answers.confirm("go"), terminal(false));
+        assertThat(wrong.result().exitCode()).isEqualTo(1);
+        assertThat(wrong.err()).contains("'go' is not what task 'Give the GO' expects for 'Type GO'; the task stays open");
+        engine.getRuntimeService().deleteProcessInstance(wrong.result().instanceId(), "test");
+
+        Run go = run("typeGo", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        assertThat(go.result().exitCode()).as(go.err()).isZero();
+        var history = engine.getHistoryService();
+        assertThat(ProcessRuns.variable(history, go.result().instanceId(), "go")).isEqualTo("GO");
+        assertThat(ProcessRuns.variable(history, go.result().instanceId(), "sure")).isEqualTo(true);
+        assertThat(ProcessRuns.variable(history, go.result().instanceId(), "goNote")).isEqualTo("confirmed from the CLI (--confirm)");
+        assertThat(go.out()).containsSubsequence("] Give the GO ✅ (cli)", "] Switched ✅", "Switched: switched");
+    }
+
+    @Test
+    void aTaskAssignedToSomeoneElseIsLeftToThem() throws Exception {
+        Run run = run("assigned", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        assertThat(run.result().exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("task 'Give the GO' is claimed by alice in Tasklist").contains("--wait");
+        assertThat(engine.getTaskService().createTaskQuery().processInstanceId(run.result().instanceId()).singleResult().getAssignee())
+                .isEqualTo("alice");
+        engine.getRuntimeService().deleteProcessInstance(run.result().instanceId(), "test");
     }
 }
