@@ -3,46 +3,34 @@ package io.bascule.cli;
 import io.bascule.config.ConfigException;
 import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
-import io.bascule.process.ProcessWatch;
 import io.bascule.process.ProcessVariables;
 import io.bascule.process.RunOwnership;
-import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.history.HistoricActivityInstance;
-import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.camunda.bpm.engine.task.Task;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import static io.bascule.cli.ProcessRuns.oneLine;
-import static io.bascule.cli.ProcessRuns.variable;
-
 /**
- * {@code migrate}: runs the goldMigration process on the embedded engine, headless. The review task is
- * answered with {@code --yes} or at a terminal prompt (recorded as answered from the CLI); the exit code is 0
- * only when the process ends GOLD certified (or, with {@code --no-verify}, copied).
+ * {@code migrate}: runs the goldMigration process on the embedded engine, headless, with {@link ProcessRunner}. The
+ * review task is answered with {@code --yes}, at a terminal prompt or in Tasklist ({@code --wait}), recorded as
+ * answered from the CLI; the exit code is 0 only when the model says the run succeeded (GOLD certified, or with
+ * {@code --no-verify} copied).
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "GOLD migration: convert the schema, copy and verify every row, write the certificate")
 final class MigrateCommand implements Callable<Integer> {
 
-    private static final String CLI_USER = ProcessRuns.CLI_USER;
-    /** The longest wait between two looks at the instance when no change is signalled. */
-    static final long WAIT_MILLIS = 500;
     private final BasculeCli.Context context;
 
     @Mixin
@@ -50,6 +38,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--yes", description = "approve the schema conversion review without a prompt")
     boolean yes;
+
+    @Option(names = "--wait", description = "leave the review to a DBA in Tasklist (bascule serve) and wait for it")
+    boolean waitForTasklist;
 
     @Option(names = "--drop-existing", description = "replace target tables that already hold rows")
     boolean dropExisting;
@@ -76,18 +67,23 @@ final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    private int run(ConfigurableApplicationContext app) throws IOException, InterruptedException {
+    private int run(ConfigurableApplicationContext app) throws InterruptedException {
         app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
         RuntimeService runtime = app.getBean(RuntimeService.class);
+        ProcessRunner runner = new ProcessRunner(app.getBean(ProcessEngine.class), context.out(), context.err(),
+                ProcessRunner.Terminal.system())
+                .beforeAnswer((task, variables) -> printPlan(variables.get(ProcessVariables.PLAN_FILE)))
+                .incidentHint(", or rerun migrate --cancel-stale (the copy resumes from its checkpoints)");
+        ProcessRunner.Answers answers = ProcessRunner.Answers.of(yes, null, waitForTasklist);
         List<ProcessInstance> active = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.GOLD_MIGRATION)
                 .active().list();
-        if (!active.isEmpty()) {
-            if (!cancelStale && active.size() == 1) {
-                // its owner gone (same host, same settings): take it over and go on waiting for it; otherwise one line why not
-                context.out().println(app.getBean(RunOwnership.class).takeOver(active.get(0).getId(), CLI_USER));
-                return await(app, active.get(0).getId());
-            }
-            if (!cancelStale) {
+        ProcessRunner.Result result;
+        if (!active.isEmpty() && !cancelStale && active.size() == 1) {
+            // its owner gone (same host, same settings): take it over and follow it; otherwise one line why not
+            context.out().println(app.getBean(RunOwnership.class).takeOver(active.get(0).getId(), ProcessRunner.CLI_USER));
+            result = runner.resume(active.get(0).getId(), answers);
+        } else {
+            if (!active.isEmpty() && !cancelStale) {
                 throw new ConfigException("a goldMigration instance is already active (" + active.get(0).getId()
                         + "); wait for it, or if the run that started it died, rerun with --cancel-stale: the copy resumes"
                         + " from its last committed chunk");
@@ -96,93 +92,31 @@ final class MigrateCommand implements Callable<Integer> {
                 runtime.deleteProcessInstance(pi.getId(), "cancelled from the CLI (--cancel-stale)");
                 context.out().println("Cancelled stale goldMigration instance " + pi.getId());
             }
+            result = runner.run(ProcessKeys.GOLD_MIGRATION, Map.of(ProcessVariables.DROP_EXISTING, dropExisting,
+                    ProcessVariables.VERIFY_ROWS, !noVerify), answers);
         }
-        ProcessInstance pi = ProcessRuns.startAsCli(app, ProcessKeys.GOLD_MIGRATION, Map.of(ProcessVariables.DROP_EXISTING, dropExisting,
-                ProcessVariables.VERIFY_ROWS, !noVerify));
-        context.out().println("GOLD migration started (process instance " + pi.getId() + ")");
-        return await(app, pi.getId());
+        if (result.success()) {
+            Object certificate = ProcessRuns.variable(app.getBean(org.camunda.bpm.engine.HistoryService.class),
+                    result.instanceId(), ProcessVariables.CERTIFICATE_FILE);
+            if (certificate != null) {
+                context.out().println("Certificate: " + certificate);
+            } else {
+                context.out().println("No GOLD certificate: compare every row with `bascule verify`; the cutover needs the"
+                        + " certificate of a verified migrate.");
+            }
+        }
+        return result.exitCode();
     }
 
-    private int await(ConfigurableApplicationContext app, String instanceId) throws IOException, InterruptedException {
-        RuntimeService runtime = app.getBean(RuntimeService.class);
-        TaskService tasks = app.getBean(TaskService.class);
-        HistoryService history = app.getBean(HistoryService.class);
-        IdentityService identity = app.getBean(IdentityService.class);
-        while (true) {
-            long seen = ProcessWatch.changes();
-            if (runtime.createProcessInstanceQuery().processInstanceId(instanceId).count() == 0) {
-                return finished(history, instanceId);
-            }
-            List<Incident> incidents = runtime.createIncidentQuery().processInstanceId(instanceId).list();
-            if (!incidents.isEmpty()) {
-                Incident i = incidents.get(0);
-                context.err().println("error: step " + i.getActivityId() + " failed and became an incident: "
-                        + oneLine(i.getIncidentMessage()) + "; fix the cause, then retry it in Cockpit or rerun migrate"
-                        + " --cancel-stale (the copy resumes from its checkpoints)");
-                return BasculeCli.FAILED;
-            }
-            Task review = tasks.createTaskQuery().processInstanceId(instanceId).taskDefinitionKey("Task_ReviewConversion").singleResult();
-            if (review != null) {
-                Boolean approved = review(runtime, instanceId);
-                if (approved == null) {
-                    context.err().println("error: the schema conversion waits for review (process instance " + instanceId
-                            + "); rerun with --yes, or approve the task 'Review schema conversion' in Tasklist");
-                    return BasculeCli.FAILED;
-                }
-                identity.setAuthenticatedUserId(CLI_USER);
-                try {
-                    tasks.complete(review.getId(), Map.of(ProcessVariables.APPROVED, approved,
-                            ProcessVariables.REVIEW_COMMENT, approved ? (yes ? "approved from the CLI (--yes)" : "approved at the CLI prompt")
-                                    : "rejected at the CLI prompt"));
-                } finally {
-                    identity.clearAuthentication();
-                }
-                continue;
-            }
-            ProcessWatch.awaitChange(seen, WAIT_MILLIS);   // woken when a step ends, a task or an incident appears
+    /** The whole conversion plan, before its review. */
+    private void printPlan(Object planFile) {
+        if (planFile == null || !Files.exists(Path.of(planFile.toString()))) {
+            return;
         }
-    }
-
-    /** Shows the plan; returns the decision, or null when nobody can answer here. */
-    private Boolean review(RuntimeService runtime, String instanceId) throws IOException {
-        Object planFile = runtime.getVariable(instanceId, ProcessVariables.PLAN_FILE);
-        if (planFile != null && Files.exists(Path.of(planFile.toString()))) {
+        try {
             context.out().print(Files.readString(Path.of(planFile.toString())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the conversion plan " + planFile, e);
         }
-        context.out().println(runtime.getVariable(instanceId, ProcessVariables.PLAN_SUMMARY));
-        if (yes) {
-            context.out().println("Review approved from the CLI (--yes)");
-            return true;
-        }
-        if (System.console() == null) {
-            return null;
-        }
-        context.out().print("Approve this conversion and start writing to PostgreSQL? Type yes to approve: ");
-        context.out().flush();
-        String answer = new BufferedReader(new InputStreamReader(System.in)).readLine();
-        return answer != null && answer.strip().equalsIgnoreCase("yes");
-    }
-
-    private int finished(HistoryService history, String instanceId) {
-        List<HistoricActivityInstance> ends = history.createHistoricActivityInstanceQuery().processInstanceId(instanceId)
-                .activityType("noneEndEvent").list();
-        boolean certified = ends.stream().anyMatch(a -> "EndEvent_GoldCertified".equals(a.getActivityId()));
-        if (certified) {
-            context.out().println(variable(history, instanceId, ProcessVariables.CERTIFICATE_SUMMARY));
-            context.out().println("Certificate: " + variable(history, instanceId, ProcessVariables.CERTIFICATE_FILE));
-            return BasculeCli.OK;
-        }
-        if (ends.stream().anyMatch(a -> "EndEvent_CopiedUnverified".equals(a.getActivityId()))) {
-            context.out().printf("Copied, not verified (--no-verify): %,d rows; no GOLD certificate. Compare every row with"
-                    + " `bascule verify`; the cutover needs the certificate of a verified migrate.%n",
-                    ((Number) variable(history, instanceId, ProcessVariables.ROWS_COPIED)).longValue());
-            return BasculeCli.OK;
-        }
-        String end = ends.isEmpty() ? "an error end" : ends.get(0).getActivityName();
-        Object reason = variable(history, instanceId, ProcessVariables.FAILURE_REASON);
-        Object summary = variable(history, instanceId, ProcessVariables.VERIFICATION_SUMMARY);
-        context.err().println("error: GOLD migration ended '" + end + "': " + (reason == null ? "" : oneLine(reason.toString()))
-                + (summary != null && "Verification failed".equals(end) ? " -- " + oneLine(summary.toString()) : ""));
-        return BasculeCli.FAILED;
     }
 }

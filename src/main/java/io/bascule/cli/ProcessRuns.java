@@ -1,16 +1,8 @@
 package io.bascule.cli;
 
-import io.bascule.process.ProcessDeployer;
-import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
-import org.springframework.context.ConfigurableApplicationContext;
 
-import java.util.HashMap;
-import java.util.Map;
 
 /** What the CLI commands that run a process headless read back from its history. */
 final class ProcessRuns {
@@ -19,20 +11,6 @@ final class ProcessRuns {
     static final String CLI_USER = "cli";
 
     private ProcessRuns() {
-    }
-
-    /** Deploys the models (the CLI context is lazy) and starts {@code key} as {@link #CLI_USER}, its initiator. */
-    static ProcessInstance startAsCli(ConfigurableApplicationContext app, String key, Map<String, Object> variables) {
-        app.getBean(ProcessDeployer.class);
-        Map<String, Object> vars = new HashMap<>(variables);
-        vars.put(ProcessVariables.INITIATOR, CLI_USER);
-        IdentityService identity = app.getBean(IdentityService.class);
-        identity.setAuthenticatedUserId(CLI_USER);
-        try {
-            return app.getBean(RuntimeService.class).startProcessInstanceByKey(key, vars);
-        } finally {
-            identity.clearAuthentication();
-        }
     }
 
     /** A variable of a (finished or running) process instance, or null. */

@@ -41,10 +41,26 @@ public final class ProcessVariables {
     public static final String SETTINGS_SUMMARY = "settingsSummary";
     /** Who owned the run before a takeover or a hand-over (one line), kept so that the history shows each change. */
     public static final String OWNER_BEFORE = "ownerBefore";
+    /** The warnings of the conversion plan as text, one per line (shortened to fit a variable; the plan file has all). */
+    public static final String WARNINGS = "warnings";
+    /** One line: rows and tables copied. */
+    public static final String COPY_SUMMARY = "copySummary";
 
+    // The model contract of every runbook: its end events set these (execution listeners), the CLI reads them.
+    /** A code for how the run ended: CERTIFIED, COPIED_UNVERIFIED, REJECTED, ROWS_DIFFER, IDENTICAL, FAILED, ... */
+    public static final String OUTCOME = "outcome";
+    /** true only for an end the runbook counts as success (the CLI then exits 0). */
+    public static final String OUTCOME_SUCCESS = "outcomeSuccess";
+    /** One line saying what the end means for this run (a summary, or the reason of a failure). */
+    public static final String OUTCOME_MESSAGE = "outcomeMessage";
+
+    // One BPMN error code per process (RunbookError): a business failure of any step of that process.
     public static final String ERROR_MIGRATION_FAILED = "MIGRATION_FAILED";
-    public static final String ERROR_CONVERSION_REJECTED = "CONVERSION_REJECTED";
-    public static final String ERROR_CHECKSUM_MISMATCH = "CHECKSUM_MISMATCH";
+    public static final String ERROR_VERIFICATION_FAILED = "VERIFICATION_FAILED";
+    public static final String ERROR_CUTOVER_FAILED = "CUTOVER_FAILED";
+    public static final String ERROR_ROLLBACK_FAILED = "ROLLBACK_FAILED";
+    public static final String ERROR_SURVEILLANCE_FAILED = "SURVEILLANCE_FAILED";
+    public static final String ERROR_PLATINUM_REPORT_FAILED = "PLATINUM_REPORT_FAILED";
 
     private ProcessVariables() {
     }

@@ -64,7 +64,8 @@ class ReviewPromptIT {
         answerWhenAsked(no, rejected.resolve("terminal.log"), "no");
         assertThat(no.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(no.exitValue()).isEqualTo(1);
-        assertThat(Files.readString(rejected.resolve("terminal.log"))).contains("Conversion plan:").contains("Migration rejected")
+        assertThat(Files.readString(rejected.resolve("terminal.log"))).contains("Conversion plan:").contains("Conversion rejected ❌")
+                .contains("GOLD migration ended 'Conversion rejected'")
                 .contains("schema \"Review-Schema\" does not exist: it is created (CREATE SCHEMA, owned by the target user) after approval");
         try (Connection pg = dbs.target(); Statement st = pg.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('public', 'Review-Schema')")) {

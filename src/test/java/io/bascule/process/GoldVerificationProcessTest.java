@@ -44,16 +44,35 @@ class GoldVerificationProcessTest {
         return pi;
     }
 
+    private Object variable(ProcessInstance pi, String name) {
+        return processEngine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
+                .variableName(name).singleResult().getValue();
+    }
+
+    private void assertOutcome(ProcessInstance pi, String code, boolean success, String message) {
+        org.assertj.core.api.Assertions.assertThat(variable(pi, ProcessVariables.OUTCOME)).isEqualTo(code);
+        org.assertj.core.api.Assertions.assertThat(variable(pi, ProcessVariables.OUTCOME_SUCCESS)).isEqualTo(success);
+        org.assertj.core.api.Assertions.assertThat(variable(pi, ProcessVariables.OUTCOME_MESSAGE)).isEqualTo(message);
+    }
+
     @Test
     void identicalRowsEndIdentical() {
-        ProcessInstance pi = run(e -> e.setVariable(ProcessVariables.ROWS_IDENTICAL, true));
+        ProcessInstance pi = run(e -> {
+            e.setVariable(ProcessVariables.ROWS_IDENTICAL, true);
+            e.setVariable(ProcessVariables.VERIFICATION_SUMMARY, "9 rows in 2 tables identical");
+        });
         assertThat(pi).hasPassedInOrder("Task_VerifyAgain", "Gateway_Identical", "EndEvent_Identical").isEnded();
+        assertOutcome(pi, "IDENTICAL", true, "9 rows in 2 tables identical");
     }
 
     @Test
     void differingRowsEndRowsDiffer() {
-        ProcessInstance pi = run(e -> e.setVariable(ProcessVariables.ROWS_IDENTICAL, false));
-        assertThat(pi).hasPassed("EndEvent_RowsDiffer").hasNotPassed("EndEvent_Identical").isEnded();
+        ProcessInstance pi = run(e -> {
+            e.setVariable(ProcessVariables.ROWS_IDENTICAL, false);
+            e.setVariable(ProcessVariables.VERIFICATION_SUMMARY, "1 table(s) differ between source and target");
+        });
+        assertThat(pi).hasPassed("EndEvent_RowsDiffer").hasNotPassed("EndEvent_Identical", "EndEvent_VerificationFailed").isEnded();
+        assertOutcome(pi, "ROWS_DIFFER", false, "1 table(s) differ between source and target");
     }
 
     @Test
@@ -81,11 +100,44 @@ class GoldVerificationProcessTest {
     @Test
     void aFailureEndsVerificationFailedWithItsReason() {
         ProcessInstance pi = run(e -> {
-            throw new BpmnError(ProcessVariables.ERROR_MIGRATION_FAILED, "simulated: cannot reach the target");
+            throw new BpmnError(ProcessVariables.ERROR_VERIFICATION_FAILED, "simulated: cannot reach the target");
         });
         assertThat(pi).hasPassed("EndEvent_VerificationFailed").isEnded();
+        assertOutcome(pi, "FAILED", false, "simulated: cannot reach the target");
         Object reason = processEngine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
                 .variableName(ProcessVariables.FAILURE_REASON).singleResult().getValue();
         org.assertj.core.api.Assertions.assertThat(reason).isEqualTo("simulated: cannot reach the target");
+    }
+
+    /** A step on the shared base: its business failure is the BPMN error of its own process (VERIFICATION_FAILED). */
+    @Test
+    void aRunbookStepFailsWithTheErrorCodeOfItsProcess() {
+        ProcessInstance pi = run(new RunbookStep(processEngine.getRuntimeService()) {
+            @Override
+            protected void runStep(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+                throw failed("the target refused the login");
+            }
+        });
+        assertThat(pi).hasPassed("Boundary_VerificationFailed", "EndEvent_VerificationFailed").isEnded();
+        assertOutcome(pi, "FAILED", false, "the target refused the login");
+    }
+
+    /** A technical fault of a step is rethrown: the job fails and is retried (then an incident), the run does not end. */
+    @Test
+    void aTechnicalFaultOfARunbookStepIsRetriedNotEnded() {
+        Mocks.register("verifyAgainDelegate", new RunbookStep(processEngine.getRuntimeService()) {
+            @Override
+            protected void runStep(org.camunda.bpm.engine.delegate.DelegateExecution execution) {
+                throw new IllegalStateException("connection reset");
+            }
+        });
+        ProcessInstance pi = processEngine.getRuntimeService().startProcessInstanceByKey(ProcessKeys.GOLD_VERIFICATION);
+        var managed = processEngine.getManagementService();
+        var job = managed.createJobQuery().processInstanceId(pi.getId()).singleResult();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> managed.executeJob(job.getId())).hasMessageContaining("connection reset");
+        var after = managed.createJobQuery().processInstanceId(pi.getId()).singleResult();
+        org.assertj.core.api.Assertions.assertThat(after.getRetries()).isEqualTo(1);   // R2/PT10S: one more attempt, 10 s later
+        org.assertj.core.api.Assertions.assertThat(after.getExceptionMessage()).contains("connection reset");
+        assertThat(pi).isNotEnded();
     }
 }

@@ -38,14 +38,23 @@ class PlaceholderProcessTest {
                 .extracting(d -> d.getKey())
                 .containsExactlyInAnyOrderElementsOf(PLACEHOLDERS);
         for (String key : PLACEHOLDERS) {
-            ProcessInstance pi = processEngine.getRuntimeService().startProcessInstanceByKey(key);
-            assertThat(pi).isWaitingAt("Task_Acknowledge");
+            processEngine.getIdentityService().setAuthenticatedUserId("bob");
+            ProcessInstance pi;
+            try {
+                pi = processEngine.getRuntimeService().startProcessInstanceByKey(key);
+            } finally {
+                processEngine.getIdentityService().clearAuthentication();
+            }
+            assertThat(pi).isWaitingAt("Task_Acknowledge").variables().containsEntry(ProcessVariables.INITIATOR, "bob");
             Task t = task(pi);
             List<IdentityLink> links = processEngine.getTaskService().getIdentityLinksForTask(t.getId());
             assertThat(links).extracting(IdentityLink::getGroupId).containsExactly(ProcessKeys.DBA_GROUP);
             complete(t, Map.of("acknowledged", true, "note", "checked by test"));
             assertThat(pi).hasPassedInOrder("StartEvent_Requested", "Task_Acknowledge", "EndEvent_Acknowledged")
                     .isEnded();
+            var outcome = processEngine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(pi.getId())
+                    .variableName(ProcessVariables.OUTCOME_SUCCESS).singleResult();
+            assertThat(outcome.getValue()).as(key).isEqualTo(true);
         }
     }
 }

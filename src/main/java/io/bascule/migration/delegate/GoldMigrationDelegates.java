@@ -9,7 +9,6 @@ import io.bascule.schema.SourceSchema;
 import io.bascule.migration.Verifier;
 import io.bascule.process.ProcessVariables;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -70,10 +69,31 @@ final class GoldMigrationDelegates {
             execution.setVariable(PLAN_FILE, service.goldDir().resolve(MigrationService.PLAN_TEXT).toString());
             execution.setVariable(PLAN_SUMMARY, summary(plan));
             execution.setVariable(WARNING_COUNT, plan.allWarnings().size());
+            execution.setVariable(WARNINGS, warningsText(plan.allWarnings()));
             if (plan.hasErrors()) {
                 throw failed("the conversion plan has " + plan.errors().size() + " error(s), nothing was written: "
                         + String.join("; ", plan.errors()));
             }
+        }
+
+        /**
+         * The warnings as text for the review form, one per line, shortened to what a string variable holds
+         * (the plan file has every one).
+         */
+        static String warningsText(java.util.List<String> warnings) {
+            if (warnings.isEmpty()) {
+                return "none";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < warnings.size(); i++) {
+                String line = "- " + warnings.get(i).replaceAll("\\s+", " ").strip() + "\n";
+                if (sb.length() + line.length() > 3_700) {
+                    sb.append("... and ").append(warnings.size() - i).append(" more: see the full plan file");
+                    return sb.toString();
+                }
+                sb.append(line);
+            }
+            return sb.toString().strip();
         }
 
         private static String summary(ConversionPlan plan) {
@@ -93,7 +113,8 @@ final class GoldMigrationDelegates {
         @Override
         void run(DelegateExecution execution, MigrationService service) {
             if (!Boolean.TRUE.equals(execution.getVariable(APPROVED))) {
-                throw new BpmnError(ERROR_CONVERSION_REJECTED, "the schema conversion was not approved");
+                // the model routes a rejection to its own end before this step; reaching it unapproved is a failure
+                throw failed("the schema conversion was not approved; nothing was written");
             }
             service.createTables(service.loadPlan());
         }
@@ -108,7 +129,9 @@ final class GoldMigrationDelegates {
         @Override
         void run(DelegateExecution execution, MigrationService service) {
             CopyEngine.Result r = service.copy(service.loadPlan(), progressVariables(execution), verifiesRows(execution));
-            execution.setVariable(ROWS_COPIED, r.rowsCopied().values().stream().mapToLong(Long::longValue).sum());
+            long rows = r.rowsCopied().values().stream().mapToLong(Long::longValue).sum();
+            execution.setVariable(ROWS_COPIED, rows);
+            execution.setVariable(COPY_SUMMARY, String.format("%,d rows copied in %d tables", rows, r.rowsCopied().size()));
             execution.setVariable(ZERO_DATES, r.zeroDates());
             execution.setVariable(COPY_SECONDS, round(r.seconds()));
         }

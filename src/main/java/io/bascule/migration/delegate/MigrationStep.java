@@ -7,56 +7,46 @@ import io.bascule.migration.MigrationServices;
 import io.bascule.migration.Progress;
 import io.bascule.migration.UncarriableValueException;
 import io.bascule.process.ProcessVariables;
-import io.bascule.process.RunOwnership;
+import io.bascule.process.RunbookStep;
 import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import java.util.EnumSet;
-import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Glue shared by the GOLD migration delegates: builds the service, and turns a user-facing failure (bad input,
- * a refused login, a missing privilege, a value that cannot be carried, a full disk) into the BPMN error the
- * model routes to its "Migration failed" end with the reason. Other faults stay technical: the job is retried
- * from its save point and becomes an incident in Cockpit.
+ * The steps of the GOLD migration and verification models ({@link RunbookStep}): builds the service, and counts as
+ * business failures (the model's "... failed" end, with the reason) bad input, a refused login, a missing privilege,
+ * a value that cannot be carried and a full disk. Other faults stay technical: retried, then an incident.
  */
-abstract class MigrationStep implements JavaDelegate {
+abstract class MigrationStep extends RunbookStep {
 
-    private static final Logger log = LoggerFactory.getLogger(MigrationStep.class);
     private static final EnumSet<DatabaseException.Code> FINAL = EnumSet.of(DatabaseException.Code.AUTHENTICATION_FAILED,
             DatabaseException.Code.UNKNOWN_DATABASE, DatabaseException.Code.MISSING_PRIVILEGE, DatabaseException.Code.DISK_FULL);
 
     private final MigrationServices services;
-    private final RuntimeService runtimeService;
-    /** Refuses a step on a node whose settings are not its run's (see RunOwnership). */
-    @Autowired
-    private RunOwnership ownership;
 
     MigrationStep(MigrationServices services, RuntimeService runtimeService) {
+        super(runtimeService);
         this.services = services;
-        this.runtimeService = runtimeService;
     }
 
     @Override
-    public final void execute(DelegateExecution execution) {
-        ownership.checkOwner(execution);
+    protected final void runStep(DelegateExecution execution) {
         boolean drop = Boolean.TRUE.equals(execution.getVariable(ProcessVariables.DROP_EXISTING));
-        try {
-            run(execution, services.create(drop));
-        } catch (ConfigException | UncarriableValueException e) {
-            throw failed(e.getMessage());
-        } catch (DatabaseException e) {
-            if (FINAL.contains(e.code()) || everyDatabaseFailureIsFinal()) {
-                throw failed(e.getMessage());
-            }
-            throw e;
+        run(execution, services.create(drop));
+    }
+
+    @Override
+    protected String businessFailure(RuntimeException e) {
+        if (e instanceof ConfigException || e instanceof UncarriableValueException) {
+            return e.getMessage();
         }
+        if (e instanceof DatabaseException d && (FINAL.contains(d.code()) || everyDatabaseFailureIsFinal())) {
+            return e.getMessage();
+        }
+        return null;
     }
 
     /** A step whose purpose is to find out whether the servers can be used fails for good on any database error. */
@@ -64,28 +54,11 @@ abstract class MigrationStep implements JavaDelegate {
         return false;
     }
 
-    static BpmnError failed(String reason) {
-        log.error("GOLD migration failed: {}", reason);
-        return new BpmnError(ProcessVariables.ERROR_MIGRATION_FAILED, reason);
-    }
-
     abstract void run(DelegateExecution execution, MigrationService service);
 
-    /**
-     * Progress reports of a long step as process variables, written in their own transactions (from the report
-     * thread) so that Cockpit shows them while the step runs. The variables exist from the pre-flight on, so a
-     * report only updates their rows and never the execution the running job holds; and no step writes them
-     * itself (its job would hold a stale revision of them and fail with an optimistic-locking conflict).
-     */
+    /** The progress reports of {@link Progress} as the process variables of {@link RunbookStep#progress}. */
     Consumer<Progress.Snapshot> progressVariables(DelegateExecution execution) {
-        String instance = execution.getProcessInstanceId();
-        return s -> {
-            try {
-                runtimeService.setVariables(instance, Map.of(ProcessVariables.PROGRESS, s.line(),
-                        ProcessVariables.PROGRESS_PERCENT, s.percent()));
-            } catch (RuntimeException e) {
-                log.debug("progress variable not written: {}", e.toString());
-            }
-        };
+        BiConsumer<String, Integer> progress = progress(execution);
+        return s -> progress.accept(s.line(), s.percent());
     }
 }

@@ -1,0 +1,276 @@
+package io.bascule.cli;
+
+import io.bascule.process.ProcessVariables;
+import io.bascule.process.ProcessWatch;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
+import org.camunda.bpm.engine.task.Comment;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link ProcessRunner} on an in-memory engine with its job executor, the real goldMigration and cutover models and
+ * form, the migration delegates replaced by beans: steps printed by name, tasks answered from their forms, the
+ * outcome read from the variables the model sets.
+ */
+class ProcessRunnerTest {
+
+    static ProcessEngine engine;
+    static final Map<String, Boolean> FAIL = new HashMap<>();
+
+    @BeforeAll
+    static void startEngine() throws Exception {
+        StandaloneInMemProcessEngineConfiguration cfg = new StandaloneInMemProcessEngineConfiguration();
+        cfg.setJdbcUrl("jdbc:h2:mem:runner-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        cfg.setHistory("full");
+        cfg.setJobExecutorActivate(true);
+        cfg.getProcessEnginePlugins().add(new ProcessWatch());
+        Map<Object, Object> beans = new HashMap<>();
+        for (String name : List.of("runPreflightDelegate", "readSchemaDelegate", "createTablesDelegate", "copyDataDelegate",
+                "buildConstraintsDelegate", "verifyRowsDelegate", "writeCertificateDelegate")) {
+            beans.put(name, (JavaDelegate) execution -> step(name, execution));
+        }
+        cfg.setBeans(beans);
+        engine = cfg.buildProcessEngine();
+        var deployment = engine.getRepositoryService().createDeployment();
+        for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/cutover.bpmn", "forms/reviewConversion.form",
+                "forms/placeholderAcknowledge.form")) {
+            deployment.addString(Path.of(f).getFileName().toString(), Files.readString(Path.of(f)));
+        }
+        deployment.addModelInstance("noOutcome.bpmn", Bpmn.createExecutableProcess("noOutcome").name("No outcome")
+                .camundaHistoryTimeToLive(1).startEvent().name("Asked").endEvent().name("Done").done());
+        deployment.addModelInstance("typeGo.bpmn", Bpmn.createExecutableProcess("typeGo").name("Type GO")
+                .camundaHistoryTimeToLive(1).startEvent().name("Asked")
+                .userTask().name("Give the GO").camundaCandidateGroups("dba").camundaFormRef("goForm").camundaFormRefBinding("deployment")
+                .endEvent().name("Switched")
+                .camundaExecutionListenerExpression("end", "${execution.setVariable('outcome', 'SWITCHED')}")
+                .camundaExecutionListenerExpression("end", "${execution.setVariable('outcomeSuccess', true)}")
+                .camundaExecutionListenerExpression("end", "${execution.setVariable('outcomeMessage', 'switched')}")
+                .done());
+        deployment.addModelInstance("assigned.bpmn", Bpmn.createExecutableProcess("assigned").name("Assigned")
+                .camundaHistoryTimeToLive(1).startEvent().userTask().name("Give the GO").camundaAssignee("alice")
+                .camundaFormRef("goForm").camundaFormRefBinding("deployment").endEvent().done());
+        deployment.addString("goForm.form", """
+                {"id": "goForm", "type": "default", "schemaVersion": 16, "components": [
+                  {"id": "Text_1", "type": "text", "text": "Type GO to switch"},
+                  {"id": "Field_Go", "key": "go", "type": "textfield", "label": "Type GO", "validate": {"required": true, "pattern": "^GO$"}},
+                  {"id": "Field_Sure", "key": "sure", "type": "checkbox", "label": "I am sure"},
+                  {"id": "Field_Note", "key": "goNote", "type": "textarea", "label": "Note"}]}
+                """);
+        deployment.deploy();
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engine.close();
+    }
+
+    static void step(String name, DelegateExecution execution) {
+        if (name.equals("copyDataDelegate") && FAIL.containsKey("copy")) {
+            throw new org.camunda.bpm.engine.delegate.BpmnError(ProcessVariables.ERROR_MIGRATION_FAILED,
+                    "simulated: the target disk is full");
+        }
+        switch (name) {
+            case "readSchemaDelegate" -> {
+                execution.setVariable(ProcessVariables.PLAN_SUMMARY, "2 tables (~7 rows), 1 warnings, 0 objects not converted");
+                execution.setVariable(ProcessVariables.WARNINGS, "- t.c: TINYINT(1) kept as smallint");
+            }
+            case "copyDataDelegate" -> execution.setVariable(ProcessVariables.COPY_SUMMARY, "7 rows copied in 2 tables");
+            case "verifyRowsDelegate" -> {
+                execution.setVariable(ProcessVariables.ROWS_IDENTICAL, true);
+                execution.setVariable(ProcessVariables.VERIFICATION_SUMMARY, "7 rows in 2 tables identical");
+            }
+            case "writeCertificateDelegate" -> execution.setVariable(ProcessVariables.CERTIFICATE_SUMMARY,
+                    "GOLD: 7 rows in 2 tables verified identical");
+            default -> {
+            }
+        }
+    }
+
+    /** A terminal that answers from a script, or none. */
+    static ProcessRunner.Terminal terminal(boolean interactive, String... answers) {
+        Deque<String> queue = new ArrayDeque<>(List.of(answers));
+        return new ProcessRunner.Terminal() {
+            @Override
+            public boolean interactive() {
+                return interactive;
+            }
+
+            @Override
+            public String readLine(PrintStream out, String prompt) {
+                out.print(prompt);
+                return queue.poll();
+            }
+        };
+    }
+
+    record Run(ProcessRunner.Result result, String out, String err) {
+    }
+
+    static Run run(String key, Map<String, Object> vars, ProcessRunner.Answers answers, ProcessRunner.Terminal terminal)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ProcessRunner runner = new ProcessRunner(engine, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal);
+        ProcessRunner.Result r = runner.run(key, vars, answers);
+        return new Run(r, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void yesRunsToTheSuccessTheModelSaysAndPrintsEveryStepByName() throws Exception {
+        Run run = run("goldMigration", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
+        assertThat(run.result().exitCode()).as(run.err()).isZero();
+        assertThat(run.result().outcome()).isEqualTo("CERTIFIED");
+        assertThat(run.out()).containsSubsequence("GOLD migration started (process instance ",
+                "] Run pre-flight checks ✅", "] Read schema and plan conversion ✅",
+                "Review schema conversion waits for a decision:",
+                "  Plan: 2 tables (~7 rows), 1 warnings, 0 objects not converted",
+                "  Warnings (each one; the full plan file has them all): - t.c: TINYINT(1) kept as smallint",
+                "Approved from the CLI (--yes)",
+                "] Review schema conversion ✅ (cli)", "] Create target tables ✅", "] Copy table data ✅",
+                "] Create indexes, constraints and sequences ✅", "] Verify every row ✅", "] Write GOLD certificate ✅",
+                "] GOLD certified ✅", "] Migration run ended ✅",
+                "GOLD certified: GOLD: 7 rows in 2 tables verified identical");
+        assertThat(run.out()).matches("(?s).*\\[\\d\\d:\\d\\d] Run pre-flight checks ✅.*");
+        assertThat(run.err()).isEmpty();
+        // the audit trail: started and answered by the CLI user, with the decision and a comment
+        var history = engine.getHistoryService();
+        assertThat(history.createHistoricProcessInstanceQuery().processInstanceId(run.result().instanceId()).singleResult()
+                .getStartUserId()).isEqualTo("cli");
+        var task = history.createHistoricTaskInstanceQuery().processInstanceId(run.result().instanceId()).singleResult();
+        assertThat(task.getAssignee()).isEqualTo("cli");
+        assertThat(engine.getTaskService().getTaskComments(task.getId())).extracting(Comment::getFullMessage)
+                .containsExactly("approved from the CLI (--yes)");
+        assertThat(ProcessRuns.variable(history, run.result().instanceId(), ProcessVariables.REVIEW_COMMENT))
+                .isEqualTo("approved from the CLI (--yes)");
+        assertThat(ProcessRuns.variable(history, run.result().instanceId(), ProcessVariables.APPROVED)).isEqualTo(true);
+    }
+
+    @Test
+    void withoutATerminalTheRunStopsNamingTheTaskAndHowToAnswerIt() throws Exception {
+        Run run = run("goldMigration", Map.of(), ProcessRunner.Answers.prompt(), terminal(false));
+        assertThat(run.result().exitCode()).isEqualTo(1);
+        assertThat(run.err()).startsWith("error: GOLD migration waits for review of task 'Review schema conversion'")
+                .contains("--yes").contains("--wait").contains("Tasklist");
+        assertThat(engine.getTaskService().createTaskQuery().processInstanceId(run.result().instanceId()).count()).isOne();
+        engine.getRuntimeService().deleteProcessInstance(run.result().instanceId(), "test");
+    }
+
+    @Test
+    void aRejectionAtThePromptEndsAtTheRejectedEndAndFails() throws Exception {
+        Run run = run("goldMigration", Map.of(), ProcessRunner.Answers.prompt(), terminal(true, "no"));
+        assertThat(run.result().exitCode()).isEqualTo(1);
+        assertThat(run.result().outcome()).isEqualTo("REJECTED");
+        assertThat(run.out()).contains("I approve this conversion? Type yes to approve: ")
+                .contains("] Conversion rejected ❌").doesNotContain("Create target tables");
+        assertThat(run.err()).isEqualTo("error: GOLD migration ended 'Conversion rejected': the schema conversion was not"
+                + " approved in the review; nothing was written\n");
+    }
+
+    @Test
+    void aBusinessFailureIsPrintedAsAFailedStepAndEndsFailed() throws Exception {
+        FAIL.put("copy", true);
+        try {
+            Run run = run("goldMigration", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
+            assertThat(run.result().exitCode()).isEqualTo(1);
+            assertThat(run.result().outcome()).isEqualTo("FAILED");
+            assertThat(run.out()).containsSubsequence("] Create target tables ✅", "] Copy table data ❌", "] Migration failed ❌");
+            assertThat(run.err()).isEqualTo("error: GOLD migration ended 'Migration failed': simulated: the target disk is full\n");
+        } finally {
+            FAIL.clear();
+        }
+    }
+
+    @Test
+    void waitLeavesTheTaskToTasklistAndFollowsTheRunToItsEnd() throws Exception {
+        Thread dba = new Thread(() -> {
+            var tasks = engine.getTaskService();
+            for (int i = 0; i < 200; i++) {
+                var open = tasks.createTaskQuery().processDefinitionKey("cutover").list();
+                if (!open.isEmpty()) {
+                    engine.getIdentityService().setAuthenticatedUserId("alice");
+                    tasks.claim(open.get(0).getId(), "alice");
+                    tasks.complete(open.get(0).getId(), Map.of("acknowledged", true, "note", "checked in Tasklist"));
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        dba.start();
+        Run run = run("cutover", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false));
+        dba.join();
+        assertThat(run.result().exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsSubsequence("Confirm cutover readiness waits for a DBA in Tasklist",
+                "] Confirm cutover readiness ✅ (alice)", "] Step acknowledged ✅");
+    }
+
+    @Test
+    void confirmAcknowledgesAChecklistAndWritesTheNote() throws Exception {
+        Run run = run("cutover", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        assertThat(run.result().exitCode()).as(run.err()).isZero();
+        assertThat(ProcessRuns.variable(engine.getHistoryService(), run.result().instanceId(), "note"))
+                .isEqualTo("confirmed from the CLI (--confirm)");
+        assertThat(run.out()).contains("Step acknowledged: the placeholder step was acknowledged");
+    }
+
+    @Test
+    void aModelThatSetsNoOutcomeFailsSayingWhatIsMissing() throws Exception {
+        Run run = run("noOutcome", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
+        assertThat(run.result().exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("No outcome ended 'Done' but its model set no outcome").contains("outcomeSuccess");
+    }
+
+    @Test
+    void aWordIsTypedOnlyWithConfirmAndMustMatchTheFormsPattern() throws Exception {
+        Run yes = run("typeGo", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
+        assertThat(yes.result().exitCode()).isEqualTo(1);
+        assertThat(yes.err()).contains("task 'Give the GO' asks to type 'Type GO', which --yes never answers").contains("--confirm WORD");
+        engine.getRuntimeService().deleteProcessInstance(yes.result().instanceId(), "test");
+
+        Run wrong = run("typeGo", Map.of(), ProcessRunner.Answers.confirm("go"), terminal(false));
+        assertThat(wrong.result().exitCode()).isEqualTo(1);
+        assertThat(wrong.err()).contains("'go' is not what task 'Give the GO' expects for 'Type GO'; the task stays open");
+        engine.getRuntimeService().deleteProcessInstance(wrong.result().instanceId(), "test");
+
+        Run go = run("typeGo", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        assertThat(go.result().exitCode()).as(go.err()).isZero();
+        var history = engine.getHistoryService();
+        assertThat(ProcessRuns.variable(history, go.result().instanceId(), "go")).isEqualTo("GO");
+        assertThat(ProcessRuns.variable(history, go.result().instanceId(), "sure")).isEqualTo(true);
+        assertThat(ProcessRuns.variable(history, go.result().instanceId(), "goNote")).isEqualTo("confirmed from the CLI (--confirm)");
+        assertThat(go.out()).containsSubsequence("] Give the GO ✅ (cli)", "] Switched ✅", "Switched: switched");
+    }
+
+    @Test
+    void aTaskAssignedToSomeoneElseIsLeftToThem() throws Exception {
+        Run run = run("assigned", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        assertThat(run.result().exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("task 'Give the GO' is claimed by alice in Tasklist").contains("--wait");
+        assertThat(engine.getTaskService().createTaskQuery().processInstanceId(run.result().instanceId()).singleResult().getAssignee())
+                .isEqualTo("alice");
+        engine.getRuntimeService().deleteProcessInstance(run.result().instanceId(), "test");
+    }
+}
