@@ -48,11 +48,11 @@ import java.util.regex.Pattern;
 public final class AuditTrail {
 
     /** Variables the models set in their end-event listeners. */
-    static final String OUTCOME = "outcome";
-    static final String OUTCOME_SUCCESS = "outcomeSuccess";
-    static final String OUTCOME_MESSAGE = "outcomeMessage";
+    static final String OUTCOME = io.bascule.process.ProcessVariables.OUTCOME;
+    static final String OUTCOME_SUCCESS = io.bascule.process.ProcessVariables.OUTCOME_SUCCESS;
+    static final String OUTCOME_MESSAGE = io.bascule.process.ProcessVariables.OUTCOME_MESSAGE;
     /** Set by the CLI and by {@code camunda:initiator} on the start events. */
-    static final String INITIATOR = "initiator";
+    static final String INITIATOR = io.bascule.process.ProcessVariables.INITIATOR;
 
     /** Values longer than this are cut (the full text stays in the engine's history). */
     static final int MAX_VALUE_CHARS = 2000;
