@@ -34,12 +34,13 @@ public record AuditReport(
         Path path) {
 
     /**
-     * How the run ended: from the variables the model sets ({@code outcome}, {@code outcomeSuccess},
-     * {@code outcomeMessage}) when present ({@code source} "variables"), otherwise the name of the end event reached
-     * ("end event"), or the reason the instance was terminated ("termination"); null while it runs.
+     * How the run ended: {@code name} is the name of the end event reached (or the state of a terminated run);
+     * {@code code}, {@code success} and {@code message} come from the variables the model sets ({@code outcome},
+     * {@code outcomeSuccess}, {@code outcomeMessage}) when present ({@code source} "variables"), otherwise from the
+     * end event alone ("end event") or the reason the instance was terminated ("termination"); null while it runs.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Outcome(String name, Boolean success, String message, String source) {
+    public record Outcome(String name, String code, Boolean success, String message, String source) {
     }
 
     /** One activity instance (or, for a step whose job failed before it could start, its incident). */

@@ -169,16 +169,6 @@ public final class AuditTrail {
 
     private AuditReport.Outcome outcome(HistoricProcessInstance pi, List<HistoricActivityInstance> activities,
                                         Map<String, Object> vars) {
-        Object name = vars.get(OUTCOME);
-        if (name != null) {
-            Object success = vars.get(OUTCOME_SUCCESS);
-            Object message = vars.get(OUTCOME_MESSAGE);
-            return new AuditReport.Outcome(name.toString(), success instanceof Boolean b ? b : null,
-                    message == null ? null : message.toString(), "variables");
-        }
-        if (pi.getEndTime() == null) {
-            return null;
-        }
         // the last end event of the process itself (not one ending a sub-process inside it)
         HistoricActivityInstance end = null;
         for (HistoricActivityInstance a : activities) {
@@ -187,12 +177,33 @@ public final class AuditTrail {
                 end = a;
             }
         }
-        if (end != null && (pi.getDeleteReason() == null || "COMPLETED".equals(pi.getState()))) {
-            return new AuditReport.Outcome(end.getActivityName() == null ? end.getActivityId() : end.getActivityName(), null,
-                    null, "end event");
+        boolean endedAtEndEvent = pi.getEndTime() != null && end != null
+                && (pi.getDeleteReason() == null || "COMPLETED".equals(pi.getState()));
+        String endName = !endedAtEndEvent ? null : end.getActivityName() == null ? end.getActivityId() : end.getActivityName();
+        Object code = vars.get(OUTCOME);
+        if (code != null) {
+            // the end event that set the outcome is the first one reached (inside a sub-process, the outer end only
+            // closes the run), as the command line reports it
+            for (HistoricActivityInstance a : activities) {
+                if (pi.getEndTime() != null && a.getEndTime() != null && a.getActivityType() != null
+                        && a.getActivityType().endsWith("EndEvent")) {
+                    endName = a.getActivityName() == null ? a.getActivityId() : a.getActivityName();
+                    break;
+                }
+            }
+            Object success = vars.get(OUTCOME_SUCCESS);
+            Object message = vars.get(OUTCOME_MESSAGE);
+            return new AuditReport.Outcome(endName != null ? endName : code.toString(), code.toString(),
+                    success instanceof Boolean b ? b : null, message == null ? null : message.toString(), "variables");
         }
-        return new AuditReport.Outcome(pi.getState(), false, pi.getDeleteReason() == null ? null : text(pi.getDeleteReason()),
-                "termination");
+        if (pi.getEndTime() == null) {
+            return null;
+        }
+        if (endedAtEndEvent) {
+            return new AuditReport.Outcome(endName, null, null, null, "end event");
+        }
+        return new AuditReport.Outcome(pi.getState(), null, false,
+                pi.getDeleteReason() == null ? null : text(pi.getDeleteReason()), "termination");
     }
 
     // ------------------------------------------------------------------------------------------------ steps

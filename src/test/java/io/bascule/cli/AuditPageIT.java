@@ -136,11 +136,11 @@ class AuditPageIT {
                 List<String> goldPassed = browser.findElements(By.cssSelector("#diagram .djs-element.audit-passed")).stream()
                         .map(e -> e.getAttribute("data-element-id")).toList();
                 assertThat(goldPassed).contains("Task_ReviewConversion", "Task_CopyData", "Task_VerifyRows", "EndEvent_GoldCertified")
-                        .doesNotContain("EndEvent_Failed", "EndEvent_Rejected", "EndEvent_CopiedUnverified");
+                        .doesNotContain("EndEvent_Failed", "EndEvent_ConversionRejected", "EndEvent_RowsDiffer", "EndEvent_CopiedUnverified");
                 List<String> goldTaken = browser.findElements(By.cssSelector("#diagram .djs-connection.audit-taken")).stream()
                         .map(e -> e.getAttribute("data-element-id")).toList();
-                assertThat(goldTaken).contains("Flow_ToSub", "Flow_4", "Flow_9", "Flow_Certified")
-                        .doesNotContain("Flow_11", "Flow_12", "Flow_VerifyNo", "Flow_Unverified", "Flow_Boundary_Failed");
+                assertThat(goldTaken).contains("Flow_ToSub", "Flow_4", "Flow_9", "Flow_10", "Flow_ToEnd")
+                        .doesNotContain("Flow_11", "Flow_12", "Flow_VerifyNo", "Flow_Boundary_Failed");
                 assertThat(browser.findElements(By.cssSelector("#steps tr.step"))).hasSizeGreaterThan(12);
                 assertThat(browser.findElement(By.id("tasks")).getText()).contains("Review schema conversion", "cli",
                         "approved from the CLI (--yes)");

@@ -106,7 +106,9 @@ class CliTest {
         CliRun run = CliRun.of("verify", "--source-url", "jdbc:mysql://127.0.0.1:" + closed + "/legacy", "--target-url",
                 "jdbc:postgresql://127.0.0.1:" + closed + "/new", "--work-dir", tmp.resolve("w").toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err().strip()).startsWith("error: cannot reach the source database jdbc:mysql://127.0.0.1:" + closed + "/legacy")
+        // the run's end first (the runner names how the process ended), then the reason, on one line
+        assertThat(run.err().strip()).startsWith("error: Verify source and target ended 'Verification failed': cannot reach"
+                        + " the source database jdbc:mysql://127.0.0.1:" + closed + "/legacy")
                 .endsWith("check host, port and that the server runs").doesNotContain("\n");
     }
 

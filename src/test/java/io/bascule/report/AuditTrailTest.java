@@ -101,7 +101,7 @@ class AuditTrailTest {
         assertThat(r.processName()).isEqualTo("Audit sample");
         assertThat(r.state()).isEqualTo("COMPLETED");
         assertThat(r.startedBy()).isEqualTo("cli");
-        assertThat(r.outcome()).isEqualTo(new AuditReport.Outcome("Approved", true, "dora approved", "variables"));
+        assertThat(r.outcome()).isEqualTo(new AuditReport.Outcome("Sample done", "Approved", true, "dora approved", "variables"));
         assertThat(r.steps()).extracting(AuditReport.Step::name)
                 .containsExactly("Sample requested", "Check the value", "Decide", "Sample done");
         AuditReport.Step check = r.steps().get(1);
@@ -222,7 +222,7 @@ class AuditTrailTest {
         Task task = processEngine.getTaskService().createTaskQuery().processInstanceId(pi.getId()).singleResult();
         processEngine.getTaskService().complete(task.getId());
         AuditReport r = trail.of(pi.getId()).orElseThrow();
-        assertThat(r.outcome()).isEqualTo(new AuditReport.Outcome("Sample done", null, null, "end event"));
+        assertThat(r.outcome()).isEqualTo(new AuditReport.Outcome("Sample done", null, null, null, "end event"));
         assertThat(r.durationMs()).isNotNull();
         assertThat(List.of(AuditDocuments.summary(r))).singleElement().asString().contains("COMPLETED, Sample done");
     }
