@@ -16,7 +16,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * cost the migration a third of a CPU-second; its timeout covers what has no event (an incident) or passes
  * unsignalled (an engine without the bridge).
  * <p>
- * Not lazy: the CLI context is ({@code spring.main.lazy-initialization}), and nothing else asks for this bean.
+ * Not lazy, although the CLI context is ({@code spring.main.lazy-initialization}) and nothing asks for this bean:
+ * Spring would still call the listener methods of a lazy bean, creating it at the first event, on an engine thread
+ * inside a transaction's completion; created with the context instead, it is there before the first run starts.
  */
 @Component
 @Lazy(false)
