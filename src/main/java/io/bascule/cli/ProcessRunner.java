@@ -265,7 +265,7 @@ public final class ProcessRunner {
                         return stopped(stop);
                     }
                 }
-                ProcessWatch.awaitChange(seen, WAIT_MILLIS);   // woken when a step ends, a task or an incident appears
+                ProcessWatch.awaitChange(seen, WAIT_MILLIS);   // woken when a step ends or a task appears; an incident: timeout
             }
         }
 

@@ -1,26 +1,28 @@
 package io.bascule.process;
 
-import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.impl.cfg.ProcessEnginePlugin;
-import org.camunda.bpm.engine.impl.cfg.TransactionState;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.history.event.HistoryEvent;
-import org.camunda.bpm.engine.impl.history.handler.HistoryEventHandler;
-import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.spring.boot.starter.event.ExecutionEvent;
+import org.camunda.bpm.spring.boot.starter.event.TaskEvent;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
-
-import java.util.ArrayList;
-import java.util.List;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Tells a waiting CLI command when a runbook moved on: a step ended, a task or an incident was created, an instance
- * ended (signalled once the engine's transaction committed, so that a query then sees it). The CLI waits here
- * instead of querying the engine every few milliseconds, which on a busy 2-core machine cost the migration a
- * third of a CPU-second; a timeout keeps it safe should a change ever pass unsignalled (history level none).
+ * Tells a waiting CLI command when a runbook moved on: a step or an instance ended, a task was created, assigned or
+ * completed. The engine publishes these on the Camunda Spring Boot starter's eventing bridge
+ * ({@code camunda.bpm.eventing.execution} and {@code .task}, on by default); they are signalled once the engine's
+ * transaction committed (the starter runs every engine command in a Spring-managed transaction), so that a query then
+ * sees them. The CLI waits here instead of querying the engine every few milliseconds, which on a busy 2-core machine
+ * cost the migration a third of a CPU-second; its timeout covers what has no event (an incident) or passes
+ * unsignalled (an engine without the bridge).
+ * <p>
+ * Not lazy, although the CLI context is ({@code spring.main.lazy-initialization}) and nothing asks for this bean:
+ * Spring would still call the listener methods of a lazy bean, creating it at the first event, on an engine thread
+ * inside a transaction's completion; created with the context instead, it is there before the first run starts.
  */
 @Component
-public class ProcessWatch implements ProcessEnginePlugin {
+@Lazy(false)
+public class ProcessWatch {
 
     private static final Object LOCK = new Object();
     private static long changes;
@@ -50,41 +52,20 @@ public class ProcessWatch implements ProcessEnginePlugin {
         }
     }
 
-    /** Signals the events a waiting command acts on, after the transaction that produced them committed. */
-    static final class Signal implements HistoryEventHandler {
-        @Override
-        public void handleEvent(HistoryEvent event) {
-            String type = event.getEventType();
-            if (!"end".equals(type) && !"create".equals(type)) {
-                return; // starts and variable updates (progress reports) change nothing a waiting command acts on
-            }
-            CommandContext command = Context.getCommandContext();
-            if (command == null || command.getTransactionContext() == null) {
-                changed();
-                return;
-            }
-            command.getTransactionContext().addTransactionListener(TransactionState.COMMITTED, c -> changed());
-        }
-
-        @Override
-        public void handleEvents(List<HistoryEvent> events) {
-            events.forEach(this::handleEvent);
+    /** A step or an instance ended; starts and taken flows change nothing a waiting command acts on. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void executionEnded(ExecutionEvent event) {
+        if ("end".equals(event.getEventName())) {
+            changed();
         }
     }
 
-    @Override
-    public void preInit(ProcessEngineConfigurationImpl cfg) {
-        List<HistoryEventHandler> handlers = cfg.getCustomHistoryEventHandlers() == null
-                ? new ArrayList<>() : new ArrayList<>(cfg.getCustomHistoryEventHandlers());
-        handlers.add(new Signal());
-        cfg.setCustomHistoryEventHandlers(handlers);
-    }
-
-    @Override
-    public void postInit(ProcessEngineConfigurationImpl cfg) {
-    }
-
-    @Override
-    public void postProcessEngineBuild(ProcessEngine engine) {
+    /** A task was created (a decision is asked), assigned (claimed in Tasklist) or completed. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void taskChanged(TaskEvent event) {
+        String name = event.getEventName();
+        if ("create".equals(name) || "assignment".equals(name) || "complete".equals(name)) {
+            changed();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.bascule.cli;
 
 import io.bascule.database.SqlScript;
 import io.bascule.demo.SampleDatabase;
+import io.bascule.process.ProcessWatch;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,13 @@ class MigrateCommandIT {
             SampleDatabase.load(c);
         }
         Path work = work("migrate-it");
+        long signals = ProcessWatch.changes();
         CliRun run = CliRun.of(Map.of(), args(dbs, work, "migrate", "--yes"));
         assertThat(run.exitCode()).as(run.err()).isZero();
+        // the lazy CLI context has ProcessWatch listening: each step printed ended with a signal (none: 500 ms polls)
+        long steps = run.out().lines().filter(l -> l.matches("\\[\\d\\d:\\d\\d] .* ✅.*")).count();
+        assertThat(steps).isGreaterThanOrEqualTo(8);
+        assertThat(ProcessWatch.changes() - signals).as("signals during the run").isGreaterThanOrEqualTo(steps);
         assertThat(run.out()).contains("Conversion plan: " + dbs.sourceDatabase()).contains("GOLD: 105,711 rows in 4 tables verified identical");
         String certificate = Files.readString(work.resolve("gold-certificate.json"));
         assertThat(certificate).contains("\"certificate\" : \"GOLD\"", "\"rows\" : 105711", "\"copySeconds\"", "\"verifySeconds\"")

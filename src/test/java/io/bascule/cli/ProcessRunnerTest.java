@@ -1,11 +1,10 @@
 package io.bascule.cli;
 
 import io.bascule.process.ProcessVariables;
-import io.bascule.process.ProcessWatch;
+import io.bascule.testing.SpringEngine;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
 import org.camunda.bpm.engine.task.Comment;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.junit.jupiter.api.AfterAll;
@@ -22,34 +21,29 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ProcessRunner} on an in-memory engine with its job executor, the real goldMigration and cutover models and
+ * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and cutover models and
  * form, the migration delegates replaced by beans: steps printed by name, tasks answered from their forms, the
  * outcome read from the variables the model sets.
  */
 class ProcessRunnerTest {
 
+    static SpringEngine spring;
     static ProcessEngine engine;
     static final Map<String, Boolean> FAIL = new HashMap<>();
 
     @BeforeAll
     static void startEngine() throws Exception {
-        StandaloneInMemProcessEngineConfiguration cfg = new StandaloneInMemProcessEngineConfiguration();
-        cfg.setJdbcUrl("jdbc:h2:mem:runner-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        cfg.setHistory("full");
-        cfg.setJobExecutorActivate(true);
-        cfg.getProcessEnginePlugins().add(new ProcessWatch());
-        Map<Object, Object> beans = new HashMap<>();
+        Map<String, Object> beans = new HashMap<>();
         for (String name : List.of("runPreflightDelegate", "readSchemaDelegate", "createTablesDelegate", "copyDataDelegate",
                 "buildConstraintsDelegate", "verifyRowsDelegate", "writeCertificateDelegate")) {
             beans.put(name, (JavaDelegate) execution -> step(name, execution));
         }
-        cfg.setBeans(beans);
-        engine = cfg.buildProcessEngine();
+        spring = SpringEngine.start("runner", true, beans); // with ProcessWatch, which wakes the runner
+        engine = spring.engine();
         var deployment = engine.getRepositoryService().createDeployment();
         for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/cutover.bpmn", "forms/reviewConversion.form",
                 "forms/placeholderAcknowledge.form")) {
@@ -80,7 +74,7 @@ class ProcessRunnerTest {
 
     @AfterAll
     static void stopEngine() {
-        engine.close();
+        spring.close();
     }
 
     static void step(String name, DelegateExecution execution) {
