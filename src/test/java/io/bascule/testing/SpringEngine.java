@@ -4,7 +4,6 @@ import io.bascule.process.ProcessWatch;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.spring.boot.starter.rest.CamundaBpmRestJerseyAutoConfiguration;
 import org.camunda.bpm.spring.boot.starter.webapp.CamundaBpmWebappAutoConfiguration;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,7 +20,9 @@ import java.util.UUID;
  */
 public final class SpringEngine implements AutoCloseable {
 
-    @SpringBootConfiguration
+    // deliberately not a @Configuration (nor @SpringBootConfiguration): the application's component scan covers
+    // io.bascule.* on the test class path, and would take this class's exclusions (no REST, no webapps) into
+    // every `serve` a test starts; as a primary source it is processed all the same
     @EnableAutoConfiguration(exclude = {CamundaBpmWebappAutoConfiguration.class, CamundaBpmRestJerseyAutoConfiguration.class})
     @Import(ProcessWatch.class)
     static class App {
