@@ -60,7 +60,10 @@ public class AuditWeb {
         return new AuditTrail(history, repository, tasks);
     }
 
+    // a nested component is found by the component scan on its own: it needs the condition of its own too (a CLI
+    // context created eagerly, as the warm-up does, failed on it without one)
     @RestController
+    @ConditionalOnWebApplication
     static class AuditController {
 
         private final AuditTrail trail;
