@@ -311,6 +311,66 @@ class AccessControlIT {
     }
 
     /** A 403 from the engine's authorization check (not from the CSRF filter). */
+    @Test
+    void aDbaRetriesAFailedStepAViewerSeesTheIncidentButMayNotRetryIt() throws Exception {
+        Path root = Path.of("target", "access-retry-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+        Path bpmnDir = Files.createDirectories(root.resolve("bpmn"));
+        for (String key : new String[]{"goldMigration", "goldVerification", "cutover", "surveillance", "platinumReport"}) {
+            Files.copy(Path.of("bpmn", key + ".bpmn"), bpmnDir.resolve(key + ".bpmn"));
+        }
+        // a rollback whose first step fails for a technical reason every time: its job ends as an incident
+        String failing = Files.readString(Path.of("bpmn", "rollback.bpmn")).replaceFirst(
+                "(?s)<bpmn:userTask id=\"Task_Acknowledge\".*?</bpmn:userTask>",
+                java.util.regex.Matcher.quoteReplacement("<bpmn:serviceTask id=\"Task_Acknowledge\" name=\"Fail on purpose\" camunda:asyncBefore=\"true\""
+                        + " camunda:expression=\"${execution.getVariable('noSuchVariable').length()}\">"
+                        + "<bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R1/PT0S</camunda:failedJobRetryTimeCycle>"
+                        + "</bpmn:extensionElements><bpmn:incoming>Flow_ToTask</bpmn:incoming>"
+                        + "<bpmn:outgoing>Flow_ToEnd</bpmn:outgoing></bpmn:serviceTask>"));
+        assertThat(failing).contains("Fail on purpose");
+        Files.writeString(bpmnDir.resolve("rollback.bpmn"), failing);
+        Path config = config(root);
+        Files.writeString(config, Files.readString(config).replace("bascule:\n", "bascule:\n  bpmn-dir: " + bpmnDir + "\n"));
+
+        CliRun serve = CliRun.of(ENV, "serve", "--config", config.toString(), "--work-dir", root.resolve("work").toString(),
+                "--server.port=0");
+        try {
+            assertThat(serve.exitCode()).as(serve.err()).isZero();
+            String base = baseUrl(serve);
+            String instanceId = json(post(base + "/engine-rest/process-definition/key/rollback/start", "{}", DBA)).get("id").asText();
+            JsonNode incidents = JSON.createArrayNode();
+            for (long deadline = System.nanoTime() + 60_000_000_000L; incidents.isEmpty() && System.nanoTime() < deadline; ) {
+                Thread.sleep(200);
+                incidents = json(get(base + "/engine-rest/incident?processInstanceId=" + instanceId, VIEWER));
+            }
+            assertThat(incidents).as("the viewer sees the incident").hasSize(1);
+            String jobId = incidents.get(0).get("configuration").asText();
+            assertThat(json(get(base + "/engine-rest/job/" + jobId, VIEWER)).get("retries").asInt()).isZero();
+
+            int failedBefore = json(get(base + "/engine-rest/history/job-log?jobId=" + jobId + "&failureLog=true", VIEWER)).size();
+            assertThat(failedBefore).as("the step failed before it became an incident").isPositive();
+            String retry = "{\"retries\": 1}";
+            HttpResponse<String> refused = Http.putJson(base + "/engine-rest/job/" + jobId + "/retries", retry, VIEWER,
+                    PASSWORDS.get(VIEWER));
+            assertRefused(refused);
+            assertThat(json(get(base + "/engine-rest/job/" + jobId, ADMIN)).get("retries").asInt()).as("nothing changed").isZero();
+
+            HttpResponse<String> retried = Http.putJson(base + "/engine-rest/job/" + jobId + "/retries", retry, DBA,
+                    PASSWORDS.get(DBA));
+            assertThat(retried.statusCode()).as(retried.body()).isEqualTo(204);
+            // the step ran again (and failed again): the job log records the dba's retry as a second failure
+            JsonNode failures = JSON.createArrayNode();
+            for (long deadline = System.nanoTime() + 60_000_000_000L; failures.size() <= failedBefore && System.nanoTime() < deadline; ) {
+                Thread.sleep(200);
+                failures = json(get(base + "/engine-rest/history/job-log?jobId=" + jobId + "&failureLog=true", VIEWER));
+            }
+            assertThat(failures).as("one more attempt after the dba's retry").hasSize(failedBefore + 1);
+            JsonNode operations = json(get(base + "/engine-rest/history/user-operation?jobId=" + jobId, VIEWER));
+            assertThat(operations.findValuesAsText("userId")).contains(DBA).doesNotContain(VIEWER);
+        } finally {
+            close(serve);
+        }
+    }
+
     private static void assertRefused(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
         assertThat(response.body()).contains("AuthorizationException");

@@ -25,6 +25,11 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), user, password);
     }
 
+    static HttpResponse<String> putJson(String url, String json, String user, String password) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), user, password);
+    }
+
     private static HttpResponse<String> send(HttpRequest.Builder request, String user, String password)
             throws IOException, InterruptedException {
         if (user != null) {
