@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.fail;
  * to its end by a DBA through the REST API, then the pages as the viewer: the list shows both finished runs, each
  * run's page its timeline (steps, the DBA's task with who, when, values and comment) above the diagram with the
  * activities passed and the flows taken marked. The screenshot of the GOLD migration's page goes to
- * docs/audit-page.png.
+ * target/audit-page.png, and to docs/audit-page.png with {@code -Dbascule.updateScreenshot=true} (a test run leaves
+ * the checked-in files as they are).
  *
  * <p>Without Chromium the test fails, naming the packages; {@code -Dbascule.skipBrowserTests=true} skips it instead
  * (for a machine where they cannot be installed; CI installs them).
@@ -147,8 +148,10 @@ class AuditPageIT {
                 assertThat(browser.getPageSource()).doesNotContain(AuditCommandIT.SOURCE_PASSWORD)
                         .doesNotContain(AuditCommandIT.TARGET_PASSWORD);
                 File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-                Path docs = Files.createDirectories(Path.of("docs"));
-                Files.copy(shot.toPath(), docs.resolve("audit-page.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path out = Boolean.getBoolean("bascule.updateScreenshot") ? Path.of("docs") : Path.of("target");
+                Files.copy(shot.toPath(), Files.createDirectories(out).resolve("audit-page.png"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                assertThat(Files.size(out.resolve("audit-page.png"))).isGreaterThan(10_000);
             } finally {
                 browser.quit();
             }

@@ -38,6 +38,10 @@ class ModelDiagramTest {
         Map<String, Bounds> shapes = new HashMap<>();
         for (BpmnShape s : model.getModelElementsByType(BpmnShape.class)) {
             shapes.put(s.getBpmnElement().getId(), s.getBounds());
+            if (s.getBpmnElement() instanceof SubProcess) {
+                // drawn open, its steps inside: collapsed, Cockpit and the audit page show one box and hide the path
+                assertThat(s.isExpanded()).as(key + ": " + s.getBpmnElement().getId() + " drawn expanded").isTrue();
+            }
         }
         for (FlowNode node : model.getModelElementsByType(FlowNode.class)) {
             assertThat(shapes).as(key + ": shape of " + node.getId()).containsKey(node.getId());
