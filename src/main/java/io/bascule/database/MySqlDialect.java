@@ -367,6 +367,207 @@ public final class MySqlDialect {
         return list;
     }
 
+    // ---- read-only controls of the freeze and the application-login checks (SQL text in MySqlReadOnly) ----
+
+    public MySqlReadOnly.ServerVersion serverVersion(Connection c) {
+        return MySqlReadOnly.ServerVersion.parse(version(c));
+    }
+
+    /** read_only, and on MySQL super_read_only, as the server has them. */
+    public MySqlReadOnly.ReadOnlyState readOnlyState(Connection c) {
+        boolean maria = serverVersion(c).mariaDb();
+        try (var st = c.createStatement();
+             ResultSet rs = st.executeQuery(maria ? MySqlReadOnly.SQL_STATE_MARIADB : MySqlReadOnly.SQL_STATE_MYSQL)) {
+            rs.next();
+            return new MySqlReadOnly.ReadOnlyState(rs.getInt(1) != 0, maria ? null : rs.getInt(2) != 0);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading read_only", e);
+        }
+    }
+
+    /**
+     * Makes the server read-only ({@link MySqlReadOnly#freezeStatements}); statements whose switch is already in the
+     * wanted position are skipped, so a second call changes nothing. Waits at most the session's lock_wait_timeout
+     * (set it short first, {@link #setLockWaitTimeout}): a timeout is error 1205, the server unchanged.
+     */
+    public void setReadOnly(Connection c, boolean allowPrivilegedWrites) {
+        MySqlReadOnly.ServerVersion v = serverVersion(c);
+        MySqlReadOnly.ReadOnlyState s = readOnlyState(c);
+        for (String sql : MySqlReadOnly.freezeStatements(v, allowPrivilegedWrites)) {
+            boolean superSwitch = sql.contains("super_read_only");
+            boolean want = sql.endsWith("ON");
+            boolean now = superSwitch ? Boolean.TRUE.equals(s.superReadOnly()) : s.readOnly();
+            if (now != want) {
+                execute(c, sql, "switching read_only on (" + sql + ")", MySqlReadOnly.switchPrivileges(v));
+            }
+        }
+    }
+
+    /** Makes the server writable again (MySQL: super_read_only off, then read_only off); idempotent. */
+    public void liftReadOnly(Connection c) {
+        MySqlReadOnly.ServerVersion v = serverVersion(c);
+        MySqlReadOnly.ReadOnlyState s = readOnlyState(c);
+        for (String sql : MySqlReadOnly.liftStatements(v)) {
+            boolean now = sql.contains("super_read_only") ? Boolean.TRUE.equals(s.superReadOnly()) : s.readOnly();
+            if (now) {
+                execute(c, sql, "lifting read_only (" + sql + ")", MySqlReadOnly.switchPrivileges(v));
+            }
+        }
+    }
+
+    /** A short wait for metadata locks in this session, so that switching read_only on cannot queue for long. */
+    public void setLockWaitTimeout(Connection c, int seconds) {
+        execute(c, MySqlReadOnly.lockWaitTimeoutSql(seconds), "setting lock_wait_timeout", List.of());
+    }
+
+    /** Write transactions of other sessions open for at least {@code olderThanSeconds} (needs PROCESS to see all). */
+    public List<MySqlReadOnly.LongWriter> longWriters(Connection c, long olderThanSeconds) {
+        List<MySqlReadOnly.LongWriter> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(MySqlReadOnly.SQL_LONG_WRITERS)) {
+            ps.setLong(1, olderThanSeconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new MySqlReadOnly.LongWriter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("listing the long write transactions (needs PROCESS)", e);
+        }
+        return list;
+    }
+
+    /** Ends a connection (its transaction rolls back); false when it had already gone (error 1094). */
+    public boolean killConnection(Connection c, long connectionId) {
+        try (var st = c.createStatement()) {
+            st.execute(MySqlReadOnly.killSql(connectionId));
+            return true;
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1094) {
+                return false;
+            }
+            throw endpoint.failure("ending connection " + connectionId + " (needs CONNECTION ADMIN or SUPER)", e);
+        }
+    }
+
+    /** Creates the probe table {@code bascule_probe} in the database unless it exists (a privileged login, before the freeze). */
+    public void createProbeTable(Connection c, String database) {
+        execute(c, MySqlReadOnly.createProbeTableSql(database), "creating " + database + "." + MySqlReadOnly.PROBE_TABLE, List.of());
+    }
+
+    public void dropProbeTable(Connection c, String database) {
+        execute(c, MySqlReadOnly.dropProbeTableSql(database), "dropping " + database + "." + MySqlReadOnly.PROBE_TABLE, List.of());
+    }
+
+    /**
+     * Tries a real write under the connection's login: one transaction that inserts a row into
+     * {@code bascule_probe} (see {@link #createProbeTable}), deletes it and commits, so no row is left and the commit
+     * itself is tried. A temporary table would not do: read_only exempts temporary tables. Refused with 1290
+     * (ER_OPTION_PREVENTS_STATEMENT) while the server is read-only for this login.
+     */
+    public MySqlReadOnly.ProbeResult writeProbe(Connection c, String database) {
+        String account = currentAccount(c);
+        String token = "probe-" + java.util.UUID.randomUUID();
+        boolean autoCommit;
+        try {
+            autoCommit = c.getAutoCommit();
+        } catch (SQLException e) {
+            throw endpoint.failure("starting the write probe", e);
+        }
+        try {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement(MySqlReadOnly.probeInsertSql(database));
+                 PreparedStatement del = c.prepareStatement(MySqlReadOnly.probeDeleteSql(database))) {
+                ins.setString(1, token);
+                ins.executeUpdate();
+                del.setString(1, token);
+                del.executeUpdate();
+            }
+            c.commit();
+            return new MySqlReadOnly.ProbeResult(MySqlReadOnly.ProbeOutcome.ACCEPTED, account, 0,
+                    "a write into " + database + "." + MySqlReadOnly.PROBE_TABLE + " was committed (and removed)");
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+            int code = e.getErrorCode();
+            MySqlReadOnly.ProbeOutcome outcome = code == 1290 ? MySqlReadOnly.ProbeOutcome.REFUSED_READ_ONLY
+                    : DatabaseException.classify(e) == DatabaseException.Code.MISSING_PRIVILEGE
+                    ? MySqlReadOnly.ProbeOutcome.DENIED_PRIVILEGE : MySqlReadOnly.ProbeOutcome.FAILED;
+            return new MySqlReadOnly.ProbeResult(outcome, account, code, DatabaseEndpoint.firstLine(e));
+        } finally {
+            try {
+                c.setAutoCommit(autoCommit);
+            } catch (SQLException ignored) {
+                // the connection is the caller's; a broken one shows at its next use
+            }
+        }
+    }
+
+    /** The account the server matched for this connection (user@host), as CURRENT_USER() gives it. */
+    public String currentAccount(Connection c) {
+        return single(c, MySqlReadOnly.SQL_CURRENT_USER, "reading the current account");
+    }
+
+    /** Whether the connected login writes through read_only, from its own grants (no privilege needed). */
+    public MySqlReadOnly.Bypass bypassPrivileges(Connection c) {
+        return MySqlReadOnly.bypass(currentAccount(c), serverVersion(c), grants(c));
+    }
+
+    /** Whether the account user@host writes through read_only, from SHOW GRANTS FOR (needs SELECT on mysql). */
+    public MySqlReadOnly.Bypass bypassPrivileges(Connection c, String user, String host) {
+        List<String> lines = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(MySqlReadOnly.SQL_SHOW_GRANTS_FOR)) {
+            ps.setString(1, user);
+            ps.setString(2, host);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the grants of '" + user + "'@'" + host + "'", e);
+        }
+        return MySqlReadOnly.bypass(user + "@" + host, serverVersion(c), lines);
+    }
+
+    /** The binary log position now ({@link MySqlReadOnly#binlogStatusSql}); file null when the binary log is off. */
+    public MySqlReadOnly.BinlogPosition binlogPosition(Connection c) {
+        MySqlReadOnly.ServerVersion v = serverVersion(c);
+        String sql = MySqlReadOnly.binlogStatusSql(v);
+        String file = null;
+        Long position = null;
+        String gtid = null;
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            if (rs.next()) {
+                file = rs.getString("File");
+                position = rs.getLong("Position");
+                if (!v.mariaDb()) {
+                    gtid = rs.getString("Executed_Gtid_Set");
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the binary log position (" + sql + ", needs "
+                    + String.join(" or ", MySqlReadOnly.binlogPrivileges(v)) + ")", e);
+        }
+        if (v.mariaDb()) {
+            gtid = single(c, MySqlReadOnly.SQL_GTID_MARIADB, "reading gtid_binlog_pos");
+        }
+        return new MySqlReadOnly.BinlogPosition(file, position, gtid, sql);
+    }
+
+    private void execute(Connection c, String sql, String doing, List<String> privileges) {
+        try (var st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            String hint = !privileges.isEmpty() && DatabaseException.classify(e) == DatabaseException.Code.MISSING_PRIVILEGE
+                    ? " (needs " + String.join(" or ", privileges) + " ON *.*)" : "";
+            throw endpoint.failure(doing + hint, e);
+        }
+    }
+
     public SourceSchema readSchema(Connection c, String schema) {
         String version = version(c);
         boolean maria = isMariaDb(version);
