@@ -266,6 +266,40 @@ class SourceFreezeIT {
         assertThat(readOnly()).isFalse();
     }
 
+    @Test
+    void aYoungWriteTransactionLeftRunningIsRefusedAtItsCommitNotLost() throws Exception {
+        DatabaseEndpoint app = login("app", "app-secret");
+        try (Connection writer = app.open()) {
+            writer.setAutoCommit(false);
+            try (Statement st = writer.createStatement()) {
+                st.executeUpdate("INSERT INTO orders (item) VALUES ('young')");
+            }
+            // younger than the bound: not ended; read_only does not wait for it
+            SourceFreeze.Record frozen = freeze(new SourceFreeze.Options(2, 60, 1, false)).freeze(app);
+            assertThat(frozen.proven()).isTrue();
+            assertThat(frozen.ended()).isEmpty();
+            // its commit is refused: the application sees the error, nothing is silently lost
+            assertThatThrownBy(writer::commit).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1290));
+        }
+        assertThat(count("SELECT COUNT(*) FROM orders WHERE item = 'young'")).isZero();
+    }
+
+    @Test
+    void aHeldTableLockMakesTheSwitchTimeOutWithAClearErrorAndNothingFrozen() throws Exception {
+        try (Connection locker = boss(); Statement st = locker.createStatement()) {
+            st.execute("LOCK TABLES orders WRITE");
+            long t = System.nanoTime();
+            assertThatThrownBy(() -> freeze(new SourceFreeze.Options(1, 60, 2, false)).freeze(login("app", "app-secret")))
+                    .isInstanceOf(DatabaseException.class)
+                    .hasMessageContaining("read_only could not be switched on within 1 s in 2 attempts")
+                    .hasMessageContaining("nothing was frozen");
+            assertThat((System.nanoTime() - t) / 1_000_000).as("two waits of lock_wait_timeout, no more").isBetween(1_900L, 6_000L);
+            assertThat(readOnly()).isFalse();
+            st.execute("UNLOCK TABLES");
+        }
+    }
+
     static long connectionId(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
             rs.next();
