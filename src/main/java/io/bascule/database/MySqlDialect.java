@@ -379,7 +379,8 @@ public final class MySqlDialect {
         try (var st = c.createStatement();
              ResultSet rs = st.executeQuery(maria ? MySqlReadOnly.SQL_STATE_MARIADB : MySqlReadOnly.SQL_STATE_MYSQL)) {
             rs.next();
-            return new MySqlReadOnly.ReadOnlyState(rs.getInt(1) != 0, maria ? null : rs.getInt(2) != 0);
+            return new MySqlReadOnly.ReadOnlyState(MySqlReadOnly.onOff("read_only", rs.getString(1)),
+                    maria ? null : MySqlReadOnly.onOff("super_read_only", rs.getString(2)));
         } catch (SQLException e) {
             throw endpoint.failure("reading read_only", e);
         }

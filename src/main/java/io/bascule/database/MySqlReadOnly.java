@@ -118,6 +118,20 @@ public final class MySqlReadOnly {
         }
     }
 
+    /**
+     * A boolean server variable as the server gives it (1/0 or ON/OFF); any other value (a later server's new mode)
+     * is an error naming it, never read as on or off.
+     */
+    static boolean onOff(String variable, String value) {
+        String v = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+        return switch (v) {
+            case "1", "ON" -> true;
+            case "0", "OFF" -> false;
+            default -> throw new IllegalStateException("@@GLOBAL." + variable + " is '" + value + "', which Bascule does not"
+                    + " know (it handles ON and OFF): check the server's documentation and freeze by hand");
+        };
+    }
+
     // ---- SQL text ----
 
     static final String SQL_STATE_MYSQL = "SELECT @@GLOBAL.read_only, @@GLOBAL.super_read_only";

@@ -58,6 +58,16 @@ class MySqlReadOnlyTest {
     }
 
     @Test
+    void readOnlyValuesAreOnOrOffOrAnError() {
+        assertThat(MySqlReadOnly.onOff("read_only", "1")).isTrue();
+        assertThat(MySqlReadOnly.onOff("read_only", "ON")).isTrue();
+        assertThat(MySqlReadOnly.onOff("read_only", "0")).isFalse();
+        assertThat(MySqlReadOnly.onOff("super_read_only", "OFF")).isFalse();
+        assertThatThrownBy(() -> MySqlReadOnly.onOff("read_only", "NO_LOCK"))
+                .hasMessageContaining("@@GLOBAL.read_only is 'NO_LOCK'");
+    }
+
+    @Test
     void binlogStatusStatementByVersion() {
         assertThat(MySqlReadOnly.binlogStatusSql(MYSQL_80)).isEqualTo("SHOW MASTER STATUS");
         assertThat(MySqlReadOnly.binlogStatusSql(ServerVersion.parse("8.2.0"))).isEqualTo("SHOW BINARY LOG STATUS");
