@@ -285,6 +285,31 @@ public final class MySqlReadOnly {
         return found;
     }
 
+    /**
+     * Whether these grants give every one of {@code privileges} (canonical names) on a table of {@code database}:
+     * granted on *.*, on database.*, or on the table itself, by name or by ALL. Grants through roles or on a
+     * wildcard database pattern (shop\_%) are not matched: the check then says so rather than guess.
+     */
+    public static boolean holdsOnTable(List<Grant> grants, String database, String table, List<String> privileges) {
+        List<String> missing = new ArrayList<>(privileges);
+        for (Grant g : grants) {
+            if (g.privileges() == null) {
+                continue;
+            }
+            if (!g.global() && !g.on().equals(database + ".*") && !g.on().equals(database + "." + table)) {
+                continue;
+            }
+            for (String p : g.privileges()) {
+                String c = canonical(p);
+                if (c.equals("ALL") || c.equals("ALL PRIVILEGES")) {
+                    missing.clear();
+                }
+                missing.remove(c);
+            }
+        }
+        return missing.isEmpty();
+    }
+
     public static Bypass bypass(String account, ServerVersion v, List<String> grantLines) {
         List<Grant> grants = grantLines.stream().map(MySqlReadOnly::parseGrant).toList();
         List<String> roles = new ArrayList<>();

@@ -214,10 +214,23 @@ public final class SourceFreeze {
             List<LongWriter> wouldEnd = dialect.longWriters(c, options.longWriterSeconds());
             Bypass app = null;
             if (appLogin != null) {
+                String database = probeDatabase(appLogin);
+                String table = database + "." + MySqlReadOnly.PROBE_TABLE;
+                checks.add(MySqlReadOnly.holdsOnTable(grants, database, MySqlReadOnly.PROBE_TABLE, List.of("CREATE"))
+                        ? new Check("create the probe table " + table, true, "by the grants of " + self.account())
+                        : new Check("create the probe table " + table, false, "no CREATE on " + database + " in the grants of "
+                        + self.account() + ": GRANT CREATE ON " + MySqlDialect.quote(database) + ".* TO it (or create "
+                        + MySqlReadOnly.PROBE_TABLE + " beforehand)"));
                 try (Connection a = appLogin.open()) {
                     app = new MySqlDialect(appLogin).bypassPrivileges(a);
                 }
                 checks.add(new Check("application login", !app.bypasses(), app.describe()));
+                List<MySqlReadOnly.Grant> appGrants = app.grants().stream().map(MySqlReadOnly::parseGrant).toList();
+                checks.add(MySqlReadOnly.holdsOnTable(appGrants, database, MySqlReadOnly.PROBE_TABLE, List.of("INSERT", "DELETE"))
+                        ? new Check("application's write probe on " + table, true, "INSERT, DELETE by the grants of " + app.account())
+                        : new Check("application's write probe on " + table, false, app.account() + " has no INSERT and DELETE"
+                        + " on " + table + " in its grants: its probe would prove nothing; GRANT INSERT, DELETE ON "
+                        + MySqlDialect.quote(database) + "." + MySqlDialect.quote(MySqlReadOnly.PROBE_TABLE) + " TO it"));
             }
             return new DryRun(v, self.account(), dialect.readOnlyState(c), List.copyOf(checks), wouldEnd, app);
         } catch (SQLException e) {

@@ -159,6 +159,20 @@ class MySqlReadOnlyTest {
     }
 
     @Test
+    void tablePrivilegesFromGlobalDatabaseOrTableGrants() {
+        List<Grant> app = List.of(MySqlReadOnly.parseGrant("GRANT USAGE ON *.* TO `app`@`%`"),
+                MySqlReadOnly.parseGrant("GRANT SELECT, INSERT, DELETE ON `shop`.* TO `app`@`%`"));
+        assertThat(MySqlReadOnly.holdsOnTable(app, "shop", "bascule_probe", List.of("INSERT", "DELETE"))).isTrue();
+        assertThat(MySqlReadOnly.holdsOnTable(app, "other", "bascule_probe", List.of("INSERT"))).isFalse();
+        assertThat(MySqlReadOnly.holdsOnTable(app, "shop", "bascule_probe", List.of("CREATE"))).isFalse();
+        List<Grant> table = List.of(MySqlReadOnly.parseGrant("GRANT INSERT ON `shop`.`bascule_probe` TO `p`@`%`"),
+                MySqlReadOnly.parseGrant("GRANT DELETE ON `shop`.`bascule_probe` TO `p`@`%`"));
+        assertThat(MySqlReadOnly.holdsOnTable(table, "shop", "bascule_probe", List.of("INSERT", "DELETE"))).isTrue();
+        assertThat(MySqlReadOnly.holdsOnTable(List.of(MySqlReadOnly.parseGrant("GRANT ALL ON *.* TO `r`@`%`")),
+                "shop", "bascule_probe", List.of("CREATE"))).isTrue();
+    }
+
+    @Test
     void privilegesTheFreezeNeedsByVersion() {
         assertThat(MySqlReadOnly.switchPrivileges(MYSQL_80)).containsExactly("SUPER", "SYSTEM VARIABLES ADMIN");
         assertThat(MySqlReadOnly.switchPrivileges(MARIA_1011)).containsExactly("READ ONLY ADMIN");

@@ -138,6 +138,7 @@ class SourceFreezeIT {
         assertThat(frozen.binlogPosition().statement()).isEqualTo("SHOW BINLOG STATUS");
         assertThat(frozen.binlogPosition().file()).startsWith("mariadb-bin.");
         assertThat(frozen.binlogPosition().position()).isPositive();
+        assertThat(frozen.binlogPosition().gtid()).matches("\\d+-\\d+-\\d+");
         assertThat(frozen.ended()).isEmpty();
         assertThat(frozen.steps()).extracting(SourceFreeze.Step::name).containsSubsequence(
                 "lock_wait_timeout 5 s", "long write transactions ended (attempt 1)", "read_only on",
@@ -236,7 +237,8 @@ class SourceFreezeIT {
             assertThat(dry.state().readOnly()).isFalse();
             assertThat(dry.wouldEnd()).singleElement().satisfies(w -> assertThat(w.user()).isEqualTo("app"));
             assertThat(dry.checks()).extracting(SourceFreeze.Check::detail)
-                    .contains("by READ_ONLY ADMIN", "by CONNECTION ADMIN", "by PROCESS", "by BINLOG MONITOR");
+                    .contains("by READ_ONLY ADMIN", "by CONNECTION ADMIN", "by PROCESS", "by BINLOG MONITOR",
+                            "by the grants of freezer@%", "INSERT, DELETE by the grants of app@%");
             assertThat(readOnly()).isFalse();
             assertThat(count("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME = 'bascule_probe'")).isZero();
             writer.commit();   // the writer was not killed
@@ -259,6 +261,9 @@ class SourceFreezeIT {
         assertThat(dry.problems()).anyMatch(p -> p.startsWith("switch read_only: needs READ ONLY ADMIN ON *.*"))
                 .anyMatch(p -> p.startsWith("end other sessions (KILL): needs CONNECTION ADMIN or SUPER"))
                 .anyMatch(p -> p.startsWith("read the binary log position: needs BINLOG MONITOR"));
+        SourceFreeze.DryRun readerOnly = weak.dryRun(login("weak", "weak-secret"));
+        assertThat(readerOnly.problems()).anyMatch(p -> p.contains("weak@% has no INSERT and DELETE on shop.bascule_probe")
+                && p.contains("GRANT INSERT, DELETE ON `shop`.`bascule_probe`"));
         assertThatThrownBy(() -> weak.freeze(login("app", "app-secret")))
                 .isInstanceOf(DatabaseException.class)
                 .satisfies(e -> assertThat(((DatabaseException) e).code()).isEqualTo(DatabaseException.Code.MISSING_PRIVILEGE))
