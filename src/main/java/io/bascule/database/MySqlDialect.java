@@ -393,26 +393,16 @@ public final class MySqlDialect {
      */
     public void setReadOnly(Connection c, boolean allowPrivilegedWrites) {
         MySqlReadOnly.ServerVersion v = serverVersion(c);
-        MySqlReadOnly.ReadOnlyState s = readOnlyState(c);
-        for (String sql : MySqlReadOnly.freezeStatements(v, allowPrivilegedWrites)) {
-            boolean superSwitch = sql.contains("super_read_only");
-            boolean want = sql.endsWith("ON");
-            boolean now = superSwitch ? Boolean.TRUE.equals(s.superReadOnly()) : s.readOnly();
-            if (now != want) {
-                execute(c, sql, "switching read_only on (" + sql + ")", MySqlReadOnly.switchPrivileges(v));
-            }
+        for (String sql : MySqlReadOnly.freezeStatementsNeeded(v, readOnlyState(c), allowPrivilegedWrites)) {
+            execute(c, sql, "switching read_only on (" + sql + ")", MySqlReadOnly.switchPrivileges(v));
         }
     }
 
     /** Makes the server writable again (MySQL: super_read_only off, then read_only off); idempotent. */
     public void liftReadOnly(Connection c) {
         MySqlReadOnly.ServerVersion v = serverVersion(c);
-        MySqlReadOnly.ReadOnlyState s = readOnlyState(c);
-        for (String sql : MySqlReadOnly.liftStatements(v)) {
-            boolean now = sql.contains("super_read_only") ? Boolean.TRUE.equals(s.superReadOnly()) : s.readOnly();
-            if (now) {
-                execute(c, sql, "lifting read_only (" + sql + ")", MySqlReadOnly.switchPrivileges(v));
-            }
+        for (String sql : MySqlReadOnly.liftStatementsNeeded(v, readOnlyState(c))) {
+            execute(c, sql, "lifting read_only (" + sql + ")", MySqlReadOnly.switchPrivileges(v));
         }
     }
 

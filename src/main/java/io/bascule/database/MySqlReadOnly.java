@@ -188,6 +188,21 @@ public final class MySqlReadOnly {
         return List.of("SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
     }
 
+    /** Of {@link #freezeStatements}, those whose switch is not yet where the freeze wants it (idempotence). */
+    public static List<String> freezeStatementsNeeded(ServerVersion v, ReadOnlyState now, boolean allowPrivilegedWrites) {
+        return freezeStatements(v, allowPrivilegedWrites).stream()
+                .filter(sql -> switchNow(sql, now) != sql.endsWith("= ON")).toList();
+    }
+
+    /** Of {@link #liftStatements}, those whose switch is still on. */
+    public static List<String> liftStatementsNeeded(ServerVersion v, ReadOnlyState now) {
+        return liftStatements(v).stream().filter(sql -> switchNow(sql, now)).toList();
+    }
+
+    private static boolean switchNow(String sql, ReadOnlyState now) {
+        return sql.contains("super_read_only") ? Boolean.TRUE.equals(now.superReadOnly()) : now.readOnly();
+    }
+
     /**
      * The statement that reads the binary log position: MariaDB from 10.5.2 {@code SHOW BINLOG STATUS}; MySQL from
      * 8.2.0 {@code SHOW BINARY LOG STATUS} (SHOW MASTER STATUS is deprecated there and gone in 8.4); older

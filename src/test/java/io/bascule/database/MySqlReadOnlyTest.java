@@ -50,6 +50,27 @@ class MySqlReadOnlyTest {
     }
 
     @Test
+    void onlyTheSwitchesNotYetInPlaceAreSet() {
+        var off = new MySqlReadOnly.ReadOnlyState(false, false);
+        var readOnly = new MySqlReadOnly.ReadOnlyState(true, false);
+        var superRo = new MySqlReadOnly.ReadOnlyState(true, true);
+        assertThat(MySqlReadOnly.freezeStatementsNeeded(MYSQL_80, off, false))
+                .containsExactly("SET GLOBAL read_only = ON", "SET GLOBAL super_read_only = ON");
+        assertThat(MySqlReadOnly.freezeStatementsNeeded(MYSQL_80, superRo, false)).isEmpty();
+        assertThat(MySqlReadOnly.freezeStatementsNeeded(MYSQL_80, off, true)).containsExactly("SET GLOBAL read_only = ON");
+        assertThat(MySqlReadOnly.freezeStatementsNeeded(MYSQL_80, readOnly, true)).isEmpty();
+        // frozen for everyone, now a privileged applier must write: super_read_only comes off, read_only stays
+        assertThat(MySqlReadOnly.freezeStatementsNeeded(MYSQL_80, superRo, true)).containsExactly("SET GLOBAL super_read_only = OFF");
+        assertThat(MySqlReadOnly.liftStatementsNeeded(MYSQL_80, superRo))
+                .containsExactly("SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+        assertThat(MySqlReadOnly.liftStatementsNeeded(MYSQL_80, readOnly)).containsExactly("SET GLOBAL read_only = OFF");
+        assertThat(MySqlReadOnly.liftStatementsNeeded(MYSQL_80, off)).isEmpty();
+        var mariaOn = new MySqlReadOnly.ReadOnlyState(true, null);
+        assertThat(MySqlReadOnly.freezeStatementsNeeded(MARIA_1011, mariaOn, false)).isEmpty();
+        assertThat(MySqlReadOnly.liftStatementsNeeded(MARIA_1011, mariaOn)).containsExactly("SET GLOBAL read_only = OFF");
+    }
+
+    @Test
     void mariaDbHasReadOnlyAlone() {
         assertThat(MySqlReadOnly.freezeStatements(MARIA_1011, false)).containsExactly("SET GLOBAL read_only = ON");
         assertThat(MySqlReadOnly.freezeStatements(MARIA_1011, true)).containsExactly("SET GLOBAL read_only = ON");
