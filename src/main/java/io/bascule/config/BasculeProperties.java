@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
@@ -28,7 +29,9 @@ public record BasculeProperties(
         @DefaultValue @Valid Engine engine,
         @DefaultValue @Valid Web web,
         @DefaultValue @Valid Migration migration,
-        @DefaultValue @Valid List<BusinessCheck> businessChecks) {
+        @DefaultValue @Valid List<BusinessCheck> businessChecks,
+        // bound as bascule.notify (a record component cannot be named notify: Object.notify())
+        @DefaultValue @Valid @Name("notify") Notify notifications) {
 
     /** A database connection. The password comes from {@code passwordEnv} or {@code passwordFile}. */
     public record Connection(String url, String user, String schema, String passwordEnv, Path passwordFile) {
@@ -72,5 +75,45 @@ public record BasculeProperties(
     public record BusinessCheck(@NotBlank String name, String description, @NotBlank String sql, String sourceSql,
                                 Duration maxDuration, String expectIndex,
                                 @DefaultValue Map<String, String> expect) {
+    }
+
+    /**
+     * Who is told by e-mail (rollback incident, cutover and PLATINUM reports). The SMTP server is Spring's
+     * {@code spring.mail.host}, {@code port}, {@code username}, {@code properties.*}; without a host each message
+     * is written as an {@code .eml} file in {@code <work-dir>/mail/}. The SMTP password comes only from
+     * {@code passwordEnv} (default {@code BASCULE_SMTP_PASSWORD}) or {@code passwordFile}, never from a config file.
+     *
+     * @param to            recipients, RFC 822 addresses ({@code ops@example.org} or {@code Ops <ops@example.org>})
+     * @param templatesDir  a folder whose {@code <name>.txt}/{@code .html} replace the built-in templates (config/mail/)
+     */
+    public record Notify(@DefaultValue List<String> to, @DefaultValue List<String> cc, String from,
+                         @DefaultValue("[Bascule]") String subjectPrefix, Path templatesDir,
+                         String passwordEnv, Path passwordFile) {
+        public Notify {
+            to = List.copyOf(to == null ? List.of() : to);
+            cc = List.copyOf(cc == null ? List.of() : cc);
+            for (String a : to) {
+                checkAddress("to", a);
+            }
+            for (String a : cc) {
+                checkAddress("cc", a);
+            }
+            if (from != null) {
+                checkAddress("from", from);
+            }
+        }
+
+        private static void checkAddress(String key, String address) {
+            try {
+                jakarta.mail.internet.InternetAddress[] parsed = jakarta.mail.internet.InternetAddress.parse(address, true);
+                if (parsed.length != 1) {
+                    throw new jakarta.mail.internet.AddressException("one address per entry");
+                }
+                parsed[0].validate();
+            } catch (jakarta.mail.internet.AddressException e) {
+                throw new IllegalArgumentException("bascule.notify." + key + ": '" + address
+                        + "' is not an e-mail address (" + e.getMessage() + "); write it as name@example.org");
+            }
+        }
     }
 }

@@ -63,7 +63,7 @@ public final class ConfigFile {
             flatten(key, e.getValue(), flat);
         }
         for (String key : flat.keySet()) {
-            if (key.matches("(?i).*\\.password$") && !key.startsWith("spring.mail")) {
+            if (key.matches("(?i).*\\.password$")) { // spring.mail.password too: bascule.notify.password-env/-file
                 throw new ConfigException("config file " + file + ": '" + key + "' holds a password; passwords are"
                         + " never read from config files: use password-env (an environment variable) or password-file");
             }
