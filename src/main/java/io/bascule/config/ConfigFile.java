@@ -65,7 +65,9 @@ public final class ConfigFile {
         for (String key : flat.keySet()) {
             if (key.matches("(?i).*\\.password$")) { // spring.mail.password too: bascule.notify.password-env/-file
                 throw new ConfigException("config file " + file + ": '" + key + "' holds a password; passwords are"
-                        + " never read from config files: use password-env (an environment variable) or password-file");
+                        + " never read from config files: use " + (key.startsWith("spring.mail") ? "bascule.notify." : "")
+                        + "password-env (an environment variable) or " + (key.startsWith("spring.mail") ? "bascule.notify." : "")
+                        + "password-file");
             }
         }
         return flat;

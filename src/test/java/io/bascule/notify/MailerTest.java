@@ -200,7 +200,13 @@ class MailerTest {
 
         Path config = Files.writeString(dir.resolve("c.yml"), "spring:\n  mail:\n    host: smtp.example.org\n    password: " + SECRET + "\n");
         assertThatThrownBy(() -> ConfigFile.load(config)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'spring.mail.password' holds a password").hasMessageNotContaining(SECRET);
+                .hasMessageContaining("'spring.mail.password' holds a password").hasMessageContaining("bascule.notify.password-env")
+                .hasMessageNotContaining(SECRET);
+
+        Path example = Path.of("config/akig.example.yml");
+        BasculeProperties sample = SettingsResolver.bind(ConfigFile.load(example), example);
+        assertThat(sample.notifications().to()).hasSize(2).allMatch(a -> a.contains("@example.org"));
+        assertThat(sample.notifications().subjectPrefix()).isEqualTo("[AKIG migration]");
     }
 
     @Test
