@@ -273,8 +273,9 @@ public final class ReportDocuments {
         return String.format(Locale.ROOT, "%.1f %s (%,d bytes)", v, units[u], n);
     }
 
+    /** Escaped for HTML, every URL redacted: nothing reaches the page unredacted. */
     private static String esc(String s) {
-        return AuditDocuments.esc(s);
+        return AuditDocuments.esc(shown(s));
     }
 
     private static String cell(String s) {
