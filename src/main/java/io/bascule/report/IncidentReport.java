@@ -44,6 +44,42 @@ public final class IncidentReport {
                 outcome, timeline, tables, figures, files, notes);
     }
 
+    /** The figure {@link #mailValues} shows as {@code timeToSource}. */
+    public static final String FIGURE_TIME_TO_SOURCE = "time to application on source";
+
+    /**
+     * The values of the {@code rollback-incident} e-mail template for these facts and report files: sourceName,
+     * targetName, reason, decidedBy, decidedAt, processInstanceId, auditLink, timeToSource, changesCarriedBack,
+     * outcome, reportFiles (a value the facts lack is left out: the template shows its placeholder).
+     */
+    public static java.util.Map<String, Object> mailValues(ReportFacts f, List<Path> reportFiles, String sourceName,
+                                                           String targetName) {
+        java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        put(v, "sourceName", sourceName);
+        put(v, "targetName", targetName);
+        put(v, "reason", f.reason());
+        put(v, "decidedBy", f.decidedBy());
+        put(v, "decidedAt", f.decidedAt() == null ? null : ReportDocuments.time(f.decidedAt()));
+        put(v, "processInstanceId", f.processInstanceId());
+        put(v, "auditLink", ReportDocuments.auditLink(f.processInstanceId()));
+        f.figures().stream().filter(x -> FIGURE_TIME_TO_SOURCE.equals(x.name())).findFirst()
+                .ifPresent(x -> v.put("timeToSource", x.value()));
+        long i = f.tables().stream().mapToLong(ReportFacts.TableChanges::inserts).sum();
+        long u = f.tables().stream().mapToLong(ReportFacts.TableChanges::updates).sum();
+        long d = f.tables().stream().mapToLong(ReportFacts.TableChanges::deletes).sum();
+        v.put("changesCarriedBack", ReportDocuments.count(i) + " inserts, " + ReportDocuments.count(u) + " updates, "
+                + ReportDocuments.count(d) + " deletes in " + f.tables().size() + " table(s)");
+        put(v, "outcome", f.outcome());
+        put(v, "reportFiles", reportFiles == null ? null : String.join("\n", reportFiles.stream().map(Path::toString).toList()));
+        return v;
+    }
+
+    private static void put(java.util.Map<String, Object> v, String key, Object value) {
+        if (value != null) {
+            v.put(key, value);
+        }
+    }
+
     public Path reportsDir() {
         return reportsDir;
     }

@@ -168,9 +168,14 @@ class IncidentReportTest {
         BasculeProperties.Notify notify = new BasculeProperties.Notify(List.of("ops@example.org"), List.of(), "bascule@example.org",
                 "[Bascule]", null, null, null);
         Mailer mailer = new Mailer(notify, null, null, new MailTemplates(null), dir.resolve("mail"), CLOCK);
-        MailDelivery d = mailer.send("rollback-incident", Map.of("reason", "target " + URL_WITH_SECRET, "sourceName", "MySQL"), files);
+        Map<String, Object> values = IncidentReport.mailValues(facts("pi-9", List.of()), files, "MySQL", "PostgreSQL");
+        assertThat(values).containsEntry("timeToSource", "3.2 s")
+                .containsEntry("changesCarriedBack", "1,203 inserts, 30 updates, 5 deletes in 2 table(s)")
+                .containsEntry("decidedAt", "2026-12-01 15:58:00.000 UTC");
+        MailDelivery d = mailer.send("rollback-incident", values, files);
 
         assertThat(d.outcome()).isEqualTo(MailDelivery.Outcome.WRITTEN);
+        assertThat(d.problem()).as("every placeholder of the template has a value").isNull();
         String eml = Files.readString(d.file(), StandardCharsets.ISO_8859_1);
         assertThat(eml).contains("incident-pi-9.md").contains("incident-pi-9.html");
         for (Path f : List.of(files.get(0), files.get(1), d.file())) {
