@@ -98,6 +98,9 @@ public final class Mailer {
      * {@code attachments}. Never throws: the returned delivery says whether it was sent or where it was kept.
      */
     public MailDelivery send(String template, Map<String, ?> values, List<Path> attachments) {
+        if (values == null) {
+            values = Map.of();
+        }
         List<String> recipients = recipients();
         String subject = settings.subjectPrefix() == null ? template : prefixed(template);
         List<String> notes = new ArrayList<>();
