@@ -59,7 +59,6 @@ public final class AuditTrail {
     /** Names of variables whose value is never shown. */
     static final Pattern SECRET_NAME = Pattern.compile("(?i).*(passw|pwd|secret|token|credential|api[-_]?key).*");
     /** A URL inside a text: its user information and password parameters are removed before it is shown. */
-    private static final Pattern URL = Pattern.compile("(?i)\\b(?:jdbc:)?[a-z][a-z0-9+.-]*://[^\\s\"'<>]+");
     static final String HIDDEN = "*** (hidden: secret)";
     /** A boundary event catches an error in the transaction that threw it: well within this of the scope's end. */
     private static final long ERROR_CATCH_MILLIS = 5000;
@@ -526,13 +525,7 @@ public final class AuditTrail {
         if (s == null) {
             return null;
         }
-        Matcher m = URL.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(JdbcUrls.redact(m.group())));
-        }
-        m.appendTail(out);
-        String redacted = out.toString();
+        String redacted = JdbcUrls.redactUrlsIn(s);
         if (redacted.length() > MAX_VALUE_CHARS) {
             return redacted.substring(0, MAX_VALUE_CHARS) + "... (" + redacted.length() + " characters, cut)";
         }
