@@ -163,7 +163,8 @@ public final class AppSwitch {
             String oldValue = keepOriginal ? previous.oldValue() : Redaction.value(plan.entry().value());
             SwitchRecord record = new SwitchRecord(file.toString(), key, format.name().toLowerCase(),
                     SwitchRecord.SWITCHED, originalSha, sha256(plan.written()), plan.entry().line(), oldValue,
-                    Redaction.value(newUrl), clock.instant(), null, null);
+                    Redaction.value(newUrl), clock.instant(), keepOriginal ? previous.permissions() : permissionsOf(file),
+                    null, null);
             writeRecord(record);
             writeAtomically(file, plan.written(), null);
         } catch (IOException e) {
@@ -270,7 +271,8 @@ public final class AppSwitch {
                 outcome = Outcome.RESTORED_ANYWAY;
                 how = "restored anyway over a hand-edited file, kept as " + kept;
             }
-            writeAtomically(file, plan.original(), null);
+            writeAtomically(file, plan.original(), Files.exists(file) || plan.record().permissions() == null ? null
+                    : PosixFilePermissions.fromString(plan.record().permissions()));
         } catch (IOException e) {
             throw ioError("restoring " + file, e);
         }
@@ -424,6 +426,11 @@ public final class AppSwitch {
         } catch (IOException e) {
             // not every file system syncs a directory; the move itself is atomic
         }
+    }
+
+    private static String permissionsOf(Path file) throws IOException {
+        return Files.getFileAttributeView(file, PosixFileAttributeView.class) == null ? null
+                : PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
 
     private static void restrictToOwner(Path dir, boolean directory) throws IOException {

@@ -13,12 +13,13 @@ import java.time.Instant;
  * @param line           the key's line
  * @param oldValue       the value before the switch, redacted
  * @param newValue       the value written, redacted
+ * @param permissions    the file's POSIX permissions at the switch ({@code rw-r-----}), used if it must be recreated
  * @param restoredHow    how it was restored ({@code restored}, or {@code restored anyway} with where the hand-edited
  *                       file was kept), or null
  */
 public record SwitchRecord(String file, String key, String format, String status, String originalSha256,
                            String writtenSha256, int line, String oldValue, String newValue, Instant switchedAt,
-                           Instant restoredAt, String restoredHow) {
+                           String permissions, Instant restoredAt, String restoredHow) {
 
     static final String SWITCHED = "SWITCHED";
     static final String RESTORED = "RESTORED";
@@ -29,6 +30,6 @@ public record SwitchRecord(String file, String key, String format, String status
 
     SwitchRecord restored(Instant at, String how) {
         return new SwitchRecord(file, key, format, RESTORED, originalSha256, writtenSha256, line, oldValue, newValue,
-                switchedAt, at, how);
+                switchedAt, permissions, at, how);
     }
 }
