@@ -248,6 +248,20 @@ class AppSwitchTest {
     }
 
     @Test
+    void aWorkDirectoryThatCannotBeWrittenStopsTheSwitchBeforeAnyChange() throws IOException {
+        Path env = write(".env", "DATABASE_URL=" + OLD_URL + "\n");
+        byte[] before = Files.readAllBytes(env);
+        Files.writeString(work, "a file where the work directory should be");
+
+        assertThat(seen(catchThrowableOfType(() -> appSwitch(env).switchTo(NEW_URL), AppSwitchException.class)))
+                .hasMessageContaining("the work directory").hasMessageContaining("--work-dir");
+        assertThat(seen(catchThrowableOfType(() -> appSwitch(env).dryRun(NEW_URL), AppSwitchException.class)))
+                .hasMessageContaining("the work directory");
+        assertThat(Files.readAllBytes(env)).isEqualTo(before);
+        assertThat(listing(app)).containsExactly(".env");
+    }
+
+    @Test
     void aValueTheQuotingCannotHoldIsRefusedRatherThanRequoted() throws IOException {
         Path env = write(".env", "DATABASE_URL=" + OLD_URL + "\nQ='" + OLD_URL + "'\n");
         byte[] before = Files.readAllBytes(env);
