@@ -1,7 +1,5 @@
 package io.bascule.appswitch;
 
-import io.bascule.database.JdbcUrls;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +15,8 @@ import java.util.List;
  * Two formats:
  * <ul>
  * <li><b>env</b> (dotenv, Docker Compose {@code env_file}, shell): {@code KEY=value}, {@code KEY="value"},
- * {@code KEY='value'}, {@code KEY=`value`}, each optionally preceded by {@code export }, spaces allowed around
- * {@code =}. An unquoted value ends at a {@code #} preceded by a space (an inline comment) or at the end of the line;
+ * {@code KEY='value'}, {@code KEY=`value`}, {@code KEY: value}, each optionally preceded by {@code export },
+ * spaces allowed around {@code =}; a UTF-8 byte order mark is kept. An unquoted value ends at a {@code #} preceded by a space (an inline comment) or at the end of the line;
  * a quoted value at its closing quote (what follows it is kept). Lines starting with {@code #} are comments; a quoted
  * value of another key spanning several lines is skipped. The key's own value must be on one line.</li>
  * <li><b>properties</b> (any file named {@code *.properties}, as {@link java.util.Properties} and Spring read it):
@@ -34,6 +32,9 @@ import java.util.List;
 final class AppConfigFile {
 
     enum Format { ENV, PROPERTIES }
+
+    /** A UTF-8 byte order mark as the parser sees it (kept as it is, never part of the first key). */
+    private static final String BOM = "\u00EF\u00BB\u00BF";
 
     /** How the value is written in the file. */
     enum Quoting { NONE, DOUBLE, SINGLE, BACKTICK, PROPERTIES }
@@ -135,7 +136,7 @@ final class AppConfigFile {
 
     private static List<Entry> envEntries(String text, String key, Path file) {
         List<Entry> found = new ArrayList<>();
-        int pos = 0;
+        int pos = text.startsWith(BOM) ? BOM.length() : 0;
         int line = 1;
         int n = text.length();
         while (pos < n) {
@@ -154,7 +155,8 @@ final class AppConfigFile {
                 }
                 String lineKey = text.substring(keyStart, i);
                 int j = skipBlanks(text, i, eol);
-                if (!lineKey.isEmpty() && j < eol && text.charAt(j) == '=') {
+                boolean colon = j + 1 < eol && text.charAt(j) == ':' && isBlank(text.charAt(j + 1));
+                if (!lineKey.isEmpty() && j < eol && (text.charAt(j) == '=' || colon)) {
                     int v = skipBlanks(text, j + 1, eol);
                     char q = v < eol ? text.charAt(v) : 0;
                     if (q == '"' || q == '\'' || q == '`') {
@@ -219,7 +221,7 @@ final class AppConfigFile {
 
     private static List<Entry> propertiesEntries(String text, String key, Path file) {
         List<Entry> found = new ArrayList<>();
-        int pos = 0;
+        int pos = text.startsWith(BOM) ? BOM.length() : 0;
         int line = 1;
         int n = text.length();
         while (pos < n) {
@@ -336,10 +338,6 @@ final class AppConfigFile {
     /** The value's bytes (seen as ISO-8859-1) read as UTF-8, which env files and URLs are in practice. */
     private static String decode(String latin1) {
         return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-    }
-
-    static String redactedValue(String value) {
-        return JdbcUrls.redact(value);
     }
 
     private static int lineEnd(String text, int from) {

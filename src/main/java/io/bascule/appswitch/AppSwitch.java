@@ -134,10 +134,10 @@ public final class AppSwitch {
         Plan plan = plan(newUrl);
         if (plan.already()) {
             return resultOf(plan, Outcome.ALREADY_SWITCHED, "dry run: " + key + " in " + file + " already holds "
-                    + Redaction.value(newUrl) + " as Bascule wrote it; nothing to do");
+                    + Redaction.value(key, newUrl) + " as Bascule wrote it; nothing to do");
         }
         return resultOf(plan, Outcome.WOULD_SWITCH, "dry run: would switch " + key + " in " + file + " (line "
-                + plan.entry().line() + ") from " + Redaction.value(plan.entry().value()) + " to " + Redaction.value(newUrl));
+                + plan.entry().line() + ") from " + Redaction.value(key, plan.entry().value()) + " to " + Redaction.value(key, newUrl));
     }
 
     /** Writes {@code newUrl} as the key's value, keeping the original first (see the class comment). */
@@ -145,7 +145,7 @@ public final class AppSwitch {
         Plan plan = plan(newUrl);
         if (plan.already()) {
             AppSwitchResult r = resultOf(plan, Outcome.ALREADY_SWITCHED, key + " in " + file + " already holds "
-                    + Redaction.value(newUrl) + " as Bascule wrote it; nothing done");
+                    + Redaction.value(key, newUrl) + " as Bascule wrote it; nothing done");
             log.info(r.message());
             return r;
         }
@@ -160,20 +160,20 @@ public final class AppSwitch {
                 writeAtomically(stateDir.resolve(ORIGINAL), plan.current(), OWNER_ONLY);
             }
             writeAtomically(stateDir.resolve(WRITTEN), plan.written(), OWNER_ONLY);
-            String oldValue = keepOriginal ? previous.oldValue() : Redaction.value(plan.entry().value());
+            String oldValue = keepOriginal ? previous.oldValue() : Redaction.value(key, plan.entry().value());
             SwitchRecord record = new SwitchRecord(file.toString(), key, format.name().toLowerCase(),
                     SwitchRecord.SWITCHED, originalSha, sha256(plan.written()), plan.entry().line(), oldValue,
-                    Redaction.value(newUrl), clock.instant(), keepOriginal ? previous.permissions() : permissionsOf(file),
+                    Redaction.value(key, newUrl), clock.instant(), keepOriginal ? previous.permissions() : permissionsOf(file),
                     null, null);
             writeRecord(record);
-            writeAtomically(file, plan.written(), null);
+            writeAtomically(writeTarget(), plan.written(), null);
         } catch (IOException e) {
             throw ioError("switching " + key + " in " + file, e);
         }
         verify(sha256(plan.written()), "switch");
         AppSwitchResult r = resultOf(plan, Outcome.SWITCHED, "switched " + key + " in " + file + " (line "
-                + plan.entry().line() + ") from " + Redaction.value(plan.entry().value()) + " to "
-                + Redaction.value(newUrl) + "; original kept in " + stateDir);
+                + plan.entry().line() + ") from " + Redaction.value(key, plan.entry().value()) + " to "
+                + Redaction.value(key, newUrl) + "; original kept in " + stateDir);
         log.info(r.message());
         return r;
     }
@@ -207,8 +207,8 @@ public final class AppSwitch {
     }
 
     private AppSwitchResult resultOf(Plan plan, Outcome outcome, String message) {
-        return new AppSwitchResult(outcome, file, key, plan.entry().line(), Redaction.value(plan.entry().value()),
-                Redaction.value(plan.newUrl()), sha256(plan.current()), sha256(plan.written()),
+        return new AppSwitchResult(outcome, file, key, plan.entry().line(), Redaction.value(key, plan.entry().value()),
+                Redaction.value(key, plan.newUrl()), sha256(plan.current()), sha256(plan.written()),
                 plan.already() ? "" : diff(plan.current(), "before", plan.written(), "after"), message);
     }
 
@@ -271,7 +271,7 @@ public final class AppSwitch {
                 outcome = Outcome.RESTORED_ANYWAY;
                 how = "restored anyway over a hand-edited file, kept as " + kept;
             }
-            writeAtomically(file, plan.original(), Files.exists(file) || plan.record().permissions() == null ? null
+            writeAtomically(writeTarget(), plan.original(), Files.exists(file) || plan.record().permissions() == null ? null
                     : PosixFilePermissions.fromString(plan.record().permissions()));
         } catch (IOException e) {
             throw ioError("restoring " + file, e);
@@ -349,7 +349,12 @@ public final class AppSwitch {
     }
 
     private void checkWritable() {
-        Path dir = file.getParent();
+        Path dir;
+        try {
+            dir = writeTarget().getParent();
+        } catch (IOException e) {
+            throw ioError("resolving the link " + file, e);
+        }
         if (Files.exists(file) && !Files.isWritable(file)) {
             throw new AppSwitchException("the application's config file " + file + " is not writable by this user;"
                     + " give it write permission (chmod u+w) or run Bascule as its owner; the file is unchanged");
@@ -367,6 +372,11 @@ public final class AppSwitch {
             throw new AppSwitchException("the work directory " + stateDir + " cannot be written (" + existing
                     + " is not a writable directory): the original is kept there before any change; fix --work-dir");
         }
+    }
+
+    /** The file itself, or the file a symbolic link points to: the link stays a link. */
+    private Path writeTarget() throws IOException {
+        return Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file;
     }
 
     private void verify(String expectedSha, String what) {

@@ -27,7 +27,8 @@ final class Redaction {
         return JdbcUrls.redact(line);
     }
 
-    static String value(String value) {
-        return JdbcUrls.redact(value);
+    /** A value as it may be shown: all of it for a key named like a secret, else the URL redacted. */
+    static String value(String key, String value) {
+        return SECRET_NAME.matcher(key).matches() && value != null && !value.isEmpty() ? "***" : JdbcUrls.redact(value);
     }
 }

@@ -171,6 +171,36 @@ class AppSwitchTest {
     }
 
     @Test
+    void aByteOrderMarkAColonSeparatorAndASymbolicLinkAreKept() throws IOException {
+        Path real = Files.createDirectories(dir.resolve("etc")).resolve("akig.env");
+        String content = "\uFEFFDATABASE_URL: " + OLD_URL + "\nA=1\n";
+        Files.writeString(real, content);
+        Path link = Files.createSymbolicLink(app.resolve(".env"), real);
+        AppSwitch s = appSwitch(link);
+
+        assertThat(seen(s.switchTo(NEW_URL)).line()).isEqualTo(1);
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo("\uFEFFDATABASE_URL: " + NEW_URL + "\nA=1\n");
+        seen(s.restore());
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).isEqualTo(content);
+        assertThat(listing(app)).containsExactly(".env");
+        assertThat(listing(real.getParent())).containsExactly("akig.env");
+    }
+
+    @Test
+    void aKeyNamedLikeASecretIsShownAsStars() throws IOException {
+        Path env = write(".env", "DB_PASSWORD=" + OLD_SECRET + "\n");
+
+        AppSwitchResult r = seen(new AppSwitch(env, "DB_PASSWORD", work).switchTo(NEW_SECRET));
+
+        assertThat(r.fromValue()).isEqualTo("***");
+        assertThat(r.toValue()).isEqualTo("***");
+        assertThat(r.diff()).contains("-DB_PASSWORD=***").contains("+DB_PASSWORD=***");
+    }
+
+    @Test
     void aQuotedMultiLineValueOfAnotherKeyIsSkipped() throws IOException {
         String content = "CERT=\"-----BEGIN-----\nDATABASE_URL=inside the certificate\n-----END-----\"\nDATABASE_URL=" + OLD_URL + "\n";
         Path env = write(".env", content);
