@@ -138,9 +138,7 @@ public final class AppRestart {
         try {
             boolean finished = process.waitFor(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
-                process.descendants().sorted(Comparator.comparing(ProcessHandle::pid).reversed())
-                        .forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                killTree(process);
                 process.waitFor(5, TimeUnit.SECONDS);
                 reader.join(2000);
                 r = new RestartResult(RestartStatus.TIMED_OUT, shown, null, since(start), snapshot(lines),
@@ -154,8 +152,7 @@ public final class AppRestart {
                         : " failed with exit code " + exit) + " in " + seconds(since(start)) + (exit == 0 ? "" : tail(lines)));
             }
         } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            killTree(process);
             Thread.currentThread().interrupt();
             throw new AppSwitchException("interrupted while the restart command " + shown + " ran; it was killed", e);
         }
@@ -303,5 +300,16 @@ public final class AppRestart {
 
     private static String seconds(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    /**
+     * Kills the command and everything it started. The shell goes first: killed after its child, it would go on with
+     * the rest of the command line for a moment (seen: a command's next {@code echo} ran after its {@code sleep} was
+     * killed). Its descendants are listed before, since a child whose parent died is re-parented and no longer listed.
+     */
+    private static void killTree(Process process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
     }
 }
