@@ -181,6 +181,14 @@ public final class ReverseChannel {
             }
         } catch (SQLException e) {
             throw mysqlEndpoint.failure("creating the reverse channel's position", e);
+        } catch (io.bascule.database.DatabaseException e) {
+            if (e.vendorCode() == 1290 || e.vendorCode() == 1836) {   // ER_OPTION_PREVENTS_STATEMENT, ER_READ_ONLY_MODE
+                throw new ReverseChannelException("MySQL is read-only and the applier's login '" + mysqlEndpoint.user()
+                        + "' may not write through it (" + e.getMessage() + "); give it READ ONLY ADMIN (MariaDB: GRANT READ ONLY"
+                        + " ADMIN ON *.* TO ...) or, on MySQL, CONNECTION_ADMIN or SUPER with super_read_only=OFF, or use a login"
+                        + " that has it", e);
+            }
+            throw e;
         }
     }
 
