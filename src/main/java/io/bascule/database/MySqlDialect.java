@@ -656,4 +656,40 @@ public final class MySqlDialect {
         return "SELECT " + writableColumns(t).stream().map(c -> quote(c.source().name())).collect(Collectors.joining(", "))
                 + " FROM " + quote(t.source().name()) + " WHERE 1 = 0";
     }
+
+    /**
+     * Null when the connected login writes while the server is read-only for the application, else why not and how to
+     * fix it. MariaDB (10.11: SUPER no longer holds it): READ ONLY ADMIN, which ALL PRIVILEGES ON *.* includes. MySQL:
+     * SUPER or CONNECTION_ADMIN, and {@code super_read_only} off (it stops them too). A server without grant checks
+     * (--skip-grant-tables) lets everyone through.
+     */
+    public String readOnlyBypassProblem(Connection c) {
+        boolean maria = isMariaDb(version(c));
+        List<String> grants;
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            grants = new ArrayList<>();
+            while (rs.next()) {
+                grants.add(rs.getString(1).toUpperCase().replace("READ_ONLY ADMIN", "READ ONLY ADMIN"));   // MariaDB shows READ_ONLY ADMIN
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1290) {   // --skip-grant-tables: no privilege is checked
+                return null;
+            }
+            throw endpoint.failure("reading the grants", e);
+        }
+        boolean global = grants.stream().anyMatch(g -> g.contains("ALL PRIVILEGES ON *.*"));
+        if (maria) {
+            return global || grants.stream().anyMatch(g -> g.contains("READ ONLY ADMIN")) ? null
+                    : "the login '" + endpoint.user() + "' lacks READ ONLY ADMIN, so it cannot write while MariaDB is read-only;"
+                    + " GRANT READ ONLY ADMIN ON *.* TO it (or use a login that has it)";
+        }
+        boolean bypass = global || grants.stream().anyMatch(g -> g.matches("GRANT .*\\b(SUPER|CONNECTION_ADMIN)\\b.* ON \\*\\.\\*.*"));
+        if (!bypass) {
+            return "the login '" + endpoint.user() + "' lacks CONNECTION_ADMIN (or SUPER), so it cannot write while MySQL is"
+                    + " read-only; GRANT CONNECTION_ADMIN ON *.* TO it (or use a login that has it)";
+        }
+        String superReadOnly = single(c, "SELECT @@global.super_read_only", "reading super_read_only");
+        return "1".equals(superReadOnly) ? "super_read_only is ON, which stops every login's writes; the freeze must set"
+                + " read_only=ON with super_read_only=OFF while the reverse channel applies" : null;
+    }
 }

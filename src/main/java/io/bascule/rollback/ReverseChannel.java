@@ -120,6 +120,15 @@ public final class ReverseChannel {
             throw new ReverseChannelException("cannot arm the reverse channel: a migrated table is named " + PROBE_TABLE
                     + ", the name of the channel's scratch table; rename it");
         }
+        try (Connection c = mysqlEndpoint.open()) {
+            String problem = mysql.readOnlyBypassProblem(c);
+            if (problem != null) {
+                throw new ReverseChannelException("cannot arm the reverse channel: " + problem
+                        + "; nothing was created");
+            }
+        } catch (SQLException e) {
+            throw mysqlEndpoint.failure("checking the applier's privileges", e);
+        }
         boolean already = isArmed();
         if (already) {
             double seconds = selfTest();

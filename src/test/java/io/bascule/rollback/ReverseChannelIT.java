@@ -285,6 +285,30 @@ class ReverseChannelIT {
     }
 
     @Test
+    void aTransactionLeftOpenHoldsTheDrainBackAndIsNamed(TestDatabases dbs) throws Exception {
+        Migrated m = migrate(dbs);
+        m.channel().arm();
+        pg(dbs, "UPDATE customers SET balance = 1 WHERE id = 1");
+        try (Connection open = dbs.target(); Statement st = open.createStatement(); ReverseApplier applier = m.channel().applier()) {
+            open.setAutoCommit(false);
+            st.execute("UPDATE customers SET balance = 2 WHERE id = 2");   // not committed: its transaction stays open
+            pg(dbs, "UPDATE customers SET balance = 3 WHERE id = 3");      // committed after it: held back with it
+            assertThatThrownBy(() -> applier.drain(Duration.ofMillis(500))).isInstanceOf(ReverseChannelException.class)
+                    .hasMessageContaining("did not drain").hasMessageContaining("held back by pid")
+                    .hasMessageContaining("UPDATE customers SET balance = 2");
+            try (Connection my = dbs.source()) {
+                // the change before the open transaction is applied, the one committed after it waits for it
+                assertThat(rows(my, "SELECT id, balance FROM customers ORDER BY id")).containsExactly(
+                        List.of("1", "1.0000"), List.of("2", "-0.0001"), Arrays.asList("3", null));
+            }
+            open.commit();
+            assertThat(applier.drain(Duration.ofSeconds(10)).changes()).isEqualTo(2);
+        }
+        assertThat(m.identical()).isTrue();
+        m.channel().disarm();
+    }
+
+    @Test
     void aValueMysqlCannotTakeExactlyIsRefusedNamingTableKeyAndColumn(TestDatabases dbs) throws Exception {
         Migrated m = migrate(dbs);
         m.channel().arm();
