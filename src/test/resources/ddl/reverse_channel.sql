@@ -17,7 +17,9 @@ CREATE TABLE customers (
   ratio FLOAT NULL,
   bits BIT(10) NULL,
   yr YEAR NULL,
-  name_upper VARCHAR(100) AS (UPPER(name)) VIRTUAL
+  name_upper VARCHAR(100) AS (UPPER(name)) VIRTUAL,
+  email VARCHAR(100) NULL,
+  UNIQUE KEY uq_customers_email (email)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE order_lines (

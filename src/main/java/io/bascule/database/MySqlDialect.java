@@ -602,6 +602,13 @@ public final class MySqlDialect {
         return "INSERT INTO " + quote(t.source().name()) + " (" + names + ") VALUES (" + marks + ") ON DUPLICATE KEY UPDATE " + update;
     }
 
+    /** INSERT of a whole row ({@link #writableColumns}). */
+    public static String insertSql(TablePlan t) {
+        List<ColumnMapping> cols = writableColumns(t);
+        return "INSERT INTO " + quote(t.source().name()) + " (" + cols.stream().map(c -> quote(c.source().name()))
+                .collect(Collectors.joining(", ")) + ") VALUES (" + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
     /** DELETE of one row by its primary key. */
     public static String deleteByKeySql(TablePlan t) {
         return "DELETE FROM " + quote(t.source().name()) + " WHERE "

@@ -5,6 +5,7 @@ import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
 import io.bascule.database.PostgresDialect;
 import io.bascule.schema.ColumnMapping;
+import io.bascule.schema.SourceSchema;
 import io.bascule.schema.TablePlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,12 +165,21 @@ public final class ReverseApplier implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the touched keys of one table. A table whose MySQL schema has no unique key besides its primary key is
+     * upserted; one with a secondary unique key is written as deletes of every touched key, then inserts of the rows
+     * present: INSERT ... ON DUPLICATE KEY UPDATE would update the row that holds a unique value another touched row
+     * takes (two rows swapping e-mail addresses), where delete-then-insert lets the swap through.
+     */
     private void applyTable(Connection m, Connection p, TablePlan t, long from, long to, long[] written) throws SQLException {
         List<ColumnMapping> keys = t.keyColumns();
         List<ColumnMapping> cols = t.columns();
         List<ColumnMapping> writable = MySqlDialect.writableColumns(t);
+        boolean deleteThenInsert = t.source().indexes().stream().anyMatch(SourceSchema.Index::unique);
+        List<String[]> present = new ArrayList<>();
+        List<String> presentWhere = new ArrayList<>();
         try (PreparedStatement read = p.prepareStatement(PostgresDialect.touchedRowsSql(schema, t));
-             PreparedStatement upsert = m.prepareStatement(MySqlDialect.upsertSql(t));
+             PreparedStatement upsert = m.prepareStatement(deleteThenInsert ? MySqlDialect.insertSql(t) : MySqlDialect.upsertSql(t));
              PreparedStatement delete = m.prepareStatement(MySqlDialect.deleteByKeySql(t))) {
             read.setFetchSize(1000);
             read.setString(1, t.source().name());
@@ -182,36 +192,66 @@ public final class ReverseApplier implements AutoCloseable {
                         key[i] = rs.getString(i + 1);
                     }
                     String where = "table " + t.source().name() + " key " + keyText(keys, key);
-                    boolean present = rs.getBoolean(keys.size() + 1);
-                    try {
-                        if (present) {
-                            int index = 1;
-                            for (int c = 0; c < cols.size(); c++) {
-                                ColumnMapping col = cols.get(c);
-                                if (writable.contains(col)) {
-                                    ReverseValues.bind(upsert, index++, col, rs.getString(keys.size() + 2 + c), where);
-                                }
+                    boolean exists = rs.getBoolean(keys.size() + 1);
+                    String[] values = null;
+                    if (exists) {
+                        values = new String[writable.size()];
+                        int v = 0;
+                        for (int c = 0; c < cols.size(); c++) {
+                            if (writable.contains(cols.get(c))) {
+                                values[v++] = rs.getString(keys.size() + 2 + c);
                             }
-                            upsert.executeUpdate();
-                            written[0]++;
-                        } else {
-                            for (int i = 0; i < key.length; i++) {
-                                ReverseValues.bind(delete, i + 1, keys.get(i), key[i], where);
-                            }
-                            delete.executeUpdate();
+                        }
+                    }
+                    if (!exists || deleteThenInsert) {
+                        for (int i = 0; i < key.length; i++) {
+                            ReverseValues.bind(delete, i + 1, keys.get(i), key[i], where);
+                        }
+                        execute(delete, where);
+                        if (!exists) {
                             written[1]++;
                         }
-                    } catch (SQLException e) {
-                        if (e.getErrorCode() == 1290 || e.getErrorCode() == 1836) {   // ER_OPTION_PREVENTS_STATEMENT, ER_READ_ONLY_MODE
-                            throw new ReverseChannelException("MySQL refused the reverse applier's write of " + where + " ("
-                                    + e.getMessage() + "): the applier's login '" + mysqlEndpoint.user() + "' may not write while MySQL"
-                                    + " is read-only; give it READ ONLY ADMIN (MariaDB) or SUPER/CONNECTION_ADMIN with super_read_only=OFF (MySQL)", e);
-                        }
-                        throw new ReverseChannelException("MySQL refused " + where + ": " + e.getMessage()
-                                + " (the value cannot be carried back exactly); nothing of this batch was written to MySQL", e);
+                    }
+                    if (exists && deleteThenInsert) {
+                        present.add(values);
+                        presentWhere.add(where);
+                    } else if (exists) {
+                        bindRow(upsert, writable, values, where);
+                        execute(upsert, where);
+                        written[0]++;
                     }
                 }
             }
+            for (int r = 0; r < present.size(); r++) {
+                bindRow(upsert, writable, present.get(r), presentWhere.get(r));
+                execute(upsert, presentWhere.get(r));
+                written[0]++;
+            }
+        }
+    }
+
+    private static void bindRow(PreparedStatement ps, List<ColumnMapping> writable, String[] values, String where) throws SQLException {
+        for (int c = 0; c < writable.size(); c++) {
+            ReverseValues.bind(ps, c + 1, writable.get(c), values[c], where);
+        }
+    }
+
+    private void execute(PreparedStatement ps, String where) {
+        try {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1290 || e.getErrorCode() == 1836) {   // ER_OPTION_PREVENTS_STATEMENT, ER_READ_ONLY_MODE
+                throw new ReverseChannelException("MySQL refused the reverse applier's write of " + where + " ("
+                        + e.getMessage() + "): the applier's login '" + mysqlEndpoint.user() + "' may not write while MySQL"
+                        + " is read-only; give it READ ONLY ADMIN (MariaDB) or SUPER/CONNECTION_ADMIN with super_read_only=OFF (MySQL)", e);
+            }
+            if (e.getErrorCode() == 1062) {   // ER_DUP_ENTRY
+                throw new ReplayConflictException("replay conflict: MySQL refused " + where + ": " + e.getMessage()
+                        + " (a unique key of MySQL that PostgreSQL does not have, e.g. one that ignores case, or a row another"
+                        + " batch has not moved yet); nothing of this batch was written to MySQL", e);
+            }
+            throw new ReverseChannelException("MySQL refused " + where + ": " + e.getMessage()
+                    + " (the value cannot be carried back exactly); nothing of this batch was written to MySQL", e);
         }
     }
 
@@ -241,7 +281,18 @@ public final class ReverseApplier implements AutoCloseable {
         int batches = 0;
         long changes = 0;
         while (true) {
-            Batch b = applyBatch();
+            Batch b;
+            try {
+                b = applyBatch();
+            } catch (ReplayConflictException conflict) {
+                // a unique value taken by a row of a later transaction, not yet applied: the horizon passing it resolves
+                // the conflict; a conflict that stays (a unique key only MySQL has) ends the drain at its deadline
+                if (System.nanoTime() > deadline) {
+                    throw conflict;
+                }
+                pause();
+                continue;
+            }
             if (!b.empty()) {
                 batches++;
                 changes += b.changes();
@@ -255,13 +306,17 @@ public final class ReverseApplier implements AutoCloseable {
                         + oldestWriters() + "; end those transactions (or wait) and drain again");
             }
             if (b.empty()) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ReverseChannelException("the drain was interrupted at transaction " + b.to(), e);
-                }
+                pause();
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReverseChannelException("the drain was interrupted", e);
         }
     }
 
