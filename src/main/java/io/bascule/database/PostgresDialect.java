@@ -614,6 +614,9 @@ public final class PostgresDialect {
             + " WHERE tx >= ?::text::xid8 AND tx < ?::text::xid8 ORDER BY tx OFFSET ? LIMIT 1";
     public static final String SQL_CHANGES_SINCE = "SELECT count(*), extract(epoch FROM clock_timestamp() - min(captured_at))::float8"
             + " FROM " + qualified(STATE_SCHEMA, CHANGE_LOG) + " WHERE tx >= ?::text::xid8";
+    /** Changes per table below a position (those the applier carried back). */
+    public static final String SQL_CHANGES_BELOW = "SELECT table_name, count(*) FROM " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " WHERE tx < ?::text::xid8 GROUP BY table_name ORDER BY table_name";
     public static final String SQL_DELETE_CHANGES_OF_TABLE = "DELETE FROM " + qualified(STATE_SCHEMA, CHANGE_LOG) + " WHERE table_name = ?";
     /** Schema and table of every capture trigger in the database. */
     public static final String SQL_CAPTURE_TRIGGERS = "SELECT n.nspname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"

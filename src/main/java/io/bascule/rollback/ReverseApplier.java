@@ -77,7 +77,7 @@ public final class ReverseApplier implements AutoCloseable {
     }
 
     /** The outcome of a drain: the position reached, the batches and changes it took. */
-    public record Drain(long target, long position, int batches, long changes, double seconds) {
+    public record Drain(long target, long position, int batches, long changes, double seconds, Map<String, Long> changesPerTable) {
     }
 
     ReverseApplier(DatabaseEndpoint mysqlEndpoint, DatabaseEndpoint postgresEndpoint, String schema, String channel,
@@ -280,6 +280,7 @@ public final class ReverseApplier implements AutoCloseable {
         }
         int batches = 0;
         long changes = 0;
+        Map<String, Long> perTable = new java.util.TreeMap<>();
         while (true) {
             Batch b;
             try {
@@ -296,9 +297,13 @@ public final class ReverseApplier implements AutoCloseable {
             if (!b.empty()) {
                 batches++;
                 changes += b.changes();
+                b.changesPerTable().forEach((table, n) -> perTable.merge(table, n, Long::sum));
             }
             if (b.to() >= target) {
-                return new Drain(target, b.to(), batches, changes, (System.nanoTime() - started) / 1e9);
+                Drain d = new Drain(target, b.to(), batches, changes, (System.nanoTime() - started) / 1e9, Map.copyOf(perTable));
+                log.info("reverse channel drained up to transaction {}: {} changes in {} batches, {} s", d.position(),
+                        changes, batches, String.format("%.2f", d.seconds()));
+                return d;
             }
             if (System.nanoTime() > deadline) {
                 throw new ReverseChannelException("the reverse channel did not drain within " + timeout.toSeconds()
@@ -349,6 +354,28 @@ public final class ReverseApplier implements AutoCloseable {
         } catch (SQLException e) {
             rollbackQuietly();
             throw new ReverseChannelException("cannot read the reverse channel's lag: " + e.getMessage(), e);
+        }
+    }
+
+    /** The changes carried back into MySQL since the channel was armed, per table (for the incident report). */
+    public Map<String, Long> appliedPerTable() {
+        long position = lag().position();
+        Map<String, Long> out = new LinkedHashMap<>();
+        try {
+            Connection p = postgres();
+            try (PreparedStatement ps = p.prepareStatement(PostgresDialect.SQL_CHANGES_BELOW)) {
+                ps.setString(1, Long.toString(position));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            p.rollback();
+            return out;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw postgresEndpoint.failure("counting the changes carried back", e);
         }
     }
 

@@ -143,6 +143,8 @@ class ReverseChannelIT {
 
             ReverseApplier.Drain drain = applier.drain(Duration.ofSeconds(30));
             assertThat(drain.changes()).isEqualTo(9);
+            assertThat(drain.changesPerTable()).isEqualTo(Map.of("customers", 5L, "order_lines", 4L));
+            assertThat(applier.appliedPerTable()).isEqualTo(Map.of("customers", 5L, "order_lines", 4L));
             assertThat(applier.lag().changes()).isZero();
         }
         assertThat(m.identical()).isTrue();
