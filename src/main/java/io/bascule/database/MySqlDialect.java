@@ -751,4 +751,144 @@ public final class MySqlDialect {
             this.onDelete = onDelete;
         }
     }
+
+    // ---- reverse channel (rollback): the applier's writes into MySQL/MariaDB ----
+
+    /** The applier's position (the horizon it applied up to), in the source database, written with the rows. */
+    public static final String POSITION_TABLE = "bascule_state_reverse_position";
+    public static final String SQL_CREATE_POSITION_TABLE = "CREATE TABLE IF NOT EXISTS " + quote(POSITION_TABLE)
+            + " (channel VARCHAR(64) NOT NULL PRIMARY KEY, horizon BIGINT NOT NULL, applied_changes BIGINT NOT NULL,"
+            + " updated_at DATETIME(6) NOT NULL) ENGINE=InnoDB";
+    public static final String SQL_INIT_POSITION = "INSERT IGNORE INTO " + quote(POSITION_TABLE)
+            + " (channel, horizon, applied_changes, updated_at) VALUES (?, 0, 0, UTC_TIMESTAMP(6))";
+    public static final String SQL_POSITION_FOR_UPDATE = "SELECT horizon, applied_changes FROM " + quote(POSITION_TABLE)
+            + " WHERE channel = ? FOR UPDATE";
+    public static final String SQL_POSITION = "SELECT horizon, applied_changes FROM " + quote(POSITION_TABLE) + " WHERE channel = ?";
+    public static final String SQL_SAVE_POSITION = "UPDATE " + quote(POSITION_TABLE)
+            + " SET horizon = ?, applied_changes = applied_changes + ?, updated_at = UTC_TIMESTAMP(6) WHERE channel = ?";
+    public static final String SQL_DROP_POSITION_TABLE = "DROP TABLE IF EXISTS " + quote(POSITION_TABLE);
+    /**
+     * The applier's session: strict (a value MySQL cannot take exactly is an error, never truncated), 0 stored as 0
+     * in an AUTO_INCREMENT column, foreign keys not checked (PostgreSQL checked them; a batch applies a table's rows
+     * in key order, not in the order the application wrote them).
+     */
+    public static final List<String> SQL_APPLIER_SESSION = List.of(
+            "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'",
+            "SET SESSION foreign_key_checks = 0",
+            "SET SESSION time_zone = '+00:00'");
+
+    /** The columns the applier writes: every column but the generated ones (MySQL computes them). */
+    public static List<ColumnMapping> writableColumns(TablePlan t) {
+        return t.columns().stream().filter(c -> !c.source().generated()).toList();
+    }
+
+    /** INSERT ... ON DUPLICATE KEY UPDATE of a whole row ({@link #writableColumns}), by its primary key. */
+    public static String upsertSql(TablePlan t) {
+        List<ColumnMapping> cols = writableColumns(t);
+        List<String> keys = t.source().primaryKey();
+        String names = cols.stream().map(c -> quote(c.source().name())).collect(Collectors.joining(", "));
+        String marks = cols.stream().map(c -> "?").collect(Collectors.joining(", "));
+        List<String> sets = cols.stream().filter(c -> !keys.contains(c.source().name()))
+                .map(c -> quote(c.source().name()) + " = VALUES(" + quote(c.source().name()) + ")").toList();
+        String update = sets.isEmpty() ? quote(keys.get(0)) + " = " + quote(keys.get(0)) : String.join(", ", sets);
+        return "INSERT INTO " + quote(t.source().name()) + " (" + names + ") VALUES (" + marks + ") ON DUPLICATE KEY UPDATE " + update;
+    }
+
+    /** INSERT of a whole row ({@link #writableColumns}). */
+    public static String insertSql(TablePlan t) {
+        List<ColumnMapping> cols = writableColumns(t);
+        return "INSERT INTO " + quote(t.source().name()) + " (" + cols.stream().map(c -> quote(c.source().name()))
+                .collect(Collectors.joining(", ")) + ") VALUES (" + cols.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** DELETE of one row by its primary key. */
+    public static String deleteByKeySql(TablePlan t) {
+        return "DELETE FROM " + quote(t.source().name()) + " WHERE "
+                + t.source().primaryKey().stream().map(k -> quote(k) + " = ?").collect(Collectors.joining(" AND "));
+    }
+
+    /** The scratch table of the reverse channel's self-test. */
+    public static String createProbeTable(String table) {
+        return "CREATE TABLE " + quote(table) + " (id INT NOT NULL PRIMARY KEY, v VARCHAR(100) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    }
+
+    public static String dropTable(String table) {
+        return "DROP TABLE IF EXISTS " + quote(table);
+    }
+
+    /** Runs the applier's session settings ({@link #SQL_APPLIER_SESSION}) on the connection. */
+    public void applierSession(Connection c) {
+        try (var st = c.createStatement()) {
+            for (String sql : SQL_APPLIER_SESSION) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("setting up the reverse applier's session", e);
+        }
+    }
+
+    /** Runs one statement without parameters (DDL of the channel's own tables). */
+    public void executeStatement(Connection c, String sql, String doing) {
+        try (var st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw endpoint.failure(doing, e);
+        }
+    }
+
+    static final String SQL_TABLE_EXISTS = "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+
+    /** True when the connection's database has the table. */
+    public boolean tableExists(Connection c, String table) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_TABLE_EXISTS)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for table " + table, e);
+        }
+    }
+
+    /** A query naming every column the applier writes, returning no row: fails when the table or a column is missing. */
+    public static String probeColumnsSql(TablePlan t) {
+        return "SELECT " + writableColumns(t).stream().map(c -> quote(c.source().name())).collect(Collectors.joining(", "))
+                + " FROM " + quote(t.source().name()) + " WHERE 1 = 0";
+    }
+
+    /**
+     * Null when the connected login writes while the server is read-only for the application, else why not and how to
+     * fix it. MariaDB (10.11: SUPER no longer holds it): READ ONLY ADMIN, which ALL PRIVILEGES ON *.* includes. MySQL:
+     * SUPER or CONNECTION_ADMIN, and {@code super_read_only} off (it stops them too). A server without grant checks
+     * (--skip-grant-tables) lets everyone through.
+     */
+    public String readOnlyBypassProblem(Connection c) {
+        boolean maria = isMariaDb(version(c));
+        List<String> grants;
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            grants = new ArrayList<>();
+            while (rs.next()) {
+                grants.add(rs.getString(1).toUpperCase().replace("READ_ONLY ADMIN", "READ ONLY ADMIN"));   // MariaDB shows READ_ONLY ADMIN
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1290) {   // --skip-grant-tables: no privilege is checked
+                return null;
+            }
+            throw endpoint.failure("reading the grants", e);
+        }
+        boolean global = grants.stream().anyMatch(g -> g.contains("ALL PRIVILEGES ON *.*"));
+        if (maria) {
+            return global || grants.stream().anyMatch(g -> g.contains("READ ONLY ADMIN")) ? null
+                    : "the login '" + endpoint.user() + "' lacks READ ONLY ADMIN, so it cannot write while MariaDB is read-only;"
+                    + " GRANT READ ONLY ADMIN ON *.* TO it (or use a login that has it)";
+        }
+        boolean bypass = global || grants.stream().anyMatch(g -> g.matches("GRANT .*\\b(SUPER|CONNECTION_ADMIN)\\b.* ON \\*\\.\\*.*"));
+        if (!bypass) {
+            return "the login '" + endpoint.user() + "' lacks CONNECTION_ADMIN (or SUPER), so it cannot write while MySQL is"
+                    + " read-only; GRANT CONNECTION_ADMIN ON *.* TO it (or use a login that has it)";
+        }
+        String superReadOnly = single(c, "SELECT @@global.super_read_only", "reading super_read_only");
+        return "1".equals(superReadOnly) ? "super_read_only is ON, which stops every login's writes; the freeze must set"
+                + " read_only=ON with super_read_only=OFF while the reverse channel applies" : null;
+    }
 }

@@ -588,4 +588,132 @@ public final class PostgresDialect {
             throw endpoint.failure(doing, e);
         }
     }
+
+    // ---- reverse channel (rollback): capture of the application's writes on the migrated tables ----
+
+    /** The change table of the reverse channel, in {@link #STATE_SCHEMA}. */
+    public static final String CHANGE_LOG = "change_log";
+    /** The name of the capture trigger on every armed table (and the prefix of its function in {@link #STATE_SCHEMA}). */
+    public static final String CAPTURE_TRIGGER = "bascule_capture";
+    public static final String SQL_CREATE_CHANGE_LOG = "CREATE TABLE " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " (seq bigserial PRIMARY KEY, tx xid8 NOT NULL DEFAULT pg_current_xact_id(), table_name text NOT NULL,"
+            + " op char(1) NOT NULL, pk jsonb NOT NULL, captured_at timestamptz NOT NULL DEFAULT clock_timestamp())";
+    public static final String SQL_CHANGE_LOG_TX_INDEX = "CREATE INDEX change_log_tx ON "
+            + qualified(STATE_SCHEMA, CHANGE_LOG) + " (tx)";
+    public static final String SQL_DROP_CHANGE_LOG = "DROP TABLE IF EXISTS " + qualified(STATE_SCHEMA, CHANGE_LOG);
+    /**
+     * The horizon of a batch: every transaction below the snapshot's xmin has ended (committed or aborted); xmax is
+     * the first transaction id not yet given out (every transaction that had begun writing is below it).
+     */
+    public static final String SQL_SNAPSHOT_BOUNDS = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
+            + " pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
+    public static final String SQL_CHANGES_PER_TABLE = "SELECT table_name, count(*) FROM " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " WHERE tx >= ?::text::xid8 AND tx < ?::text::xid8 GROUP BY table_name ORDER BY table_name";
+    /** The transaction id at the n-th change from a position (a batch boundary that splits no transaction). */
+    public static final String SQL_NTH_CHANGE_TX = "SELECT tx::text::bigint FROM " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " WHERE tx >= ?::text::xid8 AND tx < ?::text::xid8 ORDER BY tx OFFSET ? LIMIT 1";
+    public static final String SQL_CHANGES_SINCE = "SELECT count(*), extract(epoch FROM clock_timestamp() - min(captured_at))::float8"
+            + " FROM " + qualified(STATE_SCHEMA, CHANGE_LOG) + " WHERE tx >= ?::text::xid8";
+    /** Changes per table below a position (those the applier carried back). */
+    public static final String SQL_CHANGES_BELOW = "SELECT table_name, count(*) FROM " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " WHERE tx < ?::text::xid8 GROUP BY table_name ORDER BY table_name";
+    public static final String SQL_DELETE_CHANGES_OF_TABLE = "DELETE FROM " + qualified(STATE_SCHEMA, CHANGE_LOG) + " WHERE table_name = ?";
+    /** Schema and table of every capture trigger in the database. */
+    public static final String SQL_CAPTURE_TRIGGERS = "SELECT n.nspname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.tgname = '" + CAPTURE_TRIGGER + "' ORDER BY 1, 2";
+    /** The capture functions in the state schema. */
+    public static final String SQL_CAPTURE_FUNCTIONS = "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE n.nspname = '" + STATE_SCHEMA + "' AND p.proname LIKE '" + CAPTURE_TRIGGER + "\\_%' ORDER BY 1";
+    /** The transactions holding the horizon back: the oldest with a transaction id, with their session. */
+    public static final String SQL_OLDEST_WRITERS = "SELECT pid, usename, state, backend_xid::text,"
+            + " extract(epoch FROM clock_timestamp() - xact_start)::bigint, left(query, 120) FROM pg_stat_activity"
+            + " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() ORDER BY age(backend_xid) DESC LIMIT 3";
+
+    /** The capture function of a table: one row in the change table per row written, with its key as a JSON array. */
+    public static String captureFunctionName(String sourceTable) {
+        String fn = CAPTURE_TRIGGER + "_" + sourceTable;
+        return fits(fn) ? fn : CAPTURE_TRIGGER + "_" + Integer.toHexString(sourceTable.hashCode());
+    }
+
+    /**
+     * The capture function and trigger of a table: AFTER INSERT/UPDATE/DELETE FOR EACH ROW, recording the operation
+     * and the primary key (an UPDATE that changes the key records the old key as a delete and the new one as an
+     * insert). The key values are written with {@code jsonb_build_array}, whose forms of dates, timestamps and numbers
+     * do not depend on the writer's session settings.
+     */
+    public static List<String> captureTrigger(String schema, TablePlan t) {
+        String fn = qualified(STATE_SCHEMA, captureFunctionName(t.source().name()));
+        String newKey = "jsonb_build_array(" + t.keyColumns().stream().map(k -> "NEW." + quote(k.targetName()))
+                .collect(Collectors.joining(", ")) + ")";
+        String oldKey = "jsonb_build_array(" + t.keyColumns().stream().map(k -> "OLD." + quote(k.targetName()))
+                .collect(Collectors.joining(", ")) + ")";
+        String insert = "INSERT INTO " + qualified(STATE_SCHEMA, CHANGE_LOG) + " (table_name, op, pk) VALUES ("
+                + literal(t.source().name()) + ", ";
+        String body = "BEGIN\n"
+                + "  IF TG_OP = 'INSERT' THEN\n    " + insert + "'I', " + newKey + ");\n"
+                + "  ELSIF TG_OP = 'DELETE' THEN\n    " + insert + "'D', " + oldKey + ");\n"
+                + "  ELSE\n"
+                + "    IF " + newKey + " IS DISTINCT FROM " + oldKey + " THEN\n"
+                + "      " + insert + "'D', " + oldKey + ");\n"
+                + "      " + insert + "'I', " + newKey + ");\n"
+                + "    ELSE\n      " + insert + "'U', " + newKey + ");\n    END IF;\n"
+                + "  END IF;\n  RETURN NULL;\nEND\n";
+        return List.of(
+                "CREATE OR REPLACE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $bascule$\n" + body + "$bascule$",
+                "CREATE TRIGGER " + quote(CAPTURE_TRIGGER) + " AFTER INSERT OR UPDATE OR DELETE ON " + qualified(schema, t.targetName())
+                        + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
+    }
+
+    public static String dropCaptureTrigger(String schema, String table) {
+        return "DROP TRIGGER IF EXISTS " + quote(CAPTURE_TRIGGER) + " ON " + qualified(schema, table);
+    }
+
+    public static String dropCaptureFunction(String function) {
+        return "DROP FUNCTION IF EXISTS " + qualified(STATE_SCHEMA, function) + "()";
+    }
+
+    /**
+     * The text of a value as the MySQL column of its kind takes it: booleans as 0/1, FLOAT widened to double
+     * (exact), TIMESTAMP in UTC without offset, TIME (or interval) as signed microseconds (formatted by the
+     * applier), binary as hex, everything else as PostgreSQL prints it (the session's ISO dates).
+     */
+    public static String reverseExpression(ColumnMapping m, String expr) {
+        return switch (m.kind()) {
+            case BOOLEAN -> "(" + expr + ")::int::text";
+            case FLOAT4 -> "(" + expr + ")::float8::text";
+            case TIMESTAMP -> "((" + expr + ") AT TIME ZONE 'UTC')::text";
+            case TIME -> "(extract(epoch FROM " + expr + ") * 1000000)::bigint::text";
+            case BINARY -> "encode(" + expr + ", 'hex')";
+            default -> "(" + expr + ")::text";
+        };
+    }
+
+    /**
+     * The keys of a table touched by changes in [from, to) with the row's current value, or its absence: the key
+     * columns (from the change table, so a deleted row still has them), a "present" flag, then every column
+     * ({@link #reverseExpression}). Parameters: table, from, to.
+     */
+    public static String touchedRowsSql(String schema, TablePlan t) {
+        List<ColumnMapping> keys = t.keyColumns();
+        StringBuilder sb = new StringBuilder("SELECT ");
+        StringBuilder join = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            ColumnMapping k = keys.get(i);
+            String fromLog = "(k.pk->>" + i + ")::" + k.targetType();
+            sb.append(reverseExpression(k, fromLog)).append(", ");
+            join.append(i > 0 ? " AND " : "").append("t.").append(quote(k.targetName())).append(" = ").append(fromLog);
+        }
+        sb.append("t.").append(quote(keys.get(0).targetName())).append(" IS NOT NULL");
+        for (ColumnMapping c : t.columns()) {
+            sb.append(", ").append(reverseExpression(c, "t." + quote(c.targetName())));
+        }
+        return sb.append(" FROM (SELECT DISTINCT pk FROM ").append(qualified(STATE_SCHEMA, CHANGE_LOG))
+                .append(" WHERE table_name = ? AND tx >= ?::text::xid8 AND tx < ?::text::xid8) k LEFT JOIN ")
+                .append(qualified(schema, t.targetName())).append(" t ON ").append(join).toString();
+    }
+
+    /** Runs one statement without parameters (the reverse channel's DDL). */
+    public void executeStatement(Connection c, String sql, String doing) {
+        execute(c, sql, doing);
+    }
 }
