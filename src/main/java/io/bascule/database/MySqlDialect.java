@@ -863,27 +863,21 @@ public final class MySqlDialect {
      * (--skip-grant-tables) lets everyone through.
      */
     public String readOnlyBypassProblem(Connection c) {
-        boolean maria = isMariaDb(version(c));
-        List<String> grants;
-        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
-            grants = new ArrayList<>();
-            while (rs.next()) {
-                grants.add(rs.getString(1).toUpperCase().replace("READ_ONLY ADMIN", "READ ONLY ADMIN"));   // MariaDB shows READ_ONLY ADMIN
+        MySqlReadOnly.Bypass bypass;
+        try {
+            bypass = bypassPrivileges(c);   // the same reading of the grants as the freeze's check of the app's login
+        } catch (DatabaseException e) {
+            if (e.getCause() instanceof SQLException s && s.getErrorCode() == 1290) {
+                return null;   // --skip-grant-tables: no privilege is checked
             }
-        } catch (SQLException e) {
-            if (e.getErrorCode() == 1290) {   // --skip-grant-tables: no privilege is checked
-                return null;
-            }
-            throw endpoint.failure("reading the grants", e);
+            throw e;
         }
-        boolean global = grants.stream().anyMatch(g -> g.contains("ALL PRIVILEGES ON *.*"));
-        if (maria) {
-            return global || grants.stream().anyMatch(g -> g.contains("READ ONLY ADMIN")) ? null
+        if (bypass.version().mariaDb()) {
+            return bypass.bypasses() ? null
                     : "the login '" + endpoint.user() + "' lacks READ ONLY ADMIN, so it cannot write while MariaDB is read-only;"
                     + " GRANT READ ONLY ADMIN ON *.* TO it (or use a login that has it)";
         }
-        boolean bypass = global || grants.stream().anyMatch(g -> g.matches("GRANT .*\\b(SUPER|CONNECTION_ADMIN)\\b.* ON \\*\\.\\*.*"));
-        if (!bypass) {
+        if (!bypass.bypasses()) {
             return "the login '" + endpoint.user() + "' lacks CONNECTION_ADMIN (or SUPER), so it cannot write while MySQL is"
                     + " read-only; GRANT CONNECTION_ADMIN ON *.* TO it (or use a login that has it)";
         }

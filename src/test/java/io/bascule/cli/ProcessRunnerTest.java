@@ -121,7 +121,12 @@ class ProcessRunnerTest {
 
     static Run run(String key, Map<String, Object> vars, ProcessRunner.Answers answers, ProcessRunner.Terminal terminal)
             throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return run(key, vars, answers, terminal, new ByteArrayOutputStream());
+    }
+
+    /** {@code out} is where the runner prints, for a test that watches it while the run goes on. */
+    static Run run(String key, Map<String, Object> vars, ProcessRunner.Answers answers, ProcessRunner.Terminal terminal,
+                   ByteArrayOutputStream out) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ProcessRunner runner = new ProcessRunner(engine, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), terminal);
@@ -196,11 +201,13 @@ class ProcessRunnerTest {
 
     @Test
     void waitLeavesTheTaskToTasklistAndFollowsTheRunToItsEnd() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread dba = new Thread(() -> {
             var tasks = engine.getTaskService();
             for (int i = 0; i < 200; i++) {
                 var open = tasks.createTaskQuery().processDefinitionKey("cutover").list();
-                if (!open.isEmpty()) {
+                // the DBA acts once the runner said it waits (acting earlier, the run may end before it looks)
+                if (!open.isEmpty() && out.toString(StandardCharsets.UTF_8).contains("waits for a DBA in Tasklist")) {
                     engine.getIdentityService().setAuthenticatedUserId("alice");
                     tasks.claim(open.get(0).getId(), "alice");
                     tasks.complete(open.get(0).getId(), Map.of("acknowledged", true, "note", "checked in Tasklist"));
@@ -214,7 +221,7 @@ class ProcessRunnerTest {
             }
         });
         dba.start();
-        Run run = run("cutover", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false));
+        Run run = run("cutover", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false), out);
         dba.join();
         assertThat(run.result().exitCode()).as(run.err()).isZero();
         assertThat(run.out()).containsSubsequence("Confirm cutover readiness waits for a DBA in Tasklist",
