@@ -363,6 +363,27 @@ public final class MySqlReadOnly {
 
     /** Index of a keyword outside quotes and parentheses, or -1. */
     private static int topLevelKeyword(String s, String keyword, int from) {
+        return topLevel(s, from, i -> s.regionMatches(true, i, keyword, 0, keyword.length()));
+    }
+
+    /** The comma-separated parts of a list, commas inside quotes or parentheses kept. */
+    private static List<String> splitTopLevel(String s) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int comma; (comma = topLevel(s, start, i -> s.charAt(i) == ',')) >= 0; start = comma + 1) {
+            parts.add(s.substring(start, comma).strip());
+        }
+        if (start < s.length() && !s.substring(start).isBlank()) {
+            parts.add(s.substring(start).strip());
+        }
+        return parts;
+    }
+
+    /**
+     * The first index from {@code from} outside quotes (`, ', ", doubled to escape) and parentheses where {@code at}
+     * holds, or -1. Scanning again after such an index starts in the same state (nothing open there).
+     */
+    private static int topLevel(String s, int from, java.util.function.IntPredicate at) {
         int depth = 0;
         char quote = 0;
         for (int i = from; i < s.length(); i++) {
@@ -381,43 +402,11 @@ public final class MySqlReadOnly {
                 depth++;
             } else if (ch == ')') {
                 depth--;
-            } else if (depth == 0 && s.regionMatches(true, i, keyword, 0, keyword.length())) {
+            } else if (depth == 0 && at.test(i)) {
                 return i;
             }
         }
         return -1;
-    }
-
-    private static List<String> splitTopLevel(String s) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (quote != 0) {
-                if (ch == quote) {
-                    if (i + 1 < s.length() && s.charAt(i + 1) == quote) {
-                        i++;
-                    } else {
-                        quote = 0;
-                    }
-                }
-            } else if (ch == '`' || ch == '\'' || ch == '"') {
-                quote = ch;
-            } else if (ch == '(') {
-                depth++;
-            } else if (ch == ')') {
-                depth--;
-            } else if (ch == ',' && depth == 0) {
-                parts.add(s.substring(start, i).strip());
-                start = i + 1;
-            }
-        }
-        if (start < s.length() && !s.substring(start).isBlank()) {
-            parts.add(s.substring(start).strip());
-        }
-        return parts;
     }
 
     /** `r`@`%` or 'r' as r@% / r. */
