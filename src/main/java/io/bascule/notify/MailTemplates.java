@@ -80,11 +80,9 @@ public final class MailTemplates {
         return out.toString();
     }
 
+    /** {@code & < > " '} as HTML references (Spring's escaping; UTF-8 text needs no other); null as empty. */
     public static String escapeHtml(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+        return s == null ? "" : org.springframework.web.util.HtmlUtils.htmlEscape(s, "UTF-8");
     }
 
     private String read(String file) {

@@ -1,5 +1,7 @@
 package io.bascule.report;
 
+import io.bascule.notify.MailTemplates;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -216,10 +218,7 @@ public final class AuditDocuments {
     }
 
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+        return MailTemplates.escapeHtml(s);
     }
 
     private static String cell(String s) {
