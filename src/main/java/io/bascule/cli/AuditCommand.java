@@ -57,8 +57,8 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> settings = options.resolve(context, null);
-        // a reader: never execute a job of a run (a running serve or migrate owns them)
-        settings.put("camunda.bpm.job-execution.enabled", "false");
+        // a reader takes no EngineLock, so SpringLauncher leaves its job executor off: it never executes a job of a
+        // run (a running serve or migrate owns them)
         try (ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
             AuditTrail trail = new AuditTrail(app.getBean(HistoryService.class), app.getBean(RepositoryService.class),
                     app.getBean(TaskService.class));

@@ -11,7 +11,6 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -342,9 +341,7 @@ public final class ProcessRunner {
         }
 
         private Object variable(String name) {
-            HistoricVariableInstance v = history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
-                    .variableName(name).singleResult();
-            return v == null ? null : v.getValue();
+            return ProcessRuns.variable(history, instanceId, name);
         }
 
         /** Answers a task, leaves it to Tasklist ({@code --wait}), or returns why the run must stop here. */

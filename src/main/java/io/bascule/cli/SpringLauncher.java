@@ -62,7 +62,6 @@ final class SpringLauncher {
             app.setWebApplicationType(org.springframework.boot.WebApplicationType.NONE);
             app.setLogStartupInfo(false);
             // no web server: leave out the webapps and the REST API, which need one
-            settings = new java.util.LinkedHashMap<>(settings);
             // a CLI command creates only the beans it uses: seconds count when a DBA types rollback (warm-up: all)
             settings.putIfAbsent("spring.main.lazy-initialization", "true");
             settings.put("spring.jmx.enabled", "false");
