@@ -7,10 +7,7 @@ import io.bascule.schema.ConversionPlan;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Builds migration services on a test's databases and runs the GOLD steps. */
@@ -51,18 +48,7 @@ final class MigrationFixture {
     }
 
     static List<List<String>> rows(Connection c, String sql) throws SQLException {
-        List<List<String>> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getString(i));
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return io.bascule.testing.QueryRows.rows(c, sql);
     }
 
     static String one(Connection c, String sql) throws SQLException {
