@@ -812,6 +812,19 @@ public final class MySqlDialect {
         return "CREATE TABLE " + quote(table) + " (id INT NOT NULL PRIMARY KEY, v VARCHAR(100) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
     }
 
+    /** The scratch table's rows as {@code id=v}, by id (the reverse channel's self-test). */
+    public List<String> probeRows(Connection c, String table) {
+        List<String> found = new ArrayList<>();
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, v FROM " + quote(table) + " ORDER BY id")) {
+            while (rs.next()) {
+                found.add(rs.getInt(1) + "=" + rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the applied probe rows", e);
+        }
+        return found;
+    }
+
     public static String dropTable(String table) {
         return "DROP TABLE IF EXISTS " + quote(table);
     }

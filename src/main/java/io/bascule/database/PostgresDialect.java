@@ -716,4 +716,26 @@ public final class PostgresDialect {
     public void executeStatement(Connection c, String sql, String doing) {
         execute(c, sql, doing);
     }
+
+    /** Arming takes its locks within this, or gives up (an application holding a table long must not stall it). */
+    public static final String SQL_ARMING_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '10s'";
+
+    /** The reverse channel's scratch table (its twin on MySQL: MySqlDialect.createProbeTable). */
+    public static String createProbeTable(String schema, String table) {
+        return "CREATE TABLE " + qualified(schema, table) + " (id integer PRIMARY KEY, v varchar(100))";
+    }
+
+    /**
+     * The self-test's changes on the scratch table, one list per transaction: inserts, then an update of a value
+     * (non-ASCII), a key change and a delete. Applied into MySQL they leave {@link #PROBE_EXPECTED}.
+     */
+    public static List<List<String>> probeChanges(String schema, String table) {
+        String t = qualified(schema, table);
+        return List.of(List.of("INSERT INTO " + t + " VALUES (1, 'probe'), (2, 'probe'), (4, 'probe')"),
+                List.of("UPDATE " + t + " SET v = 'probé ✓' WHERE id = 1", "UPDATE " + t + " SET id = 3 WHERE id = 2",
+                        "DELETE FROM " + t + " WHERE id = 4"));
+    }
+
+    /** The scratch table's rows ({@code id=v}, by id) after {@link #probeChanges} are applied. */
+    public static final List<String> PROBE_EXPECTED = List.of("1=probé ✓", "3=probe");
 }

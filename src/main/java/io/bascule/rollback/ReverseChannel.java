@@ -166,7 +166,7 @@ public final class ReverseChannel {
     private void createCapture() {
         try (Connection c = postgresEndpoint.open()) {
             c.setAutoCommit(false);
-            pg.executeStatement(c, "SET LOCAL lock_timeout = '10s'", "setting the lock timeout");
+            pg.executeStatement(c, PostgresDialect.SQL_ARMING_LOCK_TIMEOUT, "setting the lock timeout");
             pg.executeStatement(c, PostgresDialect.SQL_STATE_SCHEMA, "creating the schema " + PostgresDialect.STATE_SCHEMA);
             pg.executeStatement(c, PostgresDialect.SQL_CREATE_CHANGE_LOG, "creating the change table");
             pg.executeStatement(c, PostgresDialect.SQL_CHANGE_LOG_TX_INDEX, "creating the change table's index");
@@ -218,19 +218,16 @@ public final class ReverseChannel {
             }
             try (Connection c = postgresEndpoint.open()) {
                 pg.executeStatement(c, PostgresDialect.dropTable(schema, PROBE_TABLE), "dropping an old scratch table");
-                pg.executeStatement(c, "CREATE TABLE " + PostgresDialect.qualified(schema, PROBE_TABLE)
-                        + " (id integer PRIMARY KEY, v varchar(100))", "creating the scratch table " + PROBE_TABLE);
+                pg.executeStatement(c, PostgresDialect.createProbeTable(schema, PROBE_TABLE), "creating the scratch table " + PROBE_TABLE);
                 for (String sql : PostgresDialect.captureTrigger(schema, probe)) {
                     pg.executeStatement(c, sql, "creating the capture trigger of the scratch table");
                 }
                 c.setAutoCommit(false);
-                String t = PostgresDialect.qualified(schema, PROBE_TABLE);
-                try (Statement st = c.createStatement()) {
-                    st.execute("INSERT INTO " + t + " VALUES (1, 'probe'), (2, 'probe'), (4, 'probe')");
-                    c.commit();
-                    st.execute("UPDATE " + t + " SET v = 'probé ✓' WHERE id = 1");
-                    st.execute("UPDATE " + t + " SET id = 3 WHERE id = 2");
-                    st.execute("DELETE FROM " + t + " WHERE id = 4");
+                List<List<String>> transactions = PostgresDialect.probeChanges(schema, PROBE_TABLE);
+                for (List<String> transaction : transactions) {
+                    for (String sql : transaction) {
+                        pg.executeStatement(c, sql, "writing the probe rows");
+                    }
                     c.commit();
                 }
             } catch (SQLException e) {
@@ -241,16 +238,13 @@ public final class ReverseChannel {
             try (ReverseApplier applier = applier(carried, ReverseApplier.DEFAULT_MAX_CHANGES)) {
                 applier.drain(selfTestTimeout);
             }
-            List<String> found = new ArrayList<>();
-            try (Connection c = mysqlEndpoint.open(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT id, v FROM " + MySqlDialect.quote(PROBE_TABLE) + " ORDER BY id")) {
-                while (rs.next()) {
-                    found.add(rs.getInt(1) + "=" + rs.getString(2));
-                }
+            List<String> found;
+            try (Connection c = mysqlEndpoint.open()) {
+                found = mysql.probeRows(c, PROBE_TABLE);
             } catch (SQLException e) {
                 throw mysqlEndpoint.failure("reading the applied probe rows", e);
             }
-            List<String> expected = List.of("1=probé ✓", "3=probe");
+            List<String> expected = PostgresDialect.PROBE_EXPECTED;
             if (!found.equals(expected)) {
                 throw new ReverseChannelException("self-test failed: the probe changes applied into MySQL gave " + found
                         + " where " + expected + " was expected");
