@@ -46,6 +46,37 @@ public final class ProcessVariables {
     /** One line: rows and tables copied. */
     public static final String COPY_SUMMARY = "copySummary";
 
+    // ---- rollback (the model sets dryRun and reason at its start, or the call activity maps them in)
+    /** true: every step checks and simulates, nothing is changed (rollback, cutover). */
+    public static final String DRY_RUN = "dryRun";
+    /** Why the rollback runs (one line: the cutover's failure, an emergency playbook, a DBA's words). */
+    public static final String REASON = "reason";
+    /** Who decided the rollback (the calling process maps its own decider in; otherwise the initiator). */
+    public static final String DECIDED_BY = "decidedBy";
+    /** When the rollback started (ISO-8601), the origin of timeToSourceSeconds. */
+    public static final String ROLLBACK_STARTED_AT = "rollbackStartedAt";
+    /** What the check step found (one line per check), shown in Tasklist and in the report. */
+    public static final String ROLLBACK_CHECKS = "rollbackChecks";
+    /** true when the application's config file is no longer what the switch wrote (changed by hand). */
+    public static final String APP_CONFIG_CHANGED = "appConfigChanged";
+    /** The unified diff "as written at the switch" vs "now", secrets shown as ***. */
+    public static final String APP_CONFIG_DIFF = "appConfigDiff";
+    /** The DBA's decision on a hand-edited config file: true = keep the edited file aside and restore the original. */
+    public static final String RESTORE_ANYWAY = "restoreAnyway";
+    /** Changes captured on PostgreSQL and not yet applied into MySQL, and the age of the oldest, in seconds. */
+    public static final String REVERSE_LAG_CHANGES = "reverseLagChanges";
+    public static final String REVERSE_LAG_SECONDS = "reverseLagSeconds";
+    /** One line: the changes carried back into MySQL, per table. */
+    public static final String CHANGES_CARRIED_BACK = "changesCarriedBack";
+    /** Rows compared on both sides by the touched-rows verification. */
+    public static final String ROWS_VERIFIED = "rowsVerified";
+    /** Seconds from the rollback's start to "application on MySQL and MySQL writable". */
+    public static final String TIME_TO_SOURCE_SECONDS = "timeToSourceSeconds";
+    public static final String FORENSIC_BACKUP = "forensicBackup";
+    public static final String INCIDENT_REPORT_FILE = "incidentReportFile";
+    /** One line: how the rollback (or its dry run) went. */
+    public static final String ROLLBACK_SUMMARY = "rollbackSummary";
+
     // The model contract of every runbook: its end events set these (execution listeners), the CLI reads them.
     /** A code for how the run ended: CERTIFIED, COPIED_UNVERIFIED, REJECTED, ROWS_DIFFER, IDENTICAL, FAILED, ... */
     public static final String OUTCOME = "outcome";
