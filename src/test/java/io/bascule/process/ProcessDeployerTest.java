@@ -62,6 +62,14 @@ class ProcessDeployerTest {
         var definitions = engine.getRepositoryService().createProcessDefinitionQuery();
         assertThat(definitions.processDefinitionKey(ProcessKeys.CUTOVER).latestVersion().singleResult().getVersion()).isEqualTo(1);
         assertThat(formOfTheTask(ProcessKeys.CUTOVER)).contains("\"id\": \"placeholderAcknowledge\"");
+        // a start event's form comes along as a task's does (the rollback's start form for Tasklist)
+        var rollback = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.ROLLBACK)
+                .latestVersion().singleResult();
+        assertThat(engine.getRepositoryService().getDeploymentResourceNames(rollback.getDeploymentId()))
+                .containsExactlyInAnyOrder("rollback.bpmn", "rollbackStart.form", "rollbackAppConfigDecision.form");
+        try (InputStream in = engine.getFormService().getDeployedStartForm(rollback.getId())) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"id\": \"rollbackStart\"");
+        }
 
         Path cutover = dir.resolve("cutover.bpmn");
         Files.writeString(cutover, Files.readString(cutover).replace("Confirm cutover readiness", "Confirm cutover readiness (edited)"));
@@ -69,19 +77,19 @@ class ProcessDeployerTest {
         var repository = engine.getRepositoryService();
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER).latestVersion()
                 .singleResult().getVersion()).isEqualTo(2);
-        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.ROLLBACK).latestVersion()
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).latestVersion()
                 .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
         assertThat(formOfTheTask(ProcessKeys.CUTOVER)).as("the edited model finds its form in its own deployment")
                 .contains("\"id\": \"placeholderAcknowledge\"");
-        assertThat(formOfTheTask(ProcessKeys.ROLLBACK)).contains("placeholderAcknowledge");
+        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).contains("placeholderAcknowledge");
 
         // a deployment deleted (in Cockpit) is deployed again at the next start, although the files did not change
-        String rollbackDeployment = repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.ROLLBACK)
+        String surveillanceDeployment = repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE)
                 .latestVersion().singleResult().getDeploymentId();
-        repository.deleteDeployment(rollbackDeployment, true);
-        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.ROLLBACK).count()).isZero();
+        repository.deleteDeployment(surveillanceDeployment, true);
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).count()).isZero();
         deploy(dir);
-        assertThat(formOfTheTask(ProcessKeys.ROLLBACK)).contains("placeholderAcknowledge");
+        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).contains("placeholderAcknowledge");
     }
 
     @Test
