@@ -100,6 +100,12 @@ public final class AppRestart {
         }
     }
 
+    /** One line: what the restart and the health check would do (for dry runs). */
+    public String describeHealth() {
+        return (command == null ? "no restart command" : "would run the restart command " + scrub(command)) + "; "
+                + (healthUrl == null ? "no health URL to wait for" : "would wait for " + scrub(healthUrl) + " to answer 2xx");
+    }
+
     public RestartResult restart() {
         if (command == null) {
             RestartResult r = new RestartResult(RestartStatus.SKIPPED, null, null, Duration.ZERO, List.of(),

@@ -127,6 +127,28 @@ public final class AppSwitch {
         }
     }
 
+    /** True when the last recorded switch put the application on the new database and was not restored since. */
+    public boolean isSwitched() {
+        return record().map(SwitchRecord::switched).orElse(false);
+    }
+
+    /**
+     * The key's value the application used before the switch (from the kept original, checked against its
+     * SHA-256), or, when nothing is switched, its value in the file now: the source database's URL as the
+     * application knows it, with its credentials. For opening the application's own connection (its write probe);
+     * never log or store it.
+     */
+    public String sourceValue() {
+        Optional<SwitchRecord> record = record();
+        byte[] content = record.isPresent() && record.get().switched() ? checkKeptOriginal(record.get()) : readApplicationFile();
+        return AppConfigFile.locate(content, key, format, file).value();
+    }
+
+    /** The key's value in the file now (with its credentials: never log or store it). */
+    public String currentValue() {
+        return AppConfigFile.locate(readApplicationFile(), key, format, file).value();
+    }
+
     // ------------------------------------------------------------------ switch
 
     /** Checks everything {@link #switchTo} checks and says what it would write; changes nothing. */

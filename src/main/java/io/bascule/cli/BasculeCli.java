@@ -64,7 +64,7 @@ public final class BasculeCli implements Callable<Integer> {
                 .addSubcommand("verify", new VerifyCommand(context))
                 .addSubcommand("audit", new AuditCommand(context))
                 .addSubcommand("cutover", new PendingCommands.Cutover(context))
-                .addSubcommand("rollback", new PendingCommands.Rollback(context))
+                .addSubcommand("rollback", new RollbackCommand(context))
                 .addSubcommand("monitor", new PendingCommands.Monitor(context))
                 .addSubcommand("report", new PendingCommands.Report(context))
                 .addSubcommand("warm-up", new WarmUpCommand(context));

@@ -48,16 +48,6 @@ final class PendingCommands {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Put the application back on MySQL, writable, losing nothing")
-    static final class Rollback extends Pending {
-        @Option(names = "--dry-run", description = "rehearse the rollback without changing anything")
-        boolean dryRun;
-
-        Rollback(BasculeCli.Context c) {
-            super(c, "rollback");
-        }
-    }
-
     @Command(name = "monitor", mixinStandardHelpOptions = true, description = "Live surveillance after cutover with T+15..T+60 checklists")
     static final class Monitor extends Pending {
         @Option(names = "--once", description = "take one sample and exit")

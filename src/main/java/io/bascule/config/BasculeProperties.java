@@ -30,6 +30,7 @@ public record BasculeProperties(
         @DefaultValue @Valid Web web,
         @DefaultValue @Valid Migration migration,
         @DefaultValue @Valid List<BusinessCheck> businessChecks,
+        @DefaultValue @Valid Rollback rollback,
         // bound as bascule.notify (a record component cannot be named notify: Object.notify())
         @DefaultValue @Valid @Name("notify") Notify notifications) {
 
@@ -57,6 +58,13 @@ public record BasculeProperties(
                             @DefaultValue("false") boolean lowerCaseNames, @DefaultValue List<String> booleanColumns,
                             @DefaultValue Map<String, String> typeOverrides,
                             @DefaultValue("5s") Duration progressInterval) {
+    }
+
+    /**
+     * The rollback's bounds: how long the drain of the reverse channel may take, and how long to wait for the
+     * application's health URL, before the step becomes an incident a DBA looks at.
+     */
+    public record Rollback(@DefaultValue("2m") Duration drainTimeout, @DefaultValue("60s") Duration healthTimeout) {
     }
 
     /** Web users of Tasklist, Cockpit, Admin and REST. */

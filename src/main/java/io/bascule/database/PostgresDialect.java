@@ -738,4 +738,9 @@ public final class PostgresDialect {
 
     /** The scratch table's rows ({@code id=v}, by id) after {@link #probeChanges} are applied. */
     public static final List<String> PROBE_EXPECTED = List.of("1=probé ✓", "3=probe");
+
+    // ---- rollback report: the changes captured since the switch, per table and operation
+    /** Per table and operation (I, U, D): how many changes the change table holds. */
+    public static final String SQL_CHANGE_COUNTS = "SELECT table_name, op, count(*) FROM "
+            + qualified(STATE_SCHEMA, CHANGE_LOG) + " GROUP BY table_name, op ORDER BY table_name, op";
 }

@@ -156,6 +156,12 @@ public final class ReverseChannel {
 
     /** True when the change table exists (the channel captures). */
     public boolean isArmed() {
+        return isArmedOn(postgresEndpoint);
+    }
+
+    /** True when a reverse channel's change table exists on this PostgreSQL database (no plan needed to ask). */
+    public static boolean isArmedOn(DatabaseEndpoint postgresEndpoint) {
+        PostgresDialect pg = new PostgresDialect(postgresEndpoint);
         try (Connection c = postgresEndpoint.open()) {
             return pg.tableExists(c, PostgresDialect.STATE_SCHEMA, PostgresDialect.CHANGE_LOG);
         } catch (SQLException e) {
@@ -359,5 +365,23 @@ public final class ReverseChannel {
             throw mysqlEndpoint.failure("disarming the reverse channel", e);
         }
         log.info("reverse channel {} disarmed", name());
+    }
+
+    /**
+     * The changes captured since arming, per source table: inserts, updates, deletes (a key change counts as a delete
+     * of the old key and an insert of the new one). For the incident report; read before disarming.
+     */
+    public Map<String, long[]> changeCounts() {
+        Map<String, long[]> counts = new java.util.TreeMap<>();
+        try (Connection c = postgresEndpoint.open(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(PostgresDialect.SQL_CHANGE_COUNTS)) {
+            while (rs.next()) {
+                long[] n = counts.computeIfAbsent(rs.getString(1), t -> new long[3]);
+                n["IUD".indexOf(rs.getString(2))] += rs.getLong(3);
+            }
+        } catch (SQLException e) {
+            throw postgresEndpoint.failure("counting the captured changes", e);
+        }
+        return counts;
     }
 }

@@ -61,6 +61,13 @@ public final class SourceFreeze {
                          String problem) {
     }
 
+    /**
+     * The dry run's checks a rollback needs (the start of their names): switching read_only and the application's
+     * probe; ending writers and reading the binary log position are the freeze's business only.
+     */
+    public static final List<String> ROLLBACK_CHECKS = List.of("switch read_only", "create the probe table",
+            "application login", "application's write probe");
+
     /** One privilege check of the dry run. */
     public record Check(String name, boolean ok, String detail) {
     }
@@ -165,6 +172,47 @@ public final class SourceFreeze {
         } catch (SQLException e) {
             throw admin.failure("closing the connection", e);
         }
+    }
+
+    /**
+     * Lifts read-only only (no probe): the rollback validates the application's login in a step of its own. The
+     * record is {@code proven} when read_only (and super_read_only) read back off.
+     */
+    public Record lift() {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try (Connection c = admin.open()) {
+            ServerVersion v = dialect.serverVersion(c);
+            long t = System.nanoTime();
+            dialect.liftReadOnly(c);
+            List<Step> steps = List.of(step("read_only off", t, String.join("; ", MySqlReadOnly.liftStatements(v))));
+            ReadOnlyState after = dialect.readOnlyState(c);
+            boolean off = !after.readOnly() && !Boolean.TRUE.equals(after.superReadOnly());
+            return new Record("lift", started, ms(t0), v, steps, List.of(), List.of(), after, null, null, null, off,
+                    off ? null : "read_only still reads back on after it was lifted: " + after);
+        } catch (SQLException e) {
+            throw admin.failure("closing the connection", e);
+        }
+    }
+
+    /** The read-only state of the source now. */
+    public ReadOnlyState state() {
+        try (Connection c = admin.open()) {
+            return dialect.readOnlyState(c);
+        } catch (SQLException e) {
+            throw admin.failure("closing the connection", e);
+        }
+    }
+
+    /** The write probe under the application's login (the probe table created first by the privileged login). */
+    public ProbeResult probeApplication(DatabaseEndpoint appLogin) {
+        String database = probeDatabase(appLogin);
+        try (Connection c = admin.open()) {
+            dialect.createProbeTable(c, database);
+        } catch (SQLException e) {
+            throw admin.failure("closing the connection", e);
+        }
+        return probe(appLogin, database);
     }
 
     /** Lifts read-only and proves the application's login writes again. */

@@ -1,0 +1,121 @@
+package io.bascule.cli;
+
+import io.bascule.process.ProcessDeployer;
+import io.bascule.process.ProcessKeys;
+import io.bascule.process.ProcessVariables;
+import io.bascule.process.RunOwnership;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.runtime.Job;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code rollback}: runs the rollback process headless: the application back on MySQL, MySQL writable, every write
+ * made on PostgreSQL since the switch carried back. {@code --dry-run} checks and simulates every step, changing
+ * nothing. A rollback left active (a step stopped at an incident, or a command that died) is resumed, not started
+ * again: its failed step is retried first, so running the command again after fixing the cause goes on where it
+ * stopped. The one human decision (the application's config file changed by hand since the switch) is asked at the
+ * terminal or left to Tasklist ({@code --wait}); it is never answered by a flag.
+ */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = "Put the application back on MySQL, writable, with every write made on PostgreSQL carried back")
+final class RollbackCommand implements Callable<Integer> {
+
+    private final BasculeCli.Context context;
+
+    @Mixin
+    RunbookOptions options;
+
+    @Option(names = "--dry-run", description = "check and simulate every step without changing anything")
+    boolean dryRun;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "why the rollback runs (in the incident report and the e-mail)")
+    String reason;
+
+    @Option(names = "--wait", description = "leave a decision (a hand-edited app config file) to a DBA in Tasklist and wait")
+    boolean waitForTasklist;
+
+    RollbackCommand(BasculeCli.Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> settings = options.resolve(context, null);
+        options.requireConnections(settings, context);
+        EngineLock lock = EngineLock.acquire(settings, "rollback"); // one job-executing node per work directory
+        try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
+            return run(app);
+        }
+    }
+
+    private int run(ConfigurableApplicationContext app) throws InterruptedException {
+        app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
+        ProcessEngine engine = app.getBean(ProcessEngine.class);
+        RuntimeService runtime = engine.getRuntimeService();
+        ProcessRunner runner = new ProcessRunner(engine, context.out(), context.err(), ProcessRunner.Terminal.system())
+                .incidentHint(", then run rollback again: it retries the step that stopped and goes on");
+        ProcessRunner.Answers answers = waitForTasklist ? ProcessRunner.Answers.waitForTasklist() : ProcessRunner.Answers.prompt();
+        List<ProcessInstance> active = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.ROLLBACK)
+                .active().list();
+        ProcessRunner.Result result;
+        if (!active.isEmpty()) {
+            ProcessInstance pi = active.get(0);
+            Object activeDryRun = runtime.getVariable(pi.getId(), ProcessVariables.DRY_RUN);
+            if (dryRun && !Boolean.TRUE.equals(activeDryRun)) {
+                context.err().println("error: a rollback is in progress (" + pi.getId() + "); a dry run now would prove"
+                        + " nothing: run rollback without --dry-run to resume it");
+                return BasculeCli.FAILED;
+            }
+            context.out().println("Resuming rollback " + pi.getId() + (Boolean.TRUE.equals(activeDryRun) ? " (dry run)" : "")
+                    + " where it stopped");
+            context.out().println(app.getBean(RunOwnership.class).takeOver(pi.getId(), ProcessRunner.CLI_USER));
+            retryFailedSteps(engine.getManagementService(), pi.getId());
+            result = runner.resume(pi.getId(), answers);
+        } else {
+            Map<String, Object> start = new LinkedHashMap<>();
+            start.put(ProcessVariables.DRY_RUN, dryRun);
+            if (reason != null && !reason.isBlank()) {
+                start.put(ProcessVariables.REASON, reason.strip());
+            }
+            result = runner.run(ProcessKeys.ROLLBACK, start, answers);
+        }
+        HistoryService history = app.getBean(HistoryService.class);
+        Object steps = ProcessRuns.variable(history, result.instanceId(), "rollbackSteps");
+        if (steps != null && (dryRun || !result.success())) {
+            context.out().println(steps);
+        }
+        Object report = ProcessRuns.variable(history, result.instanceId(), ProcessVariables.INCIDENT_REPORT_FILE);
+        if (report != null) {
+            context.out().println("Incident report: " + report);
+        }
+        return result.exitCode();
+    }
+
+    /** The jobs of the run that stopped at an incident get one retry: the command is the DBA's "retry". */
+    private void retryFailedSteps(ManagementService management, String instanceId) {
+        for (Job job : management.createJobQuery().processInstanceId(instanceId).noRetriesLeft().list()) {
+            management.setJobRetries(job.getId(), 1);
+            context.out().println("Retrying the step that stopped: " + oneLine(job.getExceptionMessage()));
+        }
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String first = s.lines().findFirst().orElse("");
+        return first.length() > 300 ? first.substring(0, 300) + "..." : first;
+    }
+}

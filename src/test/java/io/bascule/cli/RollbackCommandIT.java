@@ -1,0 +1,433 @@
+package io.bascule.cli;
+
+import io.bascule.appswitch.AppSwitch;
+import io.bascule.database.DatabaseEndpoint;
+import io.bascule.database.SqlScript;
+import io.bascule.embedded.EmbeddedMariaDbServer;
+import io.bascule.migration.MigrationOptions;
+import io.bascule.migration.MigrationService;
+import io.bascule.migration.Verifier;
+import io.bascule.rollback.ReverseChannel;
+import io.bascule.rollback.SourceFreeze;
+import io.bascule.testing.EmbeddedDatabases;
+import io.bascule.testing.StaleTestDirs;
+import io.bascule.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static io.bascule.testing.QueryRows.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rollback command end to end on real servers: a MariaDB of its own with grant tables on (a privileged login for
+ * Bascule, the application's login that read-only stops), the shared embedded PostgreSQL with an application role,
+ * a GOLD migration by the CLI, then the state a cutover leaves (MySQL frozen, the reverse channel armed, the
+ * application's .env switched) set up with the services the cutover will call. The rollback runs through
+ * {@code bascule rollback} as a user types it.
+ */
+@ExtendWith(EmbeddedDatabases.class)
+class RollbackCommandIT {
+
+    static EmbeddedMariaDbServer mariaDb;
+    static final String BASCULE_PASSWORD = "bascule-secret";
+    static final String APP_PASSWORD = "app-secret";
+
+    @BeforeAll
+    static void start() throws Exception {
+        StaleTestDirs.clean();
+        Path home = Path.of("target", "rollback-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+        mariaDb = EmbeddedMariaDbServer.start(home.resolve("mariadb"), 0, false);
+        try (Connection c = mariaDb.connect("mysql"); Statement st = c.createStatement()) {
+            st.execute("FLUSH PRIVILEGES"); // grant tables on for every new connection (this one keeps going)
+            List<String> anonymous = new ArrayList<>();
+            try (var rs = st.executeQuery("SELECT CONCAT('''''@''', Host, '''') FROM mysql.user WHERE User = ''")) {
+                while (rs.next()) {
+                    anonymous.add(rs.getString(1));
+                }
+            }
+            for (String a : anonymous) {
+                st.execute("DROP USER " + a);
+            }
+            st.execute("CREATE USER 'bascule'@'%' IDENTIFIED BY '" + BASCULE_PASSWORD + "'");
+            st.execute("GRANT READ_ONLY ADMIN, CONNECTION ADMIN, PROCESS, BINLOG MONITOR, RELOAD ON *.* TO 'bascule'@'%'");
+            st.execute("CREATE USER 'app'@'%' IDENTIFIED BY '" + APP_PASSWORD + "'");
+            st.execute("CREATE USER 'boss'@'%' IDENTIFIED BY 'boss-secret'");
+            st.execute("GRANT ALL PRIVILEGES ON *.* TO 'boss'@'%' WITH GRANT OPTION");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (mariaDb != null) {
+            mariaDb.close();
+        }
+    }
+
+    /** The test's own connection to MariaDB (not a login the rollback uses). */
+    static Connection boss(String database) throws SQLException {
+        return DriverManager.getConnection(mariaDb.jdbcUrl(database), "boss", "boss-secret");
+    }
+
+    @AfterEach
+    void writable() throws SQLException {
+        try (Connection c = boss("mysql"); Statement st = c.createStatement()) {
+            st.execute("SET GLOBAL read_only = OFF");
+        }
+    }
+
+    /** One test's world: its MySQL database and PostgreSQL database, the app's login on each, the .env, the work dir. */
+    record World(TestDatabases dbs, String mysqlDb, String pgRole, Path work, Path config, Path envFile, String envOriginal,
+                 DatabaseEndpoint source, DatabaseEndpoint target) {
+
+        String mysqlUrl() {
+            return mariaDb.jdbcUrl(mysqlDb);
+        }
+
+        String pgAppUrl() {
+            return "postgresql://" + pgRole + ":" + APP_PASSWORD + "@127.0.0.1:" + dbs.postgres().port() + "/" + dbs.targetDatabase();
+        }
+
+        String[] args(String command, String... more) {
+            List<String> a = new ArrayList<>(List.of(command, "--source-url", mysqlUrl(), "--source-user", "bascule",
+                    "--target-url", dbs.targetUrl(), "--target-user", "postgres", "--work-dir", work.toString(),
+                    "--config", config.toString(),
+                    "--app-env-file", envFile.toString(), "--app-target-url", "postgresql://" + pgRole + "@127.0.0.1:"
+                            + dbs.postgres().port() + "/" + dbs.targetDatabase()));
+            a.addAll(List.of(more));
+            return a.toArray(String[]::new);
+        }
+
+        Map<String, String> env() {
+            return Map.of("BASCULE_SOURCE_PASSWORD", BASCULE_PASSWORD);
+        }
+
+        Connection pgApp() throws SQLException {
+            return DriverManager.getConnection(dbs.targetUrl(), pgRole, APP_PASSWORD);
+        }
+
+        Connection mysqlApp() throws SQLException {
+            return DriverManager.getConnection(mysqlUrl(), "app", APP_PASSWORD);
+        }
+
+        MigrationService migration() {
+            return new MigrationService(source, target, MigrationOptions.defaults("public")
+                    .withBooleanColumns(Set.of("customers.active")), work);
+        }
+
+        boolean identical() {
+            MigrationService m = migration();
+            Verifier.Result r = m.verify(m.loadPlan(), s -> { });
+            r.tables().stream().filter(t -> !t.matches()).forEach(t -> System.out.println("differs: " + t.summary()));
+            return r.matches();
+        }
+
+        ReverseChannel channel() {
+            MigrationService m = migration();
+            return ReverseChannel.of(source, target, m.loadPlan(), m.readCertificate());
+        }
+    }
+
+    /** A migrated database, GOLD certified by `migrate`, and the cutover's state: frozen, armed, switched. */
+    private World cutoverState(TestDatabases dbs) throws Exception {
+        String db = "rb_" + dbs.name();
+        try (Connection c = boss("mysql"); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE `" + db + "`");
+            st.execute("GRANT ALL PRIVILEGES ON `" + db + "`.* TO 'bascule'@'%'");
+            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON `" + db + "`.* TO 'app'@'%'");
+        }
+        try (Connection c = boss(db)) {
+            SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c);
+        }
+        Path work = Path.of("target", "rollback-it-work-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).toAbsolutePath();
+        Path app = work.resolveSibling(work.getFileName() + "-app");
+        Files.createDirectories(app);
+        Path envFile = app.resolve(".env");
+        String original = "# the shop's backend\nNODE_ENV=production\nDATABASE_URL=mysql://app:" + APP_PASSWORD + "@127.0.0.1:"
+                + mariaDb.port() + "/" + db + "\nPORT=3000\n";
+        Files.writeString(envFile, original);
+        String role = "app_" + dbs.name();
+        DatabaseEndpoint source = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "bascule", BASCULE_PASSWORD);
+        DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
+        World w = new World(dbs, db, role, work, config(work), envFile, original, source, target);
+
+        CliRun migrate = CliRun.of(w.env(), w.args("migrate", "--yes"));
+        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
+        try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
+            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
+            st.execute("GRANT USAGE ON SCHEMA public TO " + role);
+            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+            st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+        }
+        // what the cutover does at its switch (issue 11 calls the same services)
+        SourceFreeze.Record frozen = new SourceFreeze(source, SourceFreeze.Options.defaults())
+                .freeze(DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "app", APP_PASSWORD));
+        assertThat(frozen.proven()).as(String.valueOf(frozen.problem())).isTrue();
+        w.channel().arm();
+        new AppSwitch(envFile, "DATABASE_URL", work).switchTo(w.pgAppUrl());
+        return w;
+    }
+
+    /** The fixture's boolean column, and a short drain bound so that a stuck drain is an incident within seconds. */
+    private static Path config(Path work) throws Exception {
+        Path config = work.resolveSibling(work.getFileName() + ".yml");
+        Files.writeString(config, "bascule:\n  migration:\n    boolean-columns: [customers.active]\n"
+                + "  rollback:\n    drain-timeout: 3s\n    health-timeout: 5s\n");
+        return config;
+    }
+
+    private static boolean mysqlReadOnly() throws SQLException {
+        try (Connection c = boss("mysql")) {
+            return rows(c, "SELECT @@GLOBAL.read_only").get(0).get(0).equals("1");
+        }
+    }
+
+    /** The application writing on PostgreSQL: small transactions, reconnecting after an error, as a backend does. */
+    static final class Writer implements Runnable {
+        final World w;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong acknowledged = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final AtomicLong nextId = new AtomicLong(1_000);
+        volatile String lastError;
+
+        Writer(World w) {
+            this.w = w;
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                try (Connection c = w.pgApp()) {
+                    c.setAutoCommit(false);
+                    while (!stop.get()) {
+                        write(c);
+                        c.commit();
+                        acknowledged.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    refused.incrementAndGet();
+                    lastError = e.getSQLState() + " " + e.getMessage();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void write(Connection c) throws SQLException {
+            long id = nextId.getAndIncrement();
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO customers (id, name, balance, active) VALUES (?, ?, ?, true)")) {
+                ins.setLong(1, id);
+                ins.setString(2, "writer " + id + " é");
+                ins.setBigDecimal(3, new java.math.BigDecimal(r.nextInt(1_000_000)).movePointLeft(4));
+                ins.executeUpdate();
+            }
+            try (PreparedStatement line = c.prepareStatement("INSERT INTO order_lines (customer_id, line, qty) VALUES (?, 1, ?)")) {
+                line.setLong(1, id);
+                line.setInt(2, r.nextInt(100));
+                line.executeUpdate();
+            }
+            if (id % 3 == 0) {
+                try (PreparedStatement up = c.prepareStatement("UPDATE customers SET name = name || '+', balance = balance + 1 WHERE id = ?")) {
+                    up.setLong(1, id - 1);
+                    up.executeUpdate();
+                }
+            }
+            if (id % 5 == 0) {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM customers WHERE id = ?")) {
+                    del.setLong(1, id - 2);
+                    del.executeUpdate();
+                }
+            }
+        }
+    }
+
+    @Test
+    void rollbackWhileTheApplicationWritesCarriesEveryAcknowledgedChangeBackAndRestoresTheEnvFile(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        // the application on PostgreSQL before the rollback: changes the reverse channel must carry back
+        try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE customers SET name = 'Ada (pg)' WHERE id = 1");
+            st.executeUpdate("DELETE FROM customers WHERE id = 2");
+            st.executeUpdate("INSERT INTO customers (name, active) VALUES ('identity from PostgreSQL', true)");
+        }
+        Writer writer = new Writer(w);
+        Thread t = new Thread(writer, "app-writer");
+        t.start();
+        while (writer.acknowledged.get() < 50) {
+            Thread.sleep(10);
+        }
+        CliRun run;
+        try {
+            run = CliRun.of(w.env(), w.args("rollback", "--reason", "checkout errors after the switch"));
+        } finally {
+            writer.stop.set(true);
+            t.join(10_000);
+        }
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(writer.refused.get()).as("the writer was stopped by the rollback: " + writer.lastError).isPositive();
+        assertThat(writer.lastError).containsAnyOf("25006", "57P01", "read-only", "terminat");
+        // every step printed with its time
+        assertThat(run.out().lines().filter(l -> l.matches("\\[\\d\\d:\\d\\d] .* ✅.*")).count()).isGreaterThanOrEqualTo(11);
+        assertThat(run.out()).contains("Stop application writes on PostgreSQL", "Drain the reverse channel",
+                "Switch the application back to MySQL", "Incident report: ");
+
+        // RPO 0: MySQL holds exactly what PostgreSQL holds, every acknowledged change included
+        assertThat(w.identical()).isTrue();
+        try (Connection my = boss(w.mysqlDb())) {
+            assertThat(rows(my, "SELECT name FROM customers WHERE id = 1")).containsExactly(List.of("Ada (pg)"));
+            assertThat(rows(my, "SELECT count(*) FROM customers WHERE id = 2")).containsExactly(List.of("0"));
+            assertThat(Long.parseLong(rows(my, "SELECT count(*) FROM customers WHERE id >= 1000").get(0).get(0)))
+                    .isGreaterThanOrEqualTo(writer.acknowledged.get() * 4 / 5 - 1);
+        }
+        // env file byte-identical to the original
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+        // MySQL writable for the application, and its AUTO_INCREMENT past every id PostgreSQL handed out
+        assertThat(mysqlReadOnly()).isFalse();
+        long maxId;
+        try (Connection pg = w.dbs().target()) {
+            maxId = Long.parseLong(rows(pg, "SELECT max(id) FROM customers").get(0).get(0));
+        }
+        try (Connection app = w.mysqlApp(); Statement st = app.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (name) VALUES ('after the rollback')", Statement.RETURN_GENERATED_KEYS);
+            try (var keys = st.getGeneratedKeys()) {
+                keys.next();
+                assertThat(keys.getLong(1)).isGreaterThan(maxId);
+            }
+        }
+        // PostgreSQL is read-only for the application's login now
+        try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
+            assertThat(rows(c, "SHOW default_transaction_read_only")).containsExactly(List.of("on"));
+        }
+        // the channel is gone, the forensic backup and the incident report are there, and the stakeholders told
+        assertThat(ReverseChannel.isArmedOn(w.target())).isFalse();
+        try (Stream<Path> f = Files.walk(w.work().resolve("forensics"))) {
+            assertThat(f.map(p -> p.getFileName().toString())).contains("manifest.json", "customers.copy.gz");
+        }
+        try (Stream<Path> f = Files.list(w.work().resolve("reports"))) {
+            List<Path> reports = f.toList();
+            assertThat(reports).anyMatch(p -> p.toString().endsWith(".md"));
+            String md = Files.readString(reports.stream().filter(p -> p.toString().endsWith(".md")).findFirst().orElseThrow());
+            assertThat(md).contains("checkout errors after the switch", "customers", "order_lines")
+                    .doesNotContain(APP_PASSWORD, BASCULE_PASSWORD);
+        }
+        try (Stream<Path> f = Files.list(w.work().resolve("mail"))) {
+            assertThat(f.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("rollback-incident.eml"));
+        }
+        assertThat(run.out() + run.err()).doesNotContain(APP_PASSWORD, BASCULE_PASSWORD);
+    }
+
+    /** Everything a dry run must leave as it was: MySQL's tables and read-only, PostgreSQL's, the .env, the channel. */
+    private Map<String, String> snapshot(World w) throws Exception {
+        Map<String, String> s = new TreeMap<>();
+        try (Connection my = boss(w.mysqlDb())) {
+            s.put("mysql checksums", rows(my, "CHECKSUM TABLE customers, order_lines EXTENDED").toString());
+            s.put("mysql read_only", rows(my, "SELECT @@GLOBAL.read_only").toString());
+            s.put("mysql tables", rows(my, "SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1").toString());
+        }
+        try (Connection pg = w.dbs().target()) {
+            s.put("pg rows", rows(pg, "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM order_lines),"
+                    + " (SELECT count(*) FROM bascule_state.change_log)").toString());
+            s.put("pg role settings", rows(pg, "SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting s"
+                    + " JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = '" + w.pgRole() + "'").toString());
+            s.put("pg triggers", rows(pg, "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'bascule%' ORDER BY 2").toString());
+        }
+        s.put("env file", Files.readString(w.envFile()));
+        s.put("forensics", String.valueOf(Files.exists(w.work().resolve("forensics"))));
+        return s;
+    }
+
+    @Test
+    void dryRunChecksEveryStepAndChangesNothing(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE customers SET name = 'changed on pg' WHERE id = 3");
+        }
+        Map<String, String> before = snapshot(w);
+        try (Connection idle = w.pgApp()) {   // an application session: a dry run does not end it
+            CliRun run = CliRun.of(w.env(), w.args("rollback", "--dry-run"));
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+            assertThat(run.out()).contains("Dry run passed").contains("would");
+            assertThat(run.out().lines().filter(l -> l.matches("\\[\\d\\d:\\d\\d] .* ✅.*")).count()).isGreaterThanOrEqualTo(11);
+            assertThat(rows(idle, "SELECT 1")).containsExactly(List.of("1"));
+        }
+        assertThat(snapshot(w)).isEqualTo(before);
+        assertThat(mysqlReadOnly()).isTrue();
+    }
+
+    @Test
+    void withNoCutoverTheRollbackIsRefusedAndChangesNothing(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        CliRun first = CliRun.of(w.env(), w.args("rollback", "--reason", "first"));
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        CliRun again = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("nothing to roll back");
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+    }
+
+    @Test
+    void anEnvFileChangedByHandStopsAtADecisionAndIsNotOverwritten(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        String edited = Files.readString(w.envFile()).replace("PORT=3000", "PORT=3001");
+        Files.writeString(w.envFile(), edited);
+        CliRun run = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.out() + run.err()).contains("Decide on the hand-edited app config").contains("-PORT=3000").contains("+PORT=3001");
+        assertThat(Files.readString(w.envFile())).isEqualTo(edited);
+        assertThat(mysqlReadOnly()).isTrue();
+        assertThat(ReverseChannel.isArmedOn(w.target())).isTrue();
+    }
+
+    @Test
+    void aMysqlThatCannotTakeTheChangesStopsAtAnIncidentAndARetryResumes(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name, active, email) VALUES (500, 'new on pg', true, 'x@example.org')");
+        }
+        // a row written on MySQL behind the channel's back takes the unique e-mail: the change cannot be applied
+        try (Connection my = boss(w.mysqlDb()); Statement st = my.createStatement()) {
+            st.execute("SET SESSION sql_log_bin = 0");
+            st.executeUpdate("INSERT INTO customers (id, name, email) VALUES (600, 'behind the back', 'x@example.org')");
+        }
+        CliRun stuck = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(stuck.exitCode()).isNotZero();
+        assertThat(stuck.out() + stuck.err()).contains("incident").contains("x@example.org");
+        // the application is not switched back to an incomplete MySQL
+        assertThat(Files.readString(w.envFile())).contains("postgresql://");
+        assertThat(mysqlReadOnly()).isTrue();
+
+        try (Connection my = boss(w.mysqlDb()); Statement st = my.createStatement()) {
+            st.executeUpdate("DELETE FROM customers WHERE id = 600");
+        }
+        CliRun resumed = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("Resuming rollback").contains("Retrying the step that stopped");
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+        assertThat(w.identical()).isTrue();
+        assertThat(mysqlReadOnly()).isFalse();
+    }
+}
