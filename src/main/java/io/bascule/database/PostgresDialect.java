@@ -743,4 +743,244 @@ public final class PostgresDialect {
     /** Per table and operation (I, U, D): how many changes the change table holds. */
     public static final String SQL_CHANGE_COUNTS = "SELECT table_name, op, count(*) FROM "
             + qualified(STATE_SCHEMA, CHANGE_LOG) + " GROUP BY table_name, op ORDER BY table_name, op";
+    // ---- rollback: fence of the application's writes on PostgreSQL, forensic backup of the migrated tables ----
+
+    /** The application_name of Bascule's own sessions ({@link DatabaseEndpoint#open}): a same-login fence spares them. */
+    public static final String BASCULE_APPLICATION_NAME = "bascule";
+    /** The per-role, per-database setting the fence adds: new sessions of the role start read-only. */
+    public static final String READ_ONLY_SETTING = "default_transaction_read_only";
+
+    /** A login role: its attributes that matter to the fence. */
+    public record PgRole(String name, boolean superuser, boolean canLogin) {
+    }
+
+    /**
+     * What the connected login may do to a role: ALTER ROLE it (superuser; CREATEROLE, with ADMIN OPTION on it from
+     * PostgreSQL 16), end its sessions (superuser; privileges of the role or of pg_signal_backend) and see its
+     * sessions' state and start (superuser; privileges of the role or of pg_read_all_stats).
+     */
+    public record RolePrivileges(String sessionUser, String database, int serverVersionNum, boolean superuser,
+                                 boolean createRole, boolean adminOfRole, boolean privilegesOfRole,
+                                 boolean signalBackend, boolean readAllStats) {
+    }
+
+    /** One client session of a login on the current database, as pg_stat_activity shows it. */
+    public record ActivitySession(int pid, String applicationName, String clientAddr, String state,
+                                  java.time.Instant backendStart) {
+    }
+
+    static final String SQL_SESSION_LOGIN = "SELECT session_user, current_database(), current_setting('server_version_num')::int,"
+            + " rolsuper, rolcreaterole FROM pg_roles WHERE rolname = session_user";
+    static final String SQL_ROLE = "SELECT rolname, rolsuper, rolcanlogin FROM pg_roles WHERE rolname = ?";
+    static final String SQL_ROLE_PRIVILEGES = "SELECT pg_has_role(session_user, ?, 'MEMBER WITH ADMIN OPTION'),"
+            + " pg_has_role(session_user, ?, 'USAGE'), pg_has_role(session_user, 'pg_signal_backend', 'USAGE'),"
+            + " pg_has_role(session_user, 'pg_read_all_stats', 'USAGE')";
+    /** The client sessions of a login on this database but this one; parameter 2: application_name to spare or null. */
+    static final String SQL_LOGIN_SESSIONS = "SELECT pid, application_name, client_addr::text, state, backend_start"
+            + " FROM pg_stat_activity WHERE usename = ? AND datname = current_database() AND pid <> pg_backend_pid()"
+            + " AND backend_type = 'client backend' AND (?::text IS NULL OR application_name IS DISTINCT FROM ?::text) ORDER BY pid";
+    static final String SQL_TERMINATE = "SELECT pg_terminate_backend(?)";
+    static final String SQL_ALIVE = "SELECT pid FROM pg_stat_activity WHERE pid = ANY (?) ORDER BY pid";
+    /** Sessions of a login on this database opened before a time (or whose start is hidden from this login). */
+    static final String SQL_LOGIN_SESSIONS_BEFORE = "SELECT count(*) FROM pg_stat_activity WHERE usename = ?"
+            + " AND datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            + " AND (?::text IS NULL OR application_name IS DISTINCT FROM ?::text) AND (backend_start IS NULL OR backend_start < ?)";
+    static final String SQL_CLOCK = "SELECT clock_timestamp()";
+    /** The settings ALTER ROLE ... IN DATABASE gave a role for the current database ({@code name=value}). */
+    static final String SQL_ROLE_DATABASE_SETTINGS = "SELECT unnest(s.setconfig) FROM pg_db_role_setting s"
+            + " JOIN pg_roles r ON r.oid = s.setrole JOIN pg_database d ON d.oid = s.setdatabase"
+            + " WHERE r.rolname = ? AND d.datname = current_database()";
+
+    public static String setRoleReadOnly(String role, String database) {
+        return "ALTER ROLE " + quote(role) + " IN DATABASE " + quote(database) + " SET " + READ_ONLY_SETTING + " = on";
+    }
+
+    public static String resetRoleReadOnly(String role, String database) {
+        return "ALTER ROLE " + quote(role) + " IN DATABASE " + quote(database) + " RESET " + READ_ONLY_SETTING;
+    }
+
+    /** The connected login and what it is: the first question of a fence. */
+    public RolePrivileges sessionLogin(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_SESSION_LOGIN)) {
+            rs.next();
+            return new RolePrivileges(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4), rs.getBoolean(5),
+                    false, false, false, false);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading Bascule's own login", e);
+        }
+    }
+
+    /** The role of that name, or null when there is none. */
+    public PgRole role(Connection c, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_ROLE)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new PgRole(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for role " + name, e);
+        }
+    }
+
+    /** What the connected login may do to an existing role ({@link RolePrivileges}). */
+    public RolePrivileges privilegesOn(Connection c, String role) {
+        RolePrivileges self = sessionLogin(c);
+        try (PreparedStatement ps = c.prepareStatement(SQL_ROLE_PRIVILEGES)) {
+            ps.setString(1, role);
+            ps.setString(2, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new RolePrivileges(self.sessionUser(), self.database(), self.serverVersionNum(), self.superuser(),
+                        self.createRole(), rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the privileges of " + self.sessionUser() + " on role " + role, e);
+        }
+    }
+
+    /** The client sessions of a login on this database but the caller's, sparing those of an application name (or none). */
+    public List<ActivitySession> loginSessions(Connection c, String login, String spareApplicationName) {
+        List<ActivitySession> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_LOGIN_SESSIONS)) {
+            ps.setString(1, login);
+            ps.setString(2, spareApplicationName);
+            ps.setString(3, spareApplicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Timestamp start = rs.getTimestamp(5);
+                    list.add(new ActivitySession(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            start == null ? null : start.toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("listing the sessions of " + login, e);
+        }
+        return list;
+    }
+
+    /** Ends a session (its transaction rolls back); false when it was gone already. */
+    public boolean terminate(Connection c, int pid) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_TERMINATE)) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("ending session " + pid, e);
+        }
+    }
+
+    /** Those of the sessions still there. */
+    public List<Integer> alive(Connection c, List<Integer> pids) {
+        List<Integer> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_ALIVE)) {
+            ps.setArray(1, c.createArrayOf("int4", pids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(rs.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for the ended sessions", e);
+        }
+        return list;
+    }
+
+    /** The server's clock now (not the transaction's start). */
+    public java.sql.Timestamp clock(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_CLOCK)) {
+            rs.next();
+            return rs.getTimestamp(1);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the server's clock", e);
+        }
+    }
+
+    /** Sessions of a login on this database opened before a time, or whose start this login may not see. */
+    public long loginSessionsBefore(Connection c, String login, String spareApplicationName, java.sql.Timestamp before) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_LOGIN_SESSIONS_BEFORE)) {
+            ps.setString(1, login);
+            ps.setString(2, spareApplicationName);
+            ps.setString(3, spareApplicationName);
+            ps.setTimestamp(4, before);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("counting the sessions of " + login, e);
+        }
+    }
+
+    /** The settings of a role for the current database ({@code name=value}, as pg_db_role_setting holds them). */
+    public List<String> roleDatabaseSettings(Connection c, String role) {
+        List<String> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_ROLE_DATABASE_SETTINGS)) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the settings of role " + role, e);
+        }
+        return list;
+    }
+
+    /** {@code COPY (SELECT * FROM schema.table) TO STDOUT}: the table in COPY's text format. */
+    public static String copyTableOut(String schema, String table) {
+        return "COPY (SELECT * FROM " + qualified(schema, table) + ") TO STDOUT";
+    }
+
+    /** A relation of a schema: the planner's row estimate (-1: never analyzed), its size on disk, whether it may be read. */
+    public record RelationEstimate(String name, long estimatedRows, long bytesOnDisk, boolean readable) {
+    }
+
+    static final String SQL_RELATION_ESTIMATES = "SELECT c.relname, c.reltuples::bigint, pg_table_size(c.oid),"
+            + " has_table_privilege(c.oid, 'SELECT') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname";
+    /** What a backup records of its snapshot: version, database, snapshot, the transaction's start. */
+    static final String SQL_SNAPSHOT_FACTS = "SELECT current_setting('server_version'), current_database(),"
+            + " pg_current_snapshot()::text, now()";
+
+    /** The relations of the names that exist in the schema, with their estimates. */
+    public List<RelationEstimate> relationEstimates(Connection c, String schema, List<String> names) {
+        List<RelationEstimate> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_RELATION_ESTIMATES)) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new RelationEstimate(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the tables of schema " + schema, e);
+        }
+        return list;
+    }
+
+    /** The server version, database, snapshot ({@code xmin:xmax:xip}) and transaction start of the connection's snapshot. */
+    public record SnapshotFacts(String serverVersion, String database, String snapshot, java.time.Instant startedAt) {
+    }
+
+    /** Takes the snapshot of a REPEATABLE READ transaction (its first statement) and says what it is. */
+    public SnapshotFacts snapshotFacts(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_SNAPSHOT_FACTS)) {
+            rs.next();
+            return new SnapshotFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
+        } catch (SQLException e) {
+            throw endpoint.failure("starting the backup's snapshot", e);
+        }
+    }
+
+    /** Writes a table in COPY's text format to the stream; returns the rows the server counted. */
+    public long copyTableOut(Connection c, String schema, String table, java.io.OutputStream out) throws java.io.IOException {
+        try {
+            return c.unwrap(PGConnection.class).getCopyAPI().copyOut(copyTableOut(schema, table), out);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading " + schema + "." + table, e);
+        }
+    }
 }
