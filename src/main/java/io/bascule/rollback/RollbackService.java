@@ -297,6 +297,10 @@ public final class RollbackService {
                     + " and make PostgreSQL read-only for it", Map.of(), d.warnings());
         }
         PostgresFence.Fence f = fence.fence();
+        if (f.roleReadOnly() && !f.proven()) {
+            throw new RollbackBlocked("the application's writes on PostgreSQL are not proven stopped: " + f.proof()
+                    + "; end its sessions by hand (pg_terminate_backend) and retry this step");
+        }
         String summary = "application writes stopped on PostgreSQL: " + f.ended().size() + " session(s) of "
                 + (f.appUser() == null ? "the application" : f.appUser()) + " ended"
                 + (f.roleReadOnly() ? ", read-only for its login" : "") + " in " + f.millis() + " ms";
