@@ -898,4 +898,146 @@ public final class MySqlDialect {
         return "1".equals(superReadOnly) ? "super_read_only is ON, which stops every login's writes; the freeze must set"
                 + " read_only=ON with super_read_only=OFF while the reverse channel applies" : null;
     }
+
+    // ---- rollback verification: the rows of given keys (keyed verification), AUTO_INCREMENT past the ids written ----
+
+    /**
+     * The rows of a table whose primary key is one of {@code keys} keys, every column by {@link #selectList}: a single
+     * key column as {@code IN (?, ...)}, a composite key as an OR of equalities (both engines read them as key ranges).
+     */
+    static String selectByKeysSql(TablePlan t, int keys) {
+        List<ColumnMapping> cols = t.keyColumns();
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectList(t.columns())).append(" FROM ")
+                .append(quote(t.source().name())).append(" WHERE ");
+        if (cols.size() == 1) {
+            sql.append(quote(cols.get(0).source().name())).append(" IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(keys, "?"))).append(")");
+        } else {
+            String one = "(" + cols.stream().map(k -> quote(k.source().name()) + " = ?").collect(Collectors.joining(" AND ")) + ")";
+            sql.append(String.join(" OR ", java.util.Collections.nCopies(keys, one)));
+        }
+        return sql.toString();
+    }
+
+    /**
+     * Binds a key value given in the verification's canonical form (ValueCodec: TIMESTAMP in UTC with "+00", TIME as
+     * signed microseconds, floats as their IEEE bits in hex, binary as hex, the rest as printed) as the MySQL column
+     * compares it; the connection's session is in UTC ({@link DatabaseEndpoint#open}).
+     */
+    static void bindCanonicalKey(PreparedStatement ps, int index, ColumnMapping key, String canonical) throws SQLException {
+        switch (key.kind()) {
+            case TIMESTAMP -> ps.setString(index, canonical.endsWith("+00") ? canonical.substring(0, canonical.length() - 3) : canonical);
+            case TIME -> ps.setString(index, microsAsTime(Long.parseLong(canonical)));
+            case FLOAT4 -> ps.setDouble(index, Float.intBitsToFloat(Integer.parseUnsignedInt(canonical, 16)));
+            case FLOAT8 -> ps.setDouble(index, Double.longBitsToDouble(Long.parseUnsignedLong(canonical, 16)));
+            default -> bindKey(ps, index, key, canonical);
+        }
+    }
+
+    /** Signed microseconds as MySQL TIME text, [-]H:MM:SS.ffffff (hours beyond 24 too). */
+    static String microsAsTime(long micros) {
+        long m = Math.abs(micros);
+        return String.format("%s%d:%02d:%02d.%06d", micros < 0 ? "-" : "", m / 3_600_000_000L, (m / 60_000_000) % 60,
+                (m / 1_000_000) % 60, m % 1_000_000);
+    }
+
+    /**
+     * The rows of the given keys ({@link #selectByKeysSql}), each key's values in the canonical form
+     * ({@link #bindCanonicalKey}); rows in no particular order, keys without a row left out.
+     */
+    public RowStream rowsByKeys(Connection c, TablePlan t, List<String[]> canonicalKeys) {
+        List<ColumnMapping> keys = t.keyColumns();
+        PreparedStatement ps = null;
+        try {
+            ps = c.prepareStatement(selectByKeysSql(t, canonicalKeys.size()));
+            int p = 1;
+            for (String[] key : canonicalKeys) {
+                for (int i = 0; i < keys.size(); i++) {
+                    bindCanonicalKey(ps, p++, keys.get(i), key[i]);
+                }
+            }
+            return new RowStream(ps, ps.executeQuery());
+        } catch (SQLException e) {
+            if (ps != null) {
+                try {
+                    ps.close();
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw endpoint.failure("reading the rows of " + canonicalKeys.size() + " keys of " + t.source().name(), e);
+        }
+    }
+
+    static final String SQL_AUTO_INCREMENT_COLUMN = "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+            + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'";
+    static final String SQL_AUTO_INCREMENT = "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+            + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+    /**
+     * MySQL 8 serves information_schema.TABLES (AUTO_INCREMENT too) from cached statistics, refreshed after a day by
+     * default; 0 reads the table's own values. MariaDB (and MySQL 5.7) read them live and have no such variable.
+     */
+    static final String SQL_FRESH_STATISTICS_MYSQL8 = "SET SESSION information_schema_stats_expiry = 0";
+
+    /** The AUTO_INCREMENT column of a table of the connection's database, or null when it has none. */
+    public String autoIncrementColumn(Connection c, String table) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_AUTO_INCREMENT_COLUMN)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the AUTO_INCREMENT column of " + table, e);
+        }
+    }
+
+    /** Makes information_schema show the tables' current statistics in this session (MySQL 8; nothing elsewhere). */
+    public void freshStatistics(Connection c) {
+        MySqlReadOnly.ServerVersion v = serverVersion(c);
+        if (!v.mariaDb() && v.major() >= 8) {
+            execute(c, SQL_FRESH_STATISTICS_MYSQL8, "setting information_schema_stats_expiry", List.of());
+        }
+    }
+
+    /**
+     * The table's AUTO_INCREMENT counter (the next id it hands out), or null when it has none; read current
+     * ({@link #freshStatistics} first).
+     */
+    public BigInteger autoIncrement(Connection c, String table) {
+        freshStatistics(c);
+        try (PreparedStatement ps = c.prepareStatement(SQL_AUTO_INCREMENT)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new DatabaseException(DatabaseException.Code.QUERY_FAILED, "table " + table + " does not exist in "
+                            + endpoint.redactedUrl(), endpoint.redactedUrl(), null);
+                }
+                String v = rs.getString(1);
+                return v == null ? null : new BigInteger(v);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the AUTO_INCREMENT of " + table, e);
+        }
+    }
+
+    /** The largest value of an integer column, or null for an empty table. */
+    public BigInteger maxValue(Connection c, String table, String column) {
+        String max = single(c, "SELECT CAST(MAX(" + quote(column) + ") AS CHAR) FROM " + quote(table),
+                "reading the largest " + column + " of " + table);
+        return max == null ? null : new BigInteger(max);
+    }
+
+    /** Moves a table's AUTO_INCREMENT counter; InnoDB never sets it below the largest id + 1. */
+    public static String setAutoIncrementSql(String table, BigInteger next) {
+        return "ALTER TABLE " + quote(table) + " AUTO_INCREMENT = " + next;
+    }
+
+    /**
+     * Runs {@link #setAutoIncrementSql}. DDL: needs ALTER on the table and, while the server is read-only, a login that
+     * writes through it (MariaDB: READ ONLY ADMIN; MySQL: CONNECTION_ADMIN or SUPER, with super_read_only off); waits
+     * for the table's metadata lock at most the session's lock_wait_timeout ({@link #setLockWaitTimeout}).
+     */
+    public void setAutoIncrement(Connection c, String table, BigInteger next) {
+        execute(c, setAutoIncrementSql(table, next), "moving the AUTO_INCREMENT of " + table + " to " + next, List.of());
+    }
 }

@@ -232,10 +232,14 @@ public final class PostgresDialect {
      * (measured: twice the server time on the benchmark's orders table).
      */
     public static String targetExpression(ColumnMapping m) {
-        String col = quote(m.targetName());
+        return targetExpression(m, quote(m.targetName()));
+    }
+
+    /** {@link #targetExpression(ColumnMapping)} of any expression of the column's type (a qualified column, a key value). */
+    public static String targetExpression(ColumnMapping m, String expr) {
         return switch (m.kind()) {
-            case BINARY -> "upper(encode(" + col + ", 'hex'))";   // MySQL's HEX() prints upper case
-            default -> col;
+            case BINARY -> "upper(encode(" + expr + ", 'hex'))";   // MySQL's HEX() prints upper case
+            default -> expr;
         };
     }
 
@@ -981,6 +985,139 @@ public final class PostgresDialect {
             return c.unwrap(PGConnection.class).getCopyAPI().copyOut(copyTableOut(schema, table), out);
         } catch (SQLException e) {
             throw endpoint.failure("reading " + schema + "." + table, e);
+    // ---- rollback verification: the rows of given keys (keyed verification) and the ids handed out (AUTO_INCREMENT) ----
+
+    /**
+     * The rows of a batch of primary keys given as the change table writes them (the jsonb text of
+     * {@code jsonb_build_array} of the key columns, {@code [1]}, {@code [1, "a"]}): per distinct key, its jsonb text,
+     * each key value converted to its column's type as the applier converts it ({@link #touchedRowsSql}) and printed as
+     * {@link #targetExpression} prints it, whether the row exists, then every column ({@link #targetExpression}) as
+     * text. Parameter: the keys, a text array.
+     */
+    public static String rowsByKeysSql(String schema, TablePlan t) {
+        List<ColumnMapping> keys = t.keyColumns();
+        StringBuilder sb = new StringBuilder("SELECT k.pk::text");
+        StringBuilder join = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            ColumnMapping k = keys.get(i);
+            String fromKey = "(k.pk->>" + i + ")::" + k.targetType();
+            sb.append(", (").append(targetExpression(k, fromKey)).append(")::text");
+            join.append(i > 0 ? " AND " : "").append("t.").append(quote(k.targetName())).append(" = ").append(fromKey);
+        }
+        sb.append(", t.").append(quote(keys.get(0).targetName())).append(" IS NOT NULL");
+        for (ColumnMapping c : t.columns()) {
+            sb.append(", (").append(targetExpression(c, "t." + quote(c.targetName()))).append(")::text");
+        }
+        return sb.append(" FROM (SELECT DISTINCT u.pk FROM unnest(?::jsonb[]) AS u(pk)) k LEFT JOIN ")
+                .append(qualified(schema, t.targetName())).append(" t ON ").append(join).toString();
+    }
+
+    /**
+     * One requested key and its row ({@link #rowsByKeysSql}): the key's jsonb text, its values in the columns' types
+     * as text (null where the key gives none), and the row's values as text, or null when no row has the key.
+     */
+    public record KeyedRow(String pk, String[] key, String[] values) {
+    }
+
+    /** The rows of the given keys (jsonb text, {@link #rowsByKeysSql}), one per distinct key, present or not. */
+    public List<KeyedRow> rowsByKeys(Connection c, String schema, TablePlan t, List<String> pkJson) {
+        int keys = t.keyColumns().size();
+        int cols = t.columns().size();
+        List<KeyedRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(rowsByKeysSql(schema, t))) {
+            ps.setArray(1, c.createArrayOf("text", pkJson.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String[] key = new String[keys];
+                    for (int i = 0; i < keys; i++) {
+                        key[i] = rs.getString(2 + i);
+                    }
+                    String[] values = null;
+                    if (rs.getBoolean(2 + keys)) {
+                        values = new String[cols];
+                        for (int i = 0; i < cols; i++) {
+                            values[i] = rs.getString(3 + keys + i);
+                        }
+                    }
+                    out.add(new KeyedRow(rs.getString(1), key, values));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the rows of " + pkJson.size() + " keys of " + t.targetName()
+                    + " (keys as jsonb arrays of the key columns, e.g. [1] or [1, \"a\"])", e);
+        }
+        return out;
+    }
+
+    /** The distinct keys of a table's changes in the reverse channel's change table, as jsonb text. */
+    public static final String SQL_TOUCHED_KEYS = "SELECT DISTINCT pk::text FROM " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " WHERE table_name = ?";
+
+    /**
+     * Hands every distinct key of a table's captured changes ({@link #SQL_TOUCHED_KEYS}) to {@code each}, read through
+     * a cursor (never all in memory at once); the connection is left in autocommit as it was found.
+     */
+    public void touchedKeys(Connection c, String sourceTable, java.util.function.Consumer<String> each) {
+        try {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);   // the driver fetches through a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(SQL_TOUCHED_KEYS)) {
+                ps.setFetchSize(5000);
+                ps.setString(1, sourceTable);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        each.accept(rs.getString(1));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the keys of " + sourceTable + " in the change table " + STATE_SCHEMA + "."
+                    + CHANGE_LOG + " (the reverse channel must be armed)", e);
+        }
+    }
+
+    /** The largest value of a column, as text (null for an empty table). */
+    public static String maxValueSql(String schema, String table, String column) {
+        return "SELECT MAX(" + quote(column) + ")::text FROM " + qualified(schema, table);
+    }
+
+    /** The largest value of an integer column (an identity), or null for an empty table. */
+    public BigInteger maxValue(Connection c, String schema, String table, String column) {
+        String max = single(c, maxValueSql(schema, table, column), "reading the largest " + column + " of " + table);
+        return max == null ? null : new BigInteger(max);
+    }
+
+    /**
+     * The sequence of an identity or serial column (pg_get_serial_sequence: table, column), its last value handed out
+     * (pg_sequences: null when none was handed out since it was created or set with {@code is_called} false, as
+     * {@link #restartIdentity} leaves it) and whether the login may read it; no row when the column has no sequence.
+     */
+    static final String SQL_SERIAL_SEQUENCE = "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), s.last_value::text,"
+            + " has_sequence_privilege(c.oid, 'SELECT,USAGE') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " LEFT JOIN pg_sequences s ON s.schemaname = n.nspname AND s.sequencename = c.relname"
+            + " WHERE c.oid = pg_get_serial_sequence(?, ?)::regclass";
+
+    /** A column's sequence ({@link #SQL_SERIAL_SEQUENCE}): its name, last value handed out (or null), readable. */
+    public record SerialSequence(String name, BigInteger lastValue, boolean readable) {
+    }
+
+    /** The sequence of an identity or serial column, or null when the column has none. */
+    public SerialSequence serialSequence(Connection c, String schema, String table, String column) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_SERIAL_SEQUENCE)) {
+            ps.setString(1, qualified(schema, table));
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String last = rs.getString(2);
+                return new SerialSequence(rs.getString(1), last == null ? null : new BigInteger(last), rs.getBoolean(3));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the sequence of " + table + "." + column, e);
         }
     }
 }

@@ -191,6 +191,14 @@ public final class Verifier {
         }
     }
 
+    /**
+     * The rows of the given primary keys compared on both sides with this comparison ({@link KeyedVerification}): the
+     * keys as the reverse channel's change table holds them, jsonb text such as {@code [1]} or {@code [1, "x"]}.
+     */
+    public KeyedVerification.KeyedResult verifyKeys(TablePlan table, List<String> pkJsonKeys) {
+        return new KeyedVerification(source, target, options.targetSchema()).verifyKeys(table, pkJsonKeys);
+    }
+
     /** The ranges of a finished copy with their source checksums, or null when the copy left none. */
     private List<CopiedRange> copiedRanges(Connection tgt, TablePlan t) {
         List<CopiedRange> list = new ArrayList<>();

@@ -1,12 +1,7 @@
 package io.bascule.rollback;
 
 import io.bascule.database.DatabaseEndpoint;
-import io.bascule.database.SqlScript;
-import io.bascule.migration.GoldCertificate;
-import io.bascule.migration.MigrationOptions;
-import io.bascule.migration.MigrationService;
-import io.bascule.migration.PreflightReport;
-import io.bascule.migration.Verifier;
+import io.bascule.rollback.ReverseChannelFixture.Migrated;
 import io.bascule.schema.ConversionPlan;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
@@ -19,12 +14,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,51 +33,13 @@ class ReverseChannelIT {
     @TempDir
     Path work;
 
-    /** A verified migration of ddl/reverse_channel.sql and its GOLD certificate; the service verifies both sides again. */
-    record Migrated(MigrationService service, ConversionPlan plan, ReverseChannel channel) {
-        boolean identical() {
-            Verifier.Result r = service.verify(plan, s -> { });
-            r.tables().forEach(t -> {
-                if (!t.matches()) {
-                    System.out.println("differs: " + t.summary());
-                }
-            });
-            return r.matches();
-        }
-    }
-
     private Migrated migrate(TestDatabases dbs) throws SQLException {
-        try (Connection c = dbs.source()) {
-            SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c);
-        }
-        DatabaseEndpoint source = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, dbs.sourceUrl(), "root", null);
-        DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
-        MigrationService service = new MigrationService(source, target,
-                MigrationOptions.defaults("public").withBooleanColumns(Set.of("customers.active")), work);
-        PreflightReport pre = service.preflight();
-        assertThat(pre.ok()).as(pre.render()).isTrue();
-        ConversionPlan plan = service.plan(service.readSchema());
-        service.createTables(plan);
-        service.copy(plan, s -> { });
-        service.buildConstraints(plan);
-        Verifier.Result verification = service.verify(plan, s -> { });
-        assertThat(verification.matches()).isTrue();
-        service.writeCertificate(plan, "source", "target", verification, 0, Map.of(), Instant.now());
-        GoldCertificate certificate = service.readCertificate();
-        return new Migrated(service, plan, ReverseChannel.of(source, target, service.loadPlan(), certificate));
+        return ReverseChannelFixture.migrate(dbs, work);
     }
 
     private static void pg(TestDatabases dbs, String... statements) throws SQLException {
-        try (Connection c = dbs.target(); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            for (String s : statements) {
-                st.execute(s);
-            }
-            c.commit();
-        }
+        ReverseChannelFixture.pg(dbs, statements);
     }
-
-
 
     /** Every object the channel may create, on both sides: none must be left after disarm or a refused arm. */
     private static List<String> channelObjects(TestDatabases dbs) throws SQLException {
