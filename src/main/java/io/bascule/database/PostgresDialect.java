@@ -985,6 +985,9 @@ public final class PostgresDialect {
             return c.unwrap(PGConnection.class).getCopyAPI().copyOut(copyTableOut(schema, table), out);
         } catch (SQLException e) {
             throw endpoint.failure("reading " + schema + "." + table, e);
+        }
+    }
+
     // ---- rollback verification: the rows of given keys (keyed verification) and the ids handed out (AUTO_INCREMENT) ----
 
     /**

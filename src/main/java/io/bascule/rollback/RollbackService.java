@@ -353,7 +353,7 @@ public final class RollbackService {
         long keys = 0;
         long identical = 0;
         List<String> differences = new ArrayList<>();
-        KeyedVerification verification = new KeyedVerification(setup.sourceAdmin(), setup.target(), plan);
+        KeyedVerification verification = new KeyedVerification(setup.sourceAdmin(), setup.target(), setup.targetSchema());
         for (GoldCertificate.TableEntry t : certificate.tables()) {
             List<String> touched = channel.touchedKeys(t.table());
             if (dryRun) {
