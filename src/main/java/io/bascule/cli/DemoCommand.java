@@ -91,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
+        application.getBean(io.bascule.rollback.ReverseApplyService.class).watch();   // MySQL trails PostgreSQL while armed
         context.out().println();
         context.out().println("Bascule demo is ready");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));

@@ -39,6 +39,7 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
+        application.getBean(io.bascule.rollback.ReverseApplyService.class).watch();   // MySQL trails PostgreSQL while armed
         context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));
         return BasculeCli.OK;

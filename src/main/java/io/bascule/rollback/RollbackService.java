@@ -117,7 +117,7 @@ public final class RollbackService {
     // ------------------------------------------------------------------ state
 
     /** The reverse channel of the migration, or null when no migration plan or certificate is here. */
-    ReverseChannel channel() {
+    public ReverseChannel channel() {
         ConversionPlan plan = setup.plan() == null ? null : setup.plan().get();
         GoldCertificate certificate = setup.certificate() == null ? null : setup.certificate().get();
         if (plan == null || certificate == null) {
@@ -314,7 +314,7 @@ public final class RollbackService {
             return StepOutcome.of((dryRun ? "dry run: " : "") + "no reverse channel armed: nothing to drain");
         }
         ReverseChannel channel = requireChannel();
-        ReverseApplyLoop.stopRunning(channel.name(), Duration.ofSeconds(30));
+        ReverseApplyLoop.stopRunning(channel, Duration.ofSeconds(30));   // the drain is the only applier now
         try (ReverseApplier applier = channel.applier()) {
             ReverseApplier.Lag lag = applier.lag();
             if (dryRun) {
