@@ -44,6 +44,9 @@ import java.util.Map;
  * keys (PostgreSQL did) and writes while MySQL is read-only for the application only with a login that may (MariaDB:
  * READ ONLY ADMIN; MySQL: {@code read_only=ON, super_read_only=OFF} and SUPER or CONNECTION_ADMIN).
  *
+ * <p>Applied changes are deleted from the change table by {@link #prune()} (their keys kept in
+ * {@code bascule_state.touched_keys}), which {@link ReverseApplyLoop} calls every minute.
+ *
  * <p>One applier holds one connection to each side; it is not thread-safe. Close it when done.
  */
 public final class ReverseApplier implements AutoCloseable {

@@ -63,7 +63,8 @@ public final class ReverseApplyLoop implements AutoCloseable {
      * @param channel     the armed channel to apply
      * @param interval    the pause after an empty batch, and how often the lag is read (at least every 100 ms)
      * @param logEvery    how often one INFO line reports the lag and the rate
-     * @param lagListener receives every lag read (e.g. to set a process variable); may be null
+     * @param lagListener receives every lag read (e.g. to set a process variable), on the loop's thread: keep it
+     *                    short; may be null
      */
     public ReverseApplyLoop(ReverseChannel channel, Duration interval, Duration logEvery, Consumer<ReverseApplier.Lag> lagListener) {
         this.channel = Objects.requireNonNull(channel, "channel");

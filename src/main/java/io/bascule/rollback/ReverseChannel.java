@@ -33,7 +33,10 @@ import java.util.Map;
  * operation and the primary key (an UPDATE changing the key records the old key and the new one). Triggers need no
  * restart and no {@code wal_level} change, only the right to create triggers on the tables (their owner) and
  * objects in the state schema; they cost every write one more row insert (see docs/benchmarks.md, "Reverse channel").
- * The position of the applier lives in MySQL ({@link MySqlDialect#POSITION_TABLE}).
+ * The position of the applier lives in MySQL ({@link MySqlDialect#POSITION_TABLE}). After the cutover a
+ * {@link ReverseApplyLoop} applies continuously, and prunes the applied changes ({@link ReverseApplier#prune()}),
+ * keeping their keys in {@code bascule_state.touched_keys} (created and dropped with the change table): the change
+ * table holds the tail not yet applied, and {@link #touchedKeys(String)} still lists every key touched since arming.
  *
  * <p>Arming ends with a self-test: a scratch table {@code bascule_probe} on both sides, armed too, a probe row
  * inserted, updated, re-keyed and deleted on PostgreSQL, applied by the real applier with the real login into MySQL
