@@ -1123,4 +1123,47 @@ public final class PostgresDialect {
             throw endpoint.failure("reading the sequence of " + table + "." + column, e);
         }
     }
+
+    // ---- reverse apply loop: pruning of applied changes, the keys touched since the channel was armed ----
+
+    /**
+     * The keys whose changes were applied and then pruned from the change table, in {@link #STATE_SCHEMA}, with how
+     * many changes of each were pruned (so the changes carried back per table stay countable). Together with the
+     * change table it holds every key touched since arming.
+     */
+    public static final String TOUCHED_KEYS = "touched_keys";
+    public static final String SQL_CREATE_TOUCHED_KEYS = "CREATE TABLE IF NOT EXISTS " + qualified(STATE_SCHEMA, TOUCHED_KEYS)
+            + " (table_name text NOT NULL, pk jsonb NOT NULL, pruned_changes bigint NOT NULL DEFAULT 0,"
+            + " PRIMARY KEY (table_name, pk))";
+    public static final String SQL_DROP_TOUCHED_KEYS = "DROP TABLE IF EXISTS " + qualified(STATE_SCHEMA, TOUCHED_KEYS);
+    /**
+     * One prune step, one transaction: deletes at most n changes of transactions below a position (applied into
+     * MySQL) and records their keys in {@link #TOUCHED_KEYS} in the same statement. Parameters: position, n.
+     * Returns the number of changes deleted.
+     */
+    public static final String SQL_PRUNE_APPLIED = "WITH gone AS (DELETE FROM " + qualified(STATE_SCHEMA, CHANGE_LOG)
+            + " WHERE seq IN (SELECT seq FROM " + qualified(STATE_SCHEMA, CHANGE_LOG) + " WHERE tx < ?::text::xid8"
+            + " ORDER BY tx LIMIT ?) RETURNING table_name, pk),"
+            + " kept AS (INSERT INTO " + qualified(STATE_SCHEMA, TOUCHED_KEYS) + " AS k (table_name, pk, pruned_changes)"
+            + " SELECT table_name, pk, count(*) FROM gone GROUP BY table_name, pk"
+            + " ON CONFLICT (table_name, pk) DO UPDATE SET pruned_changes = k.pruned_changes + EXCLUDED.pruned_changes)"
+            + " SELECT count(*) FROM gone";
+    /**
+     * Taken first in each prune transaction: prunes of one database run one at a time (two at once, the loop's and a
+     * direct one, would take the rows' and keys' locks in different orders and deadlock).
+     */
+    public static final String SQL_PRUNE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('bascule_state.change_log prune'))";
+    /** The changes pruned per table (applied, no longer in the change table). */
+    public static final String SQL_PRUNED_CHANGES_PER_TABLE = "SELECT table_name, sum(pruned_changes)::bigint FROM "
+            + qualified(STATE_SCHEMA, TOUCHED_KEYS) + " GROUP BY table_name ORDER BY table_name";
+    /** Every key of one table touched since arming (applied or not), as jsonb text ({@code [1]}, {@code [1, "a"]}). Parameter: table. */
+    public static final String SQL_TOUCHED_KEYS_OF_TABLE = "SELECT k.pk::text FROM (SELECT table_name, pk FROM "
+            + qualified(STATE_SCHEMA, CHANGE_LOG) + " UNION SELECT table_name, pk FROM " + qualified(STATE_SCHEMA, TOUCHED_KEYS)
+            + ") k WHERE k.table_name = ? ORDER BY k.pk";
+    /** The number of distinct keys touched since arming, per table. */
+    public static final String SQL_TOUCHED_COUNT = "SELECT k.table_name, count(*) FROM (SELECT table_name, pk FROM "
+            + qualified(STATE_SCHEMA, CHANGE_LOG) + " UNION SELECT table_name, pk FROM " + qualified(STATE_SCHEMA, TOUCHED_KEYS)
+            + ") k GROUP BY k.table_name ORDER BY k.table_name";
+    public static final String SQL_DELETE_TOUCHED_KEYS_OF_TABLE = "DELETE FROM " + qualified(STATE_SCHEMA, TOUCHED_KEYS)
+            + " WHERE table_name = ?";
 }

@@ -34,6 +34,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @param port    0 picks a free port
      */
     public static EmbeddedPostgresServer start(Path dataDir, int port) {
+        return start(dataDir, port, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with server settings added or replaced (e.g. {@code fsync=on} and
+     * {@code synchronous_commit=on} for a benchmark: zonky runs with both off).
+     */
+    public static EmbeddedPostgresServer start(Path dataDir, int port, java.util.Map<String, String> serverConfig) {
         Path scratchParent = Path.of(System.getProperty("ot.epg.working-dir",
                 Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString())).toAbsolutePath().normalize();
         if (scratchParent.equals(dataDir.toAbsolutePath().normalize().getParent())) {
@@ -51,6 +59,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
                     .setPGStartupWait(Duration.ofSeconds(60));
+            serverConfig.forEach(builder::setServerConfig);
             if (port > 0) {
                 builder.setPort(port);
             }

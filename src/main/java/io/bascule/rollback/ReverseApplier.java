@@ -44,6 +44,9 @@ import java.util.Map;
  * keys (PostgreSQL did) and writes while MySQL is read-only for the application only with a login that may (MariaDB:
  * READ ONLY ADMIN; MySQL: {@code read_only=ON, super_read_only=OFF} and SUPER or CONNECTION_ADMIN).
  *
+ * <p>Applied changes are deleted from the change table by {@link #prune()} (their keys kept in
+ * {@code bascule_state.touched_keys}), which {@link ReverseApplyLoop} calls every minute.
+ *
  * <p>One applier holds one connection to each side; it is not thread-safe. Close it when done.
  */
 public final class ReverseApplier implements AutoCloseable {
@@ -52,6 +55,8 @@ public final class ReverseApplier implements AutoCloseable {
 
     /** How many changes a batch takes at most (more when one transaction alone holds more). */
     public static final int DEFAULT_MAX_CHANGES = 20_000;
+    /** How many applied changes one prune transaction deletes at most. */
+    public static final int PRUNE_ROWS_PER_TRANSACTION = 10_000;
 
     private final DatabaseEndpoint mysqlEndpoint;
     private final DatabaseEndpoint postgresEndpoint;
@@ -357,25 +362,105 @@ public final class ReverseApplier implements AutoCloseable {
         }
     }
 
-    /** The changes carried back into MySQL since the channel was armed, per table (for the incident report). */
+    /**
+     * The changes carried back into MySQL since the channel was armed, per table (for the incident report): those
+     * still in the change table below the position and those pruned from it ({@link #prune()}).
+     */
     public Map<String, Long> appliedPerTable() {
         long position = lag().position();
-        Map<String, Long> out = new LinkedHashMap<>();
+        Map<String, Long> out = new java.util.TreeMap<>();
         try {
             Connection p = postgres();
             try (PreparedStatement ps = p.prepareStatement(PostgresDialect.SQL_CHANGES_BELOW)) {
                 ps.setString(1, Long.toString(position));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString(1), rs.getLong(2));
+                        out.merge(rs.getString(1), rs.getLong(2), Long::sum);
                     }
                 }
             }
+            try (PreparedStatement ps = p.prepareStatement(PostgresDialect.SQL_PRUNED_CHANGES_PER_TABLE);
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                }
+            }
             p.rollback();
-            return out;
+            return new LinkedHashMap<>(out);
         } catch (SQLException e) {
             rollbackQuietly();
             throw postgresEndpoint.failure("counting the changes carried back", e);
+        }
+    }
+
+    /**
+     * Deletes the changes already applied into MySQL from the change table, {@link #PRUNE_ROWS_PER_TRANSACTION} per
+     * PostgreSQL transaction, so that they do not pile up for the days a channel stays armed. Applied means: of a
+     * transaction below the position committed in MySQL (every transaction below it had ended when the batch that
+     * stored it read the changes, so none of them can add a change later). The keys of the deleted changes are kept
+     * in {@code bascule_state.touched_keys} in the same statement: the rollback still knows every key touched since
+     * the switch ({@link ReverseChannel#touchedKeys}). A change not yet applied is never deleted. Returns the number
+     * of changes deleted.
+     */
+    public long prune() {
+        return prune(PRUNE_ROWS_PER_TRANSACTION);
+    }
+
+    long prune(int rowsPerTransaction) {
+        long position = committedPosition();
+        if (position <= 0) {
+            return 0;
+        }
+        long total = 0;
+        try (Connection c = postgresEndpoint.open()) {
+            c.setAutoCommit(false);   // each step its own transaction: locks held briefly, progress kept
+            try (PreparedStatement lock = c.prepareStatement(PostgresDialect.SQL_PRUNE_LOCK);
+                 PreparedStatement ps = c.prepareStatement(PostgresDialect.SQL_PRUNE_APPLIED)) {
+                while (true) {
+                    lock.executeQuery().close();
+                    ps.setString(1, Long.toString(position));
+                    ps.setInt(2, rowsPerTransaction);
+                    long n;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        n = rs.getLong(1);
+                    }
+                    c.commit();
+                    total += n;
+                    if (n < rowsPerTransaction) {
+                        break;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new ReverseChannelException("cannot prune the reverse channel's applied changes (below transaction "
+                    + position + ") on " + postgresEndpoint.redactedUrl() + ": " + e.getMessage()
+                    + "; nothing unapplied was touched, the next prune retries", e);
+        }
+        if (total > 0) {
+            log.debug("reverse channel {}: pruned {} applied changes below transaction {}", channel, total, position);
+        }
+        return total;
+    }
+
+    /** The position committed in MySQL: every change of a transaction below it is applied. */
+    private long committedPosition() {
+        try {
+            Connection m = mysql();
+            try (PreparedStatement ps = m.prepareStatement(MySqlDialect.SQL_POSITION)) {
+                ps.setString(1, channel);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw notArmed();
+                    }
+                    long position = rs.getLong(1);
+                    m.rollback();
+                    return position;
+                }
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw mysqlEndpoint.failure("reading the reverse channel's position", e);
         }
     }
 

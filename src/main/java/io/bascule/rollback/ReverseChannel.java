@@ -33,9 +33,12 @@ import java.util.Map;
  * operation and the primary key (an UPDATE changing the key records the old key and the new one). Triggers need no
  * restart and no {@code wal_level} change, only the right to create triggers on the tables (their owner) and
  * objects in the state schema; they cost every write one more row insert (see docs/benchmarks.md, "Reverse channel").
- * The position of the applier lives in MySQL ({@link MySqlDialect#POSITION_TABLE}).
+ * The position of the applier lives in MySQL ({@link MySqlDialect#POSITION_TABLE}). After the cutover a
+ * {@link ReverseApplyLoop} applies continuously, and prunes the applied changes ({@link ReverseApplier#prune()}),
+ * keeping their keys in {@code bascule_state.touched_keys} (created and dropped with the change table): the change
+ * table holds the tail not yet applied, and {@link #touchedKeys(String)} still lists every key touched since arming.
  *
- * <p>Arming ends with a self-test: a scratch table {@code bascule_probe} on both sides, armed too, a probe row
+ * <p>Arming ends with a self-test: a scratch table {@code bascule_reverse_probe} on both sides (not the freeze's {@code bascule_probe}: both live in the application's database), armed too, a probe row
  * inserted, updated, re-keyed and deleted on PostgreSQL, applied by the real applier with the real login into MySQL
  * and checked, then the scratch tables dropped. A channel that cannot be armed or fails its self-test is removed
  * again (no trigger, function, change table or position left) and the error says why: the cutover stops before
@@ -46,7 +49,7 @@ public final class ReverseChannel {
     private static final Logger log = LoggerFactory.getLogger(ReverseChannel.class);
 
     /** The scratch table of the self-test, on both sides. */
-    public static final String PROBE_TABLE = "bascule_probe";
+    public static final String PROBE_TABLE = "bascule_reverse_probe";
 
     private final DatabaseEndpoint mysqlEndpoint;
     private final DatabaseEndpoint postgresEndpoint;
@@ -83,6 +86,11 @@ public final class ReverseChannel {
     /** The channel's name: its position row in MySQL. */
     public String name() {
         return "reverse:" + schema;
+    }
+
+    /** The MySQL database the channel applies into (its position's home), redacted. */
+    String mysqlUrl() {
+        return mysqlEndpoint.redactedUrl();
     }
 
     ReverseChannel selfTestTimeout(Duration timeout) {
@@ -131,6 +139,11 @@ public final class ReverseChannel {
         }
         boolean already = isArmed();
         if (already) {
+            try (Connection c = postgresEndpoint.open()) {   // a channel armed by a version without it
+                pg.executeStatement(c, PostgresDialect.SQL_CREATE_TOUCHED_KEYS, "creating the table of touched keys");
+            } catch (SQLException e) {
+                throw postgresEndpoint.failure("creating the table of touched keys", e);
+            }
             double seconds = selfTest();
             log.info("reverse channel {} was armed already; self-test passed in {} s", name(), seconds);
             return new Armed(List.copyOf(tables.keySet()), true, seconds);
@@ -176,6 +189,7 @@ public final class ReverseChannel {
             pg.executeStatement(c, PostgresDialect.SQL_STATE_SCHEMA, "creating the schema " + PostgresDialect.STATE_SCHEMA);
             pg.executeStatement(c, PostgresDialect.SQL_CREATE_CHANGE_LOG, "creating the change table");
             pg.executeStatement(c, PostgresDialect.SQL_CHANGE_LOG_TX_INDEX, "creating the change table's index");
+            pg.executeStatement(c, PostgresDialect.SQL_CREATE_TOUCHED_KEYS, "creating the table of touched keys");
             for (TablePlan t : tables.values()) {
                 for (String sql : PostgresDialect.captureTrigger(schema, t)) {
                     pg.executeStatement(c, sql, "creating the capture trigger of " + t.targetName());
@@ -296,6 +310,12 @@ public final class ReverseChannel {
                     ps.executeUpdate();
                 }
             }
+            if (pg.tableExists(c, PostgresDialect.STATE_SCHEMA, PostgresDialect.TOUCHED_KEYS)) {
+                try (PreparedStatement ps = c.prepareStatement(PostgresDialect.SQL_DELETE_TOUCHED_KEYS_OF_TABLE)) {
+                    ps.setString(1, PROBE_TABLE);   // pruned while the self-test ran beside a running apply loop
+                    ps.executeUpdate();
+                }
+            }
         } catch (SQLException e) {
             throw postgresEndpoint.failure("removing the scratch table", e);
         }
@@ -323,8 +343,66 @@ public final class ReverseChannel {
     }
 
     /**
+     * Every key of a carried table touched on PostgreSQL since the channel was armed, applied or not, pruned or not
+     * (the change table and {@code bascule_state.touched_keys} together): each as its JSON array text, {@code [1]} or
+     * {@code [1, "a"]}, in key order. An update that changed a key lists the old key and the new one; a deleted row's
+     * key is listed. The rollback verifies these rows on both sides.
+     *
+     * @throws ReverseChannelException when the table is not carried by this channel or the channel is not armed
+     */
+    public List<String> touchedKeys(String sourceTable) {
+        if (!tables.containsKey(sourceTable)) {
+            throw new ReverseChannelException("table " + sourceTable + " is not carried by the reverse channel " + name()
+                    + " (tables: " + String.join(", ", tables.keySet()) + ")");
+        }
+        List<String> keys = new ArrayList<>();
+        try (Connection c = postgresEndpoint.open()) {
+            requireArmed(c);
+            try (PreparedStatement ps = c.prepareStatement(PostgresDialect.SQL_TOUCHED_KEYS_OF_TABLE)) {
+                ps.setFetchSize(10_000);
+                ps.setString(1, sourceTable);
+                c.setAutoCommit(false);   // the fetch size streams only inside a transaction
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(rs.getString(1));
+                    }
+                }
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw postgresEndpoint.failure("reading the keys of " + sourceTable + " touched since the channel was armed", e);
+        }
+        return keys;
+    }
+
+    /** The number of distinct keys touched since the channel was armed, per source table (tables without a change absent). */
+    public Map<String, Long> touchedCount() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection c = postgresEndpoint.open()) {
+            requireArmed(c);
+            try (PreparedStatement ps = c.prepareStatement(PostgresDialect.SQL_TOUCHED_COUNT); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw postgresEndpoint.failure("counting the keys touched since the channel was armed", e);
+        }
+        return counts;
+    }
+
+    private void requireArmed(Connection c) {
+        if (!pg.tableExists(c, PostgresDialect.STATE_SCHEMA, PostgresDialect.CHANGE_LOG)
+                || !pg.tableExists(c, PostgresDialect.STATE_SCHEMA, PostgresDialect.TOUCHED_KEYS)) {
+            throw new ReverseChannelException("the reverse channel " + name() + " is not armed on "
+                    + postgresEndpoint.redactedUrl() + " (no " + PostgresDialect.STATE_SCHEMA + "." + PostgresDialect.CHANGE_LOG
+                    + " or " + PostgresDialect.TOUCHED_KEYS + "): there are no touched keys to read; arm it first");
+        }
+    }
+
+    /**
      * Removes the channel: the capture triggers (from the migrated tables and any other table of the schema), the
-     * capture functions, the change table, the scratch tables and the position in MySQL. Idempotent. Drain the
+     * capture functions, the change table, the table of touched keys, the scratch tables and the position in MySQL. Idempotent. Drain the
      * channel first if its changes are to be carried back: what is not applied is gone with the change table.
      */
     public void disarm() {
@@ -349,6 +427,7 @@ public final class ReverseChannel {
                 pg.executeStatement(c, PostgresDialect.dropCaptureFunction(f), "dropping the capture function " + f);
             }
             pg.executeStatement(c, PostgresDialect.SQL_DROP_CHANGE_LOG, "dropping the change table");
+            pg.executeStatement(c, PostgresDialect.SQL_DROP_TOUCHED_KEYS, "dropping the table of touched keys");
         } catch (SQLException e) {
             throw postgresEndpoint.failure("disarming the reverse channel", e);
         }

@@ -37,22 +37,98 @@ class ReverseChannelIT {
         return ReverseChannelFixture.migrate(dbs, work);
     }
 
-    private static void pg(TestDatabases dbs, String... statements) throws SQLException {
+    static Migrated migrate(TestDatabases dbs, Path work) throws SQLException {
+        return ReverseChannelFixture.migrate(dbs, work);
+    }
+
+    static void pg(TestDatabases dbs, String... statements) throws SQLException {
         ReverseChannelFixture.pg(dbs, statements);
     }
 
+    /**
+     * Writers on PostgreSQL in small random transactions on both tables (inserts, updates, deletes, key changes, some
+     * rolled back; conflicts between them are rolled back and not counted) until stopped.
+     */
+    static final class Writers {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong committed = new AtomicLong();
+        final List<Throwable> failures = new ArrayList<>();
+        final List<Thread> threads = new ArrayList<>();
+
+        static Writers start(TestDatabases dbs, int n) {
+            Writers w = new Writers();
+            for (int i = 0; i < n; i++) {
+                Thread t = new Thread(() -> w.write(dbs));
+                w.threads.add(t);
+                t.start();
+            }
+            return w;
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+
+        private void write(TestDatabases dbs) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            try (Connection c = dbs.target(); Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                while (!stop.get()) {
+                    int id = r.nextInt(1, 60);
+                    try {
+                        for (int n = r.nextInt(1, 4); n > 0; n--) {
+                            switch (r.nextInt(6)) {
+                                case 0 -> st.execute("INSERT INTO customers (id, name, name_upper, balance, doc) VALUES (" + id + ", 'w" + id
+                                        + "', 'W" + id + "', " + r.nextInt(100000) + ".25, '{\"n\": " + r.nextInt() + "}') ON CONFLICT (id) DO NOTHING");
+                                case 1 -> {
+                                    int v = r.nextInt(1000);
+                                    st.execute("UPDATE customers SET name = 'u" + v + " é', name_upper = 'U" + v + " É', balance = balance + 1,"
+                                        + " seen = now()::timestamp(3) WHERE id = " + id);
+                                }
+                                case 2 -> st.execute("DELETE FROM customers WHERE id = " + id);
+                                case 3 -> st.execute("INSERT INTO order_lines SELECT " + id + ", " + r.nextInt(1, 5) + ", 1, 'l'"
+                                        + " WHERE EXISTS (SELECT 1 FROM customers WHERE id = " + id + ") ON CONFLICT DO NOTHING");
+                                case 4 -> st.execute("UPDATE order_lines SET line = line + 10, qty = qty + 1 WHERE customer_id = " + id
+                                        + " AND line < 100 AND NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.customer_id = " + id
+                                        + " AND o.line >= 10)");
+                                default -> st.execute("UPDATE customers SET id = " + (id + 100) + " WHERE id = " + id
+                                        + " AND NOT EXISTS (SELECT 1 FROM customers WHERE id = " + (id + 100) + ")");
+                            }
+                        }
+                        if (r.nextInt(10) == 0) {
+                            c.rollback();
+                        } else {
+                            c.commit();
+                            committed.incrementAndGet();
+                        }
+                    } catch (SQLException e) {
+                        c.rollback();   // deadlock or key conflict between the writers: not acknowledged
+                    }
+                }
+            } catch (Throwable e) {
+                synchronized (failures) {
+                    failures.add(e);
+                }
+            }
+        }
+    }
+
     /** Every object the channel may create, on both sides: none must be left after disarm or a refused arm. */
-    private static List<String> channelObjects(TestDatabases dbs) throws SQLException {
+    static List<String> channelObjects(TestDatabases dbs) throws SQLException {
         List<String> found = new ArrayList<>();
         try (Connection c = dbs.target()) {
             rows(c, "SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname LIKE 'bascule_capture%'").forEach(r -> found.add(r.get(0)));
             rows(c, "SELECT 'function ' || proname FROM pg_proc WHERE proname LIKE 'bascule_capture%'").forEach(r -> found.add(r.get(0)));
-            rows(c, "SELECT 'relation ' || relname FROM pg_class WHERE relname IN ('change_log', 'change_log_tx', 'change_log_seq_seq', 'bascule_probe')")
+            rows(c, "SELECT 'relation ' || relname FROM pg_class WHERE relname IN ('change_log', 'change_log_tx', 'change_log_seq_seq', 'bascule_reverse_probe',"
+                    + " 'touched_keys', 'touched_keys_pkey')")
                     .forEach(r -> found.add(r.get(0)));
         }
         try (Connection c = dbs.source()) {
             rows(c, "SELECT CONCAT('mysql table ', TABLE_NAME) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
-                    + " AND TABLE_NAME IN ('bascule_state_reverse_position', 'bascule_probe')").forEach(r -> found.add(r.get(0)));
+                    + " AND TABLE_NAME IN ('bascule_state_reverse_position', 'bascule_reverse_probe')").forEach(r -> found.add(r.get(0)));
         }
         return found;
     }
@@ -115,56 +191,7 @@ class ReverseChannelIT {
     void concurrentWritersWhileBatchesRunThenAFinalDrainLeaveMysqlEqualToPostgresql(TestDatabases dbs) throws Exception {
         Migrated m = migrate(dbs);
         m.channel().arm();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong committed = new AtomicLong();
-        List<Throwable> failures = new ArrayList<>();
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < 2; w++) {
-            Thread t = new Thread(() -> {
-                ThreadLocalRandom r = ThreadLocalRandom.current();
-                try (Connection c = dbs.target(); Statement st = c.createStatement()) {
-                    c.setAutoCommit(false);
-                    while (!stop.get()) {
-                        int id = r.nextInt(1, 60);
-                        try {
-                            for (int n = r.nextInt(1, 4); n > 0; n--) {
-                                switch (r.nextInt(6)) {
-                                    case 0 -> st.execute("INSERT INTO customers (id, name, name_upper, balance, doc) VALUES (" + id + ", 'w" + id
-                                            + "', 'W" + id + "', " + r.nextInt(100000) + ".25, '{\"n\": " + r.nextInt() + "}') ON CONFLICT (id) DO NOTHING");
-                                    case 1 -> {
-                                        int v = r.nextInt(1000);
-                                        st.execute("UPDATE customers SET name = 'u" + v + " é', name_upper = 'U" + v + " É', balance = balance + 1,"
-                                            + " seen = now()::timestamp(3) WHERE id = " + id);
-                                    }
-                                    case 2 -> st.execute("DELETE FROM customers WHERE id = " + id);
-                                    case 3 -> st.execute("INSERT INTO order_lines SELECT " + id + ", " + r.nextInt(1, 5) + ", 1, 'l'"
-                                            + " WHERE EXISTS (SELECT 1 FROM customers WHERE id = " + id + ") ON CONFLICT DO NOTHING");
-                                    case 4 -> st.execute("UPDATE order_lines SET line = line + 10, qty = qty + 1 WHERE customer_id = " + id
-                                            + " AND line < 100 AND NOT EXISTS (SELECT 1 FROM order_lines o WHERE o.customer_id = " + id
-                                            + " AND o.line >= 10)");
-                                    default -> st.execute("UPDATE customers SET id = " + (id + 100) + " WHERE id = " + id
-                                            + " AND NOT EXISTS (SELECT 1 FROM customers WHERE id = " + (id + 100) + ")");
-                                }
-                            }
-                            if (r.nextInt(10) == 0) {
-                                c.rollback();
-                            } else {
-                                c.commit();
-                                committed.incrementAndGet();
-                            }
-                        } catch (SQLException e) {
-                            c.rollback();   // deadlock or key conflict between the writers: not acknowledged
-                        }
-                    }
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            });
-            writers.add(t);
-            t.start();
-        }
+        Writers writers = Writers.start(dbs, 2);
         int batches = 0;
         long changes = 0;
         try (ReverseApplier applier = m.channel().applier()) {
@@ -176,22 +203,127 @@ class ReverseChannelIT {
                     changes += b.changes();
                 }
             }
-            stop.set(true);
-            for (Thread t : writers) {
-                t.join();
-            }
+            writers.stop();
             ReverseApplier.Drain drain = applier.drain(Duration.ofSeconds(30));
             changes += drain.changes();
             assertThat(applier.lag().changes()).isZero();
         }
-        assertThat(failures).isEmpty();
-        assertThat(committed.get()).isGreaterThan(50);
+        assertThat(writers.failures).isEmpty();
+        assertThat(writers.committed.get()).isGreaterThan(50);
         assertThat(batches).isGreaterThan(1);
         assertThat(changes).isGreaterThan(50);
         System.out.printf("concurrent writers: %d transactions committed, %d changes applied in %d batches during the writes%n",
-                committed.get(), changes, batches);
+                writers.committed.get(), changes, batches);
         assertThat(m.identical()).isTrue();
         m.channel().disarm();
+    }
+
+    private static long changeLogRows(TestDatabases dbs) throws SQLException {
+        try (Connection c = dbs.target()) {
+            return Long.parseLong(rows(c, "SELECT count(*) FROM bascule_state.change_log").get(0).get(0));
+        }
+    }
+
+    @Test
+    void pruneDeletesOnlyAppliedChangesAndTheTouchedKeysStillListEveryKeyEverTouched(TestDatabases dbs) throws Exception {
+        Migrated m = migrate(dbs);
+        m.channel().arm();
+        assertThat(m.channel().touchedKeys("customers")).isEmpty();
+        assertThat(m.channel().touchedCount()).isEmpty();
+        pg(dbs, "INSERT INTO customers (id, name, name_upper) VALUES (10, 'ten', 'TEN')",
+                "UPDATE customers SET balance = 2 WHERE id = 1",
+                "UPDATE order_lines SET line = 5 WHERE customer_id = 1 AND line = 2",
+                "INSERT INTO order_lines VALUES (10, 1, 1, 'new')");
+        pg(dbs, "DELETE FROM customers WHERE id = 2");   // and its order line (2, 1), by the cascade
+        pg(dbs, "UPDATE customers SET id = 11 WHERE id = 3");
+        try (ReverseApplier applier = m.channel().applier()) {
+            assertThat(applier.prune()).as("nothing is applied yet").isZero();
+            assertThat(changeLogRows(dbs)).isEqualTo(9);
+            applier.drain(Duration.ofSeconds(30));
+            assertThat(applier.prune(2)).as("2 per transaction, 5 transactions").isEqualTo(9);
+            assertThat(changeLogRows(dbs)).isZero();
+            assertThat(applier.prune()).isZero();
+            // what was carried back stays countable, and every key touched is still known
+            assertThat(applier.appliedPerTable()).isEqualTo(Map.of("customers", 5L, "order_lines", 4L));
+            assertThat(m.channel().touchedKeys("customers")).containsExactly("[1]", "[2]", "[3]", "[10]", "[11]");
+            assertThat(m.channel().touchedKeys("order_lines")).containsExactly("[1, 2]", "[1, 5]", "[2, 1]", "[10, 1]");
+            assertThat(m.channel().touchedCount()).isEqualTo(Map.of("customers", 5L, "order_lines", 4L));
+
+            // changes not applied yet stay in the change table through a prune, and count as touched
+            pg(dbs, "UPDATE customers SET balance = 3 WHERE id = 1", "INSERT INTO customers (id, name, name_upper) VALUES (12, 'x', 'X')");
+            assertThat(applier.prune()).isZero();
+            assertThat(changeLogRows(dbs)).isEqualTo(2);
+            assertThat(applier.lag().changes()).isEqualTo(2);
+            assertThat(m.channel().touchedKeys("customers")).containsExactly("[1]", "[2]", "[3]", "[10]", "[11]", "[12]");
+            assertThat(m.channel().touchedCount()).isEqualTo(Map.of("customers", 6L, "order_lines", 4L));
+            applier.drain(Duration.ofSeconds(30));
+            assertThat(applier.prune()).isEqualTo(2);
+            assertThat(changeLogRows(dbs)).isZero();
+            assertThat(applier.appliedPerTable()).isEqualTo(Map.of("customers", 7L, "order_lines", 4L));
+            assertThat(m.channel().touchedCount()).isEqualTo(Map.of("customers", 6L, "order_lines", 4L));
+        }
+        assertThat(m.identical()).isTrue();
+        assertThatThrownBy(() -> m.channel().touchedKeys("nope")).isInstanceOf(ReverseChannelException.class)
+                .hasMessageContaining("nope").hasMessageContaining("customers, order_lines");
+        // arming again (a retried step) keeps the touched keys
+        assertThat(m.channel().arm().alreadyArmed()).isTrue();
+        assertThat(m.channel().touchedCount()).isEqualTo(Map.of("customers", 6L, "order_lines", 4L));
+        m.channel().disarm();
+        assertThat(channelObjects(dbs)).isEmpty();
+        assertThatThrownBy(() -> m.channel().touchedKeys("customers")).isInstanceOf(ReverseChannelException.class)
+                .hasMessageContaining("not armed");
+    }
+
+    @Test
+    void pruneUnderConcurrentWritersAndAnApplyLoopNeverDeletesAnUnappliedChange(TestDatabases dbs) throws Exception {
+        Migrated m = migrate(dbs);
+        m.channel().arm();
+        long selfTestChanges;   // the self-test's probe changes: applied, then deleted with its scratch table, not pruned
+        try (Connection my = dbs.source()) {
+            selfTestChanges = Long.parseLong(rows(my, "SELECT applied_changes FROM bascule_state_reverse_position").get(0).get(0));
+        }
+        Writers writers = Writers.start(dbs, 2);
+        long pruned = 0;
+        int prunes = 0;
+        try (ReverseApplyLoop loop = new ReverseApplyLoop(m.channel(), Duration.ofMillis(10), Duration.ofMinutes(10), null)
+                .pruneEvery(Duration.ofMillis(150)).start();
+             ReverseApplier pruner = m.channel().applier()) {
+            long until = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < until) {
+                pruned += pruner.prune(7);   // beside the loop's own prunes, in small steps
+                prunes++;
+            }
+            writers.stop();
+            assertThat(loop.stop(Duration.ofSeconds(30))).isTrue();
+            assertThat(loop.lastError()).isNull();
+            pruned += loop.prunedTotal();
+            assertThat(loop.prunedTotal()).isPositive();
+        }
+        long finalPrune;
+        long applied;
+        try (ReverseApplier applier = m.channel().applier(); Connection my = dbs.source(); Connection p = dbs.target()) {
+            applier.drain(Duration.ofSeconds(30));
+            finalPrune = applier.prune();
+            assertThat(changeLogRows(dbs)).isZero();
+            applied = Long.parseLong(rows(my, "SELECT applied_changes FROM bascule_state_reverse_position").get(0).get(0))
+                    - selfTestChanges;
+            // every change applied was pruned exactly once, and none was pruned before it was applied
+            assertThat(pruned + finalPrune).isEqualTo(applied);
+            assertThat(Long.parseLong(rows(p, "SELECT sum(pruned_changes) FROM bascule_state.touched_keys").get(0).get(0)))
+                    .isEqualTo(applied);
+            // every customer the writers created is among the touched keys
+            List<String> touched = m.channel().touchedKeys("customers");
+            for (List<String> row : rows(p, "SELECT id FROM customers WHERE id > 3")) {
+                assertThat(touched).contains("[" + row.get(0) + "]");
+            }
+        }
+        assertThat(writers.failures).isEmpty();
+        assertThat(writers.committed.get()).isGreaterThan(50);
+        System.out.printf("prune under writers: %d transactions committed, %d changes applied, pruned in %d direct prunes and the"
+                + " loop's%n", writers.committed.get(), applied, prunes);
+        assertThat(m.identical()).isTrue();
+        m.channel().disarm();
+        assertThat(channelObjects(dbs)).isEmpty();
     }
 
     @Test
@@ -337,7 +469,8 @@ class ReverseChannelIT {
         assertThat(m.channel().arm().selfTestSeconds()).isLessThan(30);
         assertThat(channelObjects(dbs)).containsExactlyInAnyOrder("trigger bascule_capture", "trigger bascule_capture",
                 "function bascule_capture_customers", "function bascule_capture_order_lines", "relation change_log",
-                "relation change_log_tx", "relation change_log_seq_seq", "mysql table bascule_state_reverse_position");
+                "relation change_log_tx", "relation change_log_seq_seq", "relation touched_keys", "relation touched_keys_pkey",
+                "mysql table bascule_state_reverse_position");
         m.channel().disarm();
         m.channel().disarm();   // idempotent
         assertThat(channelObjects(dbs)).isEmpty();

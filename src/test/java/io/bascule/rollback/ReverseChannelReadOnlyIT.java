@@ -95,7 +95,7 @@ class ReverseChannelReadOnlyIT {
                 try (Connection pg = dbs.target(); Statement ps = pg.createStatement();
                      ResultSet rs = ps.executeQuery("SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'bascule_capture')"
                              + " + (SELECT count(*) FROM pg_proc WHERE proname LIKE 'bascule_capture%')"
-                             + " + (SELECT count(*) FROM pg_class WHERE relname IN ('change_log', 'bascule_probe'))")) {
+                             + " + (SELECT count(*) FROM pg_class WHERE relname IN ('change_log', 'bascule_reverse_probe', 'touched_keys'))")) {
                     rs.next();
                     assertThat(rs.getInt(1)).isZero();
                 }
