@@ -663,7 +663,10 @@ public final class PostgresDialect {
                 + "    ELSE\n      " + insert + "'U', " + newKey + ");\n    END IF;\n"
                 + "  END IF;\n  RETURN NULL;\nEND\n";
         return List.of(
-                "CREATE OR REPLACE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql AS $bascule$\n" + body + "$bascule$",
+                // SECURITY DEFINER: the application's login writes the tables, Bascule's login owns the change table; a fixed
+                // search_path so that no object of the writer's can stand in for one the function names
+                "CREATE OR REPLACE FUNCTION " + fn + "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+                        + " SET search_path = pg_catalog, pg_temp AS $bascule$\n" + body + "$bascule$",
                 "CREATE TRIGGER " + quote(CAPTURE_TRIGGER) + " AFTER INSERT OR UPDATE OR DELETE ON " + qualified(schema, t.targetName())
                         + " FOR EACH ROW EXECUTE FUNCTION " + fn + "()");
     }

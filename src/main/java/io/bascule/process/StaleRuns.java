@@ -59,6 +59,12 @@ public final class StaleRuns {
                     + " run there takes it over once that process is gone), or if that host is gone for good, rerun here"
                     + " with --cancel-stale to end it");
         }
+        if (run.pid() == self.pid() && run.started() != null && self.started() != null
+                && Duration.between(run.started(), self.started()).abs().compareTo(SAME_START) <= 0
+                && run.fingerprint().equals(self.fingerprint())) {
+            // this very process ran it before (an earlier command of the same JVM, as tests run them): nothing to take
+            return Decision.takeOver("this process owns it already");
+        }
         Optional<Optional<Instant>> found = processes.find(run.pid());
         String gone;
         if (found.isEmpty()) {

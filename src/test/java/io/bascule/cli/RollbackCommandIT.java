@@ -149,7 +149,8 @@ class RollbackCommandIT {
 
     /** A migrated database, GOLD certified by `migrate`, and the cutover's state: frozen, armed, switched. */
     private World cutoverState(TestDatabases dbs) throws Exception {
-        String db = "rb_" + dbs.name();
+        String shortName = dbs.name().length() > 40 ? dbs.name().substring(0, 40) : dbs.name();   // names stay under 64
+        String db = "rb_" + shortName;
         try (Connection c = boss("mysql"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE `" + db + "`");
             st.execute("GRANT ALL PRIVILEGES ON `" + db + "`.* TO 'bascule'@'%'");
@@ -165,7 +166,7 @@ class RollbackCommandIT {
         String original = "# the shop's backend\nNODE_ENV=production\nDATABASE_URL=mysql://app:" + APP_PASSWORD + "@127.0.0.1:"
                 + mariaDb.port() + "/" + db + "\nPORT=3000\n";
         Files.writeString(envFile, original);
-        String role = "app_" + dbs.name();
+        String role = "app_" + shortName;
         DatabaseEndpoint source = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "bascule", BASCULE_PASSWORD);
         DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
         World w = new World(dbs, db, role, work, config(work), envFile, original, source, target);
@@ -239,10 +240,13 @@ class RollbackCommandIT {
         private void write(Connection c) throws SQLException {
             long id = nextId.getAndIncrement();
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO customers (id, name, balance, active) VALUES (?, ?, ?, true)")) {
+            // name_upper is a generated column on MySQL, a plain one on PostgreSQL: the application fills it there
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO customers (id, name, name_upper, balance, active)"
+                    + " VALUES (?, ?, upper(?), ?, true)")) {
                 ins.setLong(1, id);
                 ins.setString(2, "writer " + id + " é");
-                ins.setBigDecimal(3, new java.math.BigDecimal(r.nextInt(1_000_000)).movePointLeft(4));
+                ins.setString(3, "writer " + id + " é");
+                ins.setBigDecimal(4, new java.math.BigDecimal(r.nextInt(1_000_000)).movePointLeft(4));
                 ins.executeUpdate();
             }
             try (PreparedStatement line = c.prepareStatement("INSERT INTO order_lines (customer_id, line, qty) VALUES (?, 1, ?)")) {
@@ -251,7 +255,8 @@ class RollbackCommandIT {
                 line.executeUpdate();
             }
             if (id % 3 == 0) {
-                try (PreparedStatement up = c.prepareStatement("UPDATE customers SET name = name || '+', balance = balance + 1 WHERE id = ?")) {
+                try (PreparedStatement up = c.prepareStatement("UPDATE customers SET name = name || '+', name_upper = upper(name || '+'),"
+                        + " balance = balance + 1 WHERE id = ?")) {
                     up.setLong(1, id - 1);
                     up.executeUpdate();
                 }
@@ -270,9 +275,9 @@ class RollbackCommandIT {
         World w = cutoverState(dbs);
         // the application on PostgreSQL before the rollback: changes the reverse channel must carry back
         try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE customers SET name = 'Ada (pg)' WHERE id = 1");
+            st.executeUpdate("UPDATE customers SET name = 'Ada (pg)', name_upper = 'ADA (PG)' WHERE id = 1");
             st.executeUpdate("DELETE FROM customers WHERE id = 2");
-            st.executeUpdate("INSERT INTO customers (name, active) VALUES ('identity from PostgreSQL', true)");
+            st.executeUpdate("INSERT INTO customers (name, name_upper, active) VALUES ('identity from PostgreSQL', 'IDENTITY FROM POSTGRESQL', true)");
         }
         Writer writer = new Writer(w);
         Thread t = new Thread(writer, "app-writer");
@@ -364,7 +369,7 @@ class RollbackCommandIT {
     void dryRunChecksEveryStepAndChangesNothing(TestDatabases dbs) throws Exception {
         World w = cutoverState(dbs);
         try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE customers SET name = 'changed on pg' WHERE id = 3");
+            st.executeUpdate("UPDATE customers SET name = 'changed on pg', name_upper = 'CHANGED ON PG' WHERE id = 3");
         }
         Map<String, String> before = snapshot(w);
         try (Connection idle = w.pgApp()) {   // an application session: a dry run does not end it
@@ -406,7 +411,7 @@ class RollbackCommandIT {
     void aMysqlThatCannotTakeTheChangesStopsAtAnIncidentAndARetryResumes(TestDatabases dbs) throws Exception {
         World w = cutoverState(dbs);
         try (Connection c = w.pgApp(); Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO customers (id, name, active, email) VALUES (500, 'new on pg', true, 'x@example.org')");
+            st.executeUpdate("INSERT INTO customers (id, name, name_upper, active, email) VALUES (500, 'new on pg', 'NEW ON PG', true, 'x@example.org')");
         }
         // a row written on MySQL behind the channel's back takes the unique e-mail: the change cannot be applied
         try (Connection my = boss(w.mysqlDb()); Statement st = my.createStatement()) {
