@@ -1,14 +1,9 @@
 package io.bascule.cli;
 
-import io.bascule.appswitch.AppSwitch;
-import io.bascule.database.DatabaseEndpoint;
+import io.bascule.cli.RollbackWorld.World;
+
 import io.bascule.database.SqlScript;
-import io.bascule.embedded.EmbeddedMariaDbServer;
-import io.bascule.migration.MigrationOptions;
-import io.bascule.migration.MigrationService;
-import io.bascule.migration.Verifier;
 import io.bascule.rollback.ReverseChannel;
-import io.bascule.rollback.SourceFreeze;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
@@ -21,11 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,158 +41,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(EmbeddedDatabases.class)
 class RollbackCommandIT {
 
-    static EmbeddedMariaDbServer mariaDb;
-    static final String BASCULE_PASSWORD = "bascule-secret";
-    static final String APP_PASSWORD = "app-secret";
+    static RollbackWorld world;
+    static final String APP_PASSWORD = RollbackWorld.APP_PASSWORD;
+    static final String BASCULE_PASSWORD = RollbackWorld.BASCULE_PASSWORD;
 
     @BeforeAll
     static void start() throws Exception {
         StaleTestDirs.clean();
-        Path home = Path.of("target", "rollback-it-" + ProcessHandle.current().pid()).toAbsolutePath();
-        mariaDb = EmbeddedMariaDbServer.start(home.resolve("mariadb"), 0, false);
-        try (Connection c = mariaDb.connect("mysql"); Statement st = c.createStatement()) {
-            st.execute("FLUSH PRIVILEGES"); // grant tables on for every new connection (this one keeps going)
-            List<String> anonymous = new ArrayList<>();
-            try (var rs = st.executeQuery("SELECT CONCAT('''''@''', Host, '''') FROM mysql.user WHERE User = ''")) {
-                while (rs.next()) {
-                    anonymous.add(rs.getString(1));
-                }
-            }
-            for (String a : anonymous) {
-                st.execute("DROP USER " + a);
-            }
-            st.execute("CREATE USER 'bascule'@'%' IDENTIFIED BY '" + BASCULE_PASSWORD + "'");
-            st.execute("GRANT READ_ONLY ADMIN, CONNECTION ADMIN, PROCESS, BINLOG MONITOR, RELOAD ON *.* TO 'bascule'@'%'");
-            st.execute("CREATE USER 'app'@'%' IDENTIFIED BY '" + APP_PASSWORD + "'");
-            st.execute("CREATE USER 'boss'@'%' IDENTIFIED BY 'boss-secret'");
-            st.execute("GRANT ALL PRIVILEGES ON *.* TO 'boss'@'%' WITH GRANT OPTION");
-        }
+        world = RollbackWorld.start(Path.of("target", "rollback-it-" + ProcessHandle.current().pid()).toAbsolutePath());
     }
 
     @AfterAll
     static void stop() {
-        if (mariaDb != null) {
-            mariaDb.close();
+        if (world != null) {
+            world.close();
         }
     }
 
-    /** The test's own connection to MariaDB (not a login the rollback uses). */
     static Connection boss(String database) throws SQLException {
-        return DriverManager.getConnection(mariaDb.jdbcUrl(database), "boss", "boss-secret");
+        return world.boss(database);
     }
 
     @AfterEach
     void writable() throws SQLException {
-        try (Connection c = boss("mysql"); Statement st = c.createStatement()) {
-            st.execute("SET GLOBAL read_only = OFF");
-        }
+        world.setWritable();
     }
 
-    /** One test's world: its MySQL database and PostgreSQL database, the app's login on each, the .env, the work dir. */
-    record World(TestDatabases dbs, String mysqlDb, String pgRole, Path work, Path config, Path envFile, String envOriginal,
-                 DatabaseEndpoint source, DatabaseEndpoint target) {
-
-        String mysqlUrl() {
-            return mariaDb.jdbcUrl(mysqlDb);
-        }
-
-        String pgAppUrl() {
-            return "postgresql://" + pgRole + ":" + APP_PASSWORD + "@127.0.0.1:" + dbs.postgres().port() + "/" + dbs.targetDatabase();
-        }
-
-        String[] args(String command, String... more) {
-            List<String> a = new ArrayList<>(List.of(command, "--source-url", mysqlUrl(), "--source-user", "bascule",
-                    "--target-url", dbs.targetUrl(), "--target-user", "postgres", "--work-dir", work.toString(),
-                    "--config", config.toString(),
-                    "--app-env-file", envFile.toString(), "--app-target-url", "postgresql://" + pgRole + "@127.0.0.1:"
-                            + dbs.postgres().port() + "/" + dbs.targetDatabase()));
-            a.addAll(List.of(more));
-            return a.toArray(String[]::new);
-        }
-
-        Map<String, String> env() {
-            return Map.of("BASCULE_SOURCE_PASSWORD", BASCULE_PASSWORD);
-        }
-
-        Connection pgApp() throws SQLException {
-            return DriverManager.getConnection(dbs.targetUrl(), pgRole, APP_PASSWORD);
-        }
-
-        Connection mysqlApp() throws SQLException {
-            return DriverManager.getConnection(mysqlUrl(), "app", APP_PASSWORD);
-        }
-
-        MigrationService migration() {
-            return new MigrationService(source, target, MigrationOptions.defaults("public")
-                    .withBooleanColumns(Set.of("customers.active")), work);
-        }
-
-        boolean identical() {
-            MigrationService m = migration();
-            Verifier.Result r = m.verify(m.loadPlan(), s -> { });
-            r.tables().stream().filter(t -> !t.matches()).forEach(t -> System.out.println("differs: " + t.summary()));
-            return r.matches();
-        }
-
-        ReverseChannel channel() {
-            MigrationService m = migration();
-            return ReverseChannel.of(source, target, m.loadPlan(), m.readCertificate());
-        }
-    }
-
-    /** A migrated database, GOLD certified by `migrate`, and the cutover's state: frozen, armed, switched. */
+    /** The fixture's tables migrated and the cutover's state; a short drain bound: a stuck drain is an incident in seconds. */
     private World cutoverState(TestDatabases dbs) throws Exception {
-        String shortName = dbs.name().length() > 40 ? dbs.name().substring(0, 40) : dbs.name();   // names stay under 64
-        String db = "rb_" + shortName;
-        try (Connection c = boss("mysql"); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE `" + db + "`");
-            st.execute("GRANT ALL PRIVILEGES ON `" + db + "`.* TO 'bascule'@'%'");
-            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON `" + db + "`.* TO 'app'@'%'");
-        }
-        try (Connection c = boss(db)) {
-            SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c);
-        }
-        Path work = Path.of("target", "rollback-it-work-" + ProcessHandle.current().pid() + "-" + System.nanoTime()).toAbsolutePath();
-        Path app = work.resolveSibling(work.getFileName() + "-app");
-        Files.createDirectories(app);
-        Path envFile = app.resolve(".env");
-        String original = "# the shop's backend\nNODE_ENV=production\nDATABASE_URL=mysql://app:" + APP_PASSWORD + "@127.0.0.1:"
-                + mariaDb.port() + "/" + db + "\nPORT=3000\n";
-        Files.writeString(envFile, original);
-        String role = "app_" + shortName;
-        DatabaseEndpoint source = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "bascule", BASCULE_PASSWORD);
-        DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
-        World w = new World(dbs, db, role, work, config(work), envFile, original, source, target);
-
-        CliRun migrate = CliRun.of(w.env(), w.args("migrate", "--yes"));
-        assertThat(migrate.exitCode()).as(migrate.out() + migrate.err()).isZero();
-        try (Connection pg = dbs.target(); Statement st = pg.createStatement()) {
-            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
-            st.execute("GRANT USAGE ON SCHEMA public TO " + role);
-            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
-            st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
-        }
-        // what the cutover does at its switch (issue 11 calls the same services)
-        SourceFreeze.Record frozen = new SourceFreeze(source, SourceFreeze.Options.defaults())
-                .freeze(DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "app", APP_PASSWORD));
-        assertThat(frozen.proven()).as(String.valueOf(frozen.problem())).isTrue();
-        w.channel().arm();
-        new AppSwitch(envFile, "DATABASE_URL", work).switchTo(w.pgAppUrl());
-        return w;
-    }
-
-    /** The fixture's boolean column, and a short drain bound so that a stuck drain is an incident within seconds. */
-    private static Path config(Path work) throws Exception {
-        Path config = work.resolveSibling(work.getFileName() + ".yml");
-        Files.writeString(config, "bascule:\n  migration:\n    boolean-columns: [customers.active]\n"
-                + "  rollback:\n    drain-timeout: 3s\n    health-timeout: 5s\n");
-        return config;
+        return world.cutoverState(dbs, c -> SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c), Set.of("customers.active"),
+                "  rollback:\n    drain-timeout: 3s\n    health-timeout: 5s\n");
     }
 
     private static boolean mysqlReadOnly() throws SQLException {
-        try (Connection c = boss("mysql")) {
-            return rows(c, "SELECT @@GLOBAL.read_only").get(0).get(0).equals("1");
-        }
+        return world.mysqlReadOnly();
     }
 
     /** The application writing on PostgreSQL: small transactions, reconnecting after an error, as a backend does. */
