@@ -62,9 +62,11 @@ public record BasculeProperties(
 
     /**
      * The rollback's bounds: how long the drain of the reverse channel may take, and how long to wait for the
-     * application's health URL, before the step becomes an incident a DBA looks at.
+     * application's health URL, before the step becomes an incident a DBA looks at; and whether the reverse channel
+     * may be armed although the application's MySQL login writes through read-only (refused by default).
      */
-    public record Rollback(@DefaultValue("2m") Duration drainTimeout, @DefaultValue("60s") Duration healthTimeout) {
+    public record Rollback(@DefaultValue("2m") Duration drainTimeout, @DefaultValue("60s") Duration healthTimeout,
+                           @DefaultValue("false") boolean allowBypassingAppLogin) {
     }
 
     /** Web users of Tasklist, Cockpit, Admin and REST. */

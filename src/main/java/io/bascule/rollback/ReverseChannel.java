@@ -112,6 +112,36 @@ public final class ReverseChannel {
     }
 
     /**
+     * Arms the channel for an application whose MySQL login is {@code application}: refused, with nothing created,
+     * when that login writes through read-only (MySQL {@code SUPER}/{@code CONNECTION_ADMIN}, MariaDB
+     * {@code READ ONLY ADMIN}, which {@code ALL PRIVILEGES ON *.*} includes): the application would go on writing into
+     * a "frozen" MySQL, and those writes would meet the ones carried back. {@code allowBypassingLogin} overrides the
+     * refusal (the DBA knows the application is stopped otherwise); then {@link #arm()}.
+     */
+    public Armed arm(DatabaseEndpoint application, boolean allowBypassingLogin) {
+        if (application != null) {
+            io.bascule.database.MySqlReadOnly.Bypass bypass;
+            try (Connection c = application.open()) {
+                bypass = new MySqlDialect(application).bypassPrivileges(c);
+            } catch (SQLException e) {
+                throw application.failure("reading the application login's grants", e);
+            }
+            if (bypass.bypasses()) {
+                if (!allowBypassingLogin) {
+                    throw new ReverseChannelException("cannot arm the reverse channel: the application's MySQL login "
+                            + bypass.describe() + ". Read-only would not stop the application, and its writes would meet"
+                            + " the ones carried back: give it a login without those privileges, or set"
+                            + " bascule.rollback.allow-bypassing-app-login: true if it is stopped some other way;"
+                            + " nothing was created");
+                }
+                log.warn("arming the reverse channel although the application's login {} (overridden by"
+                        + " bascule.rollback.allow-bypassing-app-login)", bypass.describe());
+            }
+        }
+        return arm();
+    }
+
+    /**
      * Arms the channel: refuses tables without a primary key (naming them), creates the change table and the
      * triggers in one transaction, the position in MySQL, then runs the self-test. A failure removes everything again.
      * Called on a channel armed already (a retried step), it creates nothing again, keeps the captured changes and

@@ -310,4 +310,35 @@ class RollbackCommandIT {
         assertThat(w.identical()).isTrue();
         assertThat(mysqlReadOnly()).isFalse();
     }
+
+    @Test
+    void aSwitchedApplicationWithoutAReverseChannelIsNotSwitchedBack(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        w.channel().disarm();   // the channel gone: the writes on PostgreSQL could not be carried back
+        String switched = Files.readString(w.envFile());
+        CliRun run = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("no reverse channel is armed").contains("cannot be carried back");
+        assertThat(Files.readString(w.envFile())).isEqualTo(switched);
+        assertThat(mysqlReadOnly()).isTrue();
+    }
+
+    @Test
+    void aMysqlThatRefusesBasculeStopsAtAnIncidentBeforeAnythingChangesAndTheRetryResumes(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        String switched = Files.readString(w.envFile());
+        CliRun refused = CliRun.of(Map.of("BASCULE_SOURCE_PASSWORD", "not-the-password"), w.args("rollback"));
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.out() + refused.err()).contains("Check the way back").contains("incident")
+                .contains("bascule").doesNotContain("not-the-password");
+        assertThat(Files.readString(w.envFile())).isEqualTo(switched);
+        assertThat(mysqlReadOnly()).isTrue();
+        assertThat(ReverseChannel.isArmedOn(w.target())).isTrue();
+
+        CliRun resumed = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("Resuming rollback");
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+        assertThat(mysqlReadOnly()).isFalse();
+    }
 }

@@ -185,12 +185,12 @@ final class RollbackWorld implements AutoCloseable {
             st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
         }
         // what the cutover does at its switch (issue 11 calls the same services)
-        SourceFreeze.Record frozen = new SourceFreeze(source, SourceFreeze.Options.defaults())
-                .freeze(DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "app", APP_PASSWORD));
+        DatabaseEndpoint appLogin = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "app", APP_PASSWORD);
+        SourceFreeze.Record frozen = new SourceFreeze(source, SourceFreeze.Options.defaults()).freeze(appLogin);
         if (!frozen.proven()) {
             throw new IllegalStateException("the fixture's freeze is not proven: " + frozen.problem());
         }
-        w.channel().arm();
+        w.channel().arm(appLogin, false);
         new AppSwitch(envFile, "DATABASE_URL", work).switchTo(w.pgAppUrl());
         return w;
     }

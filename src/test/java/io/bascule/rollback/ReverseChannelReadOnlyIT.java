@@ -60,6 +60,10 @@ class ReverseChannelReadOnlyIT {
             st.execute("GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%' WITH GRANT OPTION");
             st.execute("CREATE USER 'applier'@'%' IDENTIFIED BY 'applier-secret'");
             st.execute("GRANT ALL PRIVILEGES ON `" + DB + "`.* TO 'applier'@'%'");
+            st.execute("CREATE USER 'allapp'@'%' IDENTIFIED BY 'allapp-secret'");
+            st.execute("GRANT ALL PRIVILEGES ON *.* TO 'allapp'@'%'");
+            st.execute("CREATE USER 'app'@'%' IDENTIFIED BY 'app-secret'");
+            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON `" + DB + "`.* TO 'app'@'%'");
         }
     }
 
@@ -123,5 +127,26 @@ class ReverseChannelReadOnlyIT {
                 st.execute("SET GLOBAL read_only = 0");
             }
         }
+    }
+
+    @Test
+    void anApplicationLoginThatWritesThroughReadOnlyIsRefusedAtArmingUnlessOverridden(TestDatabases dbs) throws Exception {
+        DatabaseEndpoint admin = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(DB), "admin", "admin-secret");
+        DatabaseEndpoint target = DatabaseEndpoint.of(DatabaseEndpoint.Side.TARGET, dbs.targetUrl(), "postgres", null);
+        MigrationService service = new MigrationService(admin, target,
+                MigrationOptions.defaults("public").withBooleanColumns(java.util.Set.of("customers.active")), work);
+        ConversionPlan plan = service.plan(service.readSchema());
+        service.createTables(plan);
+        ReverseChannel channel = new ReverseChannel(admin, target, plan, List.of("customers", "order_lines"));
+        DatabaseEndpoint allApp = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(DB), "allapp", "allapp-secret");
+        assertThatThrownBy(() -> channel.arm(allApp, false)).isInstanceOf(ReverseChannelException.class)
+                .hasMessageContaining("allapp@% writes through read_only").hasMessageContaining("ALL PRIVILEGES ON *.*")
+                .hasMessageContaining("bascule.rollback.allow-bypassing-app-login").hasMessageContaining("nothing was created");
+        assertThat(channel.isArmed()).isFalse();
+        DatabaseEndpoint app = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(DB), "app", "app-secret");
+        assertThat(channel.arm(app, false).tables()).containsExactly("customers", "order_lines");
+        channel.disarm();
+        assertThat(channel.arm(allApp, true).tables()).containsExactly("customers", "order_lines");   // overridden
+        channel.disarm();
     }
 }
