@@ -293,7 +293,10 @@ public final class RollbackService {
             if (!d.ok()) {
                 throw new RollbackRefused("stopping the application's writes on PostgreSQL would fail: " + String.join("; ", d.problems()));
             }
-            return new StepOutcome("dry run: would end " + d.wouldEnd().size() + " session(s) of " + d.appUser()
+            return new StepOutcome(d.appUser() == null || d.appUser().equals(d.login())
+                    ? "dry run: would end the " + d.wouldEnd().size() + " other session(s) of Bascule's own login " + d.login()
+                    + " (the application's login is unknown or the same: its new sessions would not be refused)"
+                    : "dry run: would end " + d.wouldEnd().size() + " session(s) of " + d.appUser()
                     + " and make PostgreSQL read-only for it", Map.of(), d.warnings());
         }
         PostgresFence.Fence f = fence.fence();
