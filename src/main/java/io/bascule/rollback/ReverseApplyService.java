@@ -32,14 +32,20 @@ public class ReverseApplyService {
     static final Duration VARIABLES_EVERY = Duration.ofSeconds(5);
     static final List<String> SHOWN_ON = List.of(ProcessKeys.CUTOVER, ProcessKeys.SURVEILLANCE, ProcessKeys.PLATINUM_REPORT);
 
-    private final RollbackServices services;
+    private final java.util.function.Supplier<ReverseChannel> channels;
     private final RuntimeService runtime;
     private ScheduledExecutorService scheduler;
     private volatile ReverseApplyLoop loop;
     private volatile long lastVariables;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public ReverseApplyService(RollbackServices services, RuntimeService runtime) {
-        this.services = services;
+        this(() -> services.create().channel(), runtime);
+    }
+
+    /** @param channels the channel of the configuration (null when no migration is here), asked at every check */
+    ReverseApplyService(java.util.function.Supplier<ReverseChannel> channels, RuntimeService runtime) {
+        this.channels = channels;
         this.runtime = runtime;
     }
 
@@ -67,7 +73,7 @@ public class ReverseApplyService {
             if (current != null && current.isRunning()) {
                 return;
             }
-            ReverseChannel channel = services.create().channel();
+            ReverseChannel channel = channels.get();
             if (channel == null || !channel.isArmed()) {
                 return;
             }
