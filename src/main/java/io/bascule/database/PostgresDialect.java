@@ -746,6 +746,11 @@ public final class PostgresDialect {
     /** The scratch table's rows ({@code id=v}, by id) after {@link #probeChanges} are applied. */
     public static final List<String> PROBE_EXPECTED = List.of("1=probé ✓", "3=probe");
 
+    /** The capture triggers of one schema and whether each fires ({@code tgenabled} 'D' = disabled). Parameter: schema. */
+    public static final String SQL_CAPTURE_TRIGGER_STATE = "SELECT c.relname, t.tgenabled <> 'D' FROM pg_trigger t"
+            + " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE t.tgname = '" + CAPTURE_TRIGGER + "' AND n.nspname = ?";
+
     // ---- rollback report: the changes captured since the switch, per table and operation
     /** Per table and operation (I, U, D): how many changes the change table holds. */
     public static final String SQL_CHANGE_COUNTS = "SELECT table_name, op, count(*) FROM "

@@ -477,6 +477,34 @@ public final class ReverseChannel {
     }
 
     /**
+     * The carried tables whose capture is broken: no capture trigger, or one disabled (someone dropped it or ran
+     * {@code ALTER TABLE ... DISABLE TRIGGER}). Their writes since then were not captured, so MySQL would miss them.
+     */
+    public List<String> brokenCapture() {
+        Map<String, Boolean> enabled = new java.util.HashMap<>();
+        try (Connection c = postgresEndpoint.open(); PreparedStatement ps = c.prepareStatement(PostgresDialect.SQL_CAPTURE_TRIGGER_STATE)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    enabled.put(rs.getString(1), rs.getBoolean(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw postgresEndpoint.failure("reading the capture triggers", e);
+        }
+        List<String> broken = new ArrayList<>();
+        for (TablePlan t : tables.values()) {
+            Boolean on = enabled.get(t.targetName());
+            if (on == null) {
+                broken.add(t.targetName() + " (no capture trigger)");
+            } else if (!on) {
+                broken.add(t.targetName() + " (capture trigger disabled)");
+            }
+        }
+        return broken;
+    }
+
+    /**
      * The changes captured since arming, per source table: inserts, updates, deletes (a key change counts as a delete
      * of the old key and an insert of the new one). For the incident report; read before disarming.
      */

@@ -220,6 +220,15 @@ public final class RollbackService {
         DatabaseEndpoint appLogin = applicationSourceLogin();
         lines.add("application's MySQL login: " + (appLogin == null ? "not found in " + setup.appSwitch().key()
                 + " (the write probe will be skipped)" : appLogin.user()));
+        if (state.armed()) {
+            ReverseChannel channel = channel();
+            List<String> broken = channel == null ? List.of() : channel.brokenCapture();
+            if (!broken.isEmpty()) {
+                problems.add("the reverse channel is broken: " + String.join(", ", broken) + "; the application's writes"
+                        + " to those tables since then were not captured and cannot be carried back; compare them by hand"
+                        + " (bascule verify) before switching the application back");
+            }
+        }
         if (state.switched() && !state.armed()) {
             problems.add("the application was switched to PostgreSQL but no reverse channel is armed: the writes it made"
                     + " there cannot be carried back, so MySQL would miss them; find out why the channel is gone"

@@ -341,4 +341,18 @@ class RollbackCommandIT {
         assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
         assertThat(mysqlReadOnly()).isFalse();
     }
+
+    @Test
+    void aBrokenChannelIsNamedAndNothingIsSwitchedBack(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        try (Connection pg = w.dbs().target(); Statement st = pg.createStatement()) {
+            st.execute("ALTER TABLE order_lines DISABLE TRIGGER bascule_capture");
+        }
+        String switched = Files.readString(w.envFile());
+        CliRun run = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("the reverse channel is broken: order_lines (capture trigger disabled)");
+        assertThat(Files.readString(w.envFile())).isEqualTo(switched);
+        assertThat(mysqlReadOnly()).isTrue();
+    }
 }
