@@ -86,6 +86,9 @@ final class RollbackCommand implements Callable<Integer> {
         } else {
             Map<String, Object> start = new LinkedHashMap<>();
             start.put(ProcessVariables.DRY_RUN, dryRun);
+            // who typed the command: the operating system's user on this host (the engine records the run as cli)
+            start.put(ProcessVariables.DECIDED_BY, System.getProperty("user.name") + " (command line on "
+                    + io.bascule.process.RunOwner.hostName() + ")");
             if (reason != null && !reason.isBlank()) {
                 start.put(ProcessVariables.REASON, reason.strip());
             }

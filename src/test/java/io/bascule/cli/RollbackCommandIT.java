@@ -211,7 +211,8 @@ class RollbackCommandIT {
             List<Path> reports = f.toList();
             assertThat(reports).anyMatch(p -> p.toString().endsWith(".md"));
             String md = Files.readString(reports.stream().filter(p -> p.toString().endsWith(".md")).findFirst().orElseThrow());
-            assertThat(md).contains("checkout errors after the switch", "customers", "order_lines")
+            assertThat(md).contains("checkout errors after the switch", "customers", "order_lines",
+                            System.getProperty("user.name") + " (command line on ")
                     .doesNotContain(APP_PASSWORD, BASCULE_PASSWORD);
         }
         try (Stream<Path> f = Files.list(w.work().resolve("mail"))) {
