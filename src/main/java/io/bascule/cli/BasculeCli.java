@@ -43,18 +43,24 @@ public final class BasculeCli implements Callable<Integer> {
     }
 
     /** The streams and environment of one run: the process's, or a test's. */
-    record Context(PrintStream out, PrintStream err, Function<String, String> env) {
+    /** @param started when the command was typed: the JVM's start for {@code main}, the call for an in-process run */
+    record Context(PrintStream out, PrintStream err, Function<String, String> env, java.time.Instant started) {
     }
 
     public static void main(String[] args) {
-        Outcome outcome = run(args, System.out, System.err, System::getenv);
+        Outcome outcome = run(args, System.out, System.err, System::getenv,
+                ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now()));
         if (!outcome.keepRunning()) {
             System.exit(outcome.exitCode());
         }
     }
 
     public static Outcome run(String[] args, PrintStream out, PrintStream err, Function<String, String> env) {
-        Context context = new Context(out, err, env);
+        return run(args, out, err, env, java.time.Instant.now());
+    }
+
+    static Outcome run(String[] args, PrintStream out, PrintStream err, Function<String, String> env, java.time.Instant started) {
+        Context context = new Context(out, err, env, started);
         ServeCommand serve = new ServeCommand(context);
         DemoCommand demo = new DemoCommand(context);
         CommandLine cli = new CommandLine(new BasculeCli())

@@ -86,6 +86,9 @@ final class RollbackCommand implements Callable<Integer> {
         } else {
             Map<String, Object> start = new LinkedHashMap<>();
             start.put(ProcessVariables.DRY_RUN, dryRun);
+            // the clock of "time to the application on MySQL" starts at the keystroke (the command's start), not at the
+            // first step: the DBA waits for the start-up too
+            start.put(ProcessVariables.ROLLBACK_STARTED_AT, context.started().toString());
             // who typed the command: the operating system's user on this host (the engine records the run as cli)
             start.put(ProcessVariables.DECIDED_BY, System.getProperty("user.name") + " (command line on "
                     + io.bascule.process.RunOwner.hostName() + ")");

@@ -39,7 +39,7 @@ abstract class RollbackStep extends RunbookStep {
         execution.setVariable(STEPS, steps.length() > 3_800 ? steps.substring(steps.length() - 3_800) : steps);
         if (dryRun) {
             execution.setVariable(ProcessVariables.ROLLBACK_SUMMARY, "rollback dry run passed: every step checked,"
-                    + " nothing changed (" + steps.lines().count() + " step(s) so far)");
+                    + " nothing changed (" + steps.lines().count() + " step(s) checked)");
         } else {
             execution.setVariable(ProcessVariables.ROLLBACK_SUMMARY, outcome.summary());
         }
