@@ -356,4 +356,40 @@ class RollbackCommandIT {
         assertThat(Files.readString(w.envFile())).isEqualTo(switched);
         assertThat(mysqlReadOnly()).isTrue();
     }
+
+    @Test
+    void theApplicationIsRestartedAndAnUnhealthyOneStopsAtAnIncidentUntilItAnswers(TestDatabases dbs) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(503);
+        com.sun.net.httpserver.HttpServer health = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        health.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(status.get(), -1);
+            exchange.close();
+        });
+        health.start();
+        try {
+            Path restarted = Files.createTempFile("rollback-restart", ".log");
+            World w = world.cutoverState(dbs, c -> SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c),
+                    Set.of("customers.active"), "  rollback:\n    drain-timeout: 3s\n    health-timeout: 2s\n"
+                            + "  app:\n    health-url: http://127.0.0.1:" + health.getAddress().getPort() + "/health\n"
+                            + "    restart-command: echo restarted >> " + restarted + "\n");
+            CliRun unhealthy = CliRun.of(w.env(), w.args("rollback"));
+            assertThat(unhealthy.exitCode()).isNotZero();
+            assertThat(unhealthy.out() + unhealthy.err()).contains("Validate MySQL with a write probe").contains("incident")
+                    .contains("does not answer healthy");
+            // the application is on MySQL, restarted once, and MySQL writable: only its health is awaited
+            assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+            assertThat(Files.readString(restarted)).isEqualTo("restarted\n");
+            assertThat(mysqlReadOnly()).isFalse();
+
+            status.set(200);
+            CliRun resumed = CliRun.of(w.env(), w.args("rollback"));
+            assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+            assertThat(resumed.out()).contains("Resuming rollback").contains("Incident report: ");
+            assertThat(Files.readString(restarted)).as("not restarted twice").isEqualTo("restarted\n");
+            assertThat(ReverseChannel.isArmedOn(w.target())).isFalse();
+        } finally {
+            health.stop(0);
+        }
+    }
 }
