@@ -243,10 +243,7 @@ public final class MySqlDialect {
      */
     public RowStream streamRows(Connection c, TablePlan t, KeyRange range, String[] afterKey, boolean bytewiseOrder) {
         String sql = selectRangeSql(t, range, afterKey != null, bytewiseOrder);
-        PreparedStatement ps = null;
-        try {
-            ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-            ps.setFetchSize(Integer.MIN_VALUE);   // Connector/J: stream, one row at a time
+        return rowStream(c, sql, true, ps -> {
             int p = 1;
             if (t.integerKey() != null) {
                 p = bindRange(ps, p, range);
@@ -257,6 +254,26 @@ public final class MySqlDialect {
                     bindKey(ps, p++, keys.get(i), afterKey[i]);
                 }
             }
+        }, "reading the rows of " + t.source().name());
+    }
+
+    /** What binds a statement's parameters. */
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * A statement's rows as a {@link RowStream} (closed with it); {@code streamed}: row by row from the server, never
+     * all in memory. The statement is closed again when binding or executing fails.
+     */
+    private RowStream rowStream(Connection c, String sql, boolean streamed, Binder binder, String doing) {
+        PreparedStatement ps = null;
+        try {
+            ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            if (streamed) {
+                ps.setFetchSize(Integer.MIN_VALUE);   // Connector/J: stream, one row at a time
+            }
+            binder.bind(ps);
             return new RowStream(ps, ps.executeQuery());
         } catch (SQLException e) {
             if (ps != null) {
@@ -266,7 +283,7 @@ public final class MySqlDialect {
                     e.addSuppressed(again);
                 }
             }
-            throw endpoint.failure("reading the rows of " + t.source().name(), e);
+            throw endpoint.failure(doing, e);
         }
     }
 
@@ -963,26 +980,14 @@ public final class MySqlDialect {
      */
     public RowStream rowsByKeys(Connection c, TablePlan t, List<String[]> canonicalKeys) {
         List<ColumnMapping> keys = t.keyColumns();
-        PreparedStatement ps = null;
-        try {
-            ps = c.prepareStatement(selectByKeysSql(t, canonicalKeys.size()));
+        return rowStream(c, selectByKeysSql(t, canonicalKeys.size()), false, ps -> {
             int p = 1;
             for (String[] key : canonicalKeys) {
                 for (int i = 0; i < keys.size(); i++) {
                     bindCanonicalKey(ps, p++, keys.get(i), key[i]);
                 }
             }
-            return new RowStream(ps, ps.executeQuery());
-        } catch (SQLException e) {
-            if (ps != null) {
-                try {
-                    ps.close();
-                } catch (SQLException again) {
-                    e.addSuppressed(again);
-                }
-            }
-            throw endpoint.failure("reading the rows of " + canonicalKeys.size() + " keys of " + t.source().name(), e);
-        }
+        }, "reading the rows of " + canonicalKeys.size() + " keys of " + t.source().name());
     }
 
     static final String SQL_AUTO_INCREMENT_COLUMN = "SELECT COLUMN_NAME FROM information_schema.COLUMNS"

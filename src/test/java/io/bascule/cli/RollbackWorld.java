@@ -1,5 +1,6 @@
 package io.bascule.cli;
 
+import io.bascule.testing.GrantTables;
 import io.bascule.appswitch.AppSwitch;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.embedded.EmbeddedMariaDbServer;
@@ -45,16 +46,7 @@ final class RollbackWorld implements AutoCloseable {
     static RollbackWorld start(Path home) throws SQLException {
         EmbeddedMariaDbServer mariaDb = EmbeddedMariaDbServer.start(home.resolve("mariadb"), 0, false);
         try (Connection c = mariaDb.connect("mysql"); Statement st = c.createStatement()) {
-            st.execute("FLUSH PRIVILEGES"); // grant tables on for every new connection (this one keeps going)
-            List<String> anonymous = new ArrayList<>();
-            try (var rs = st.executeQuery("SELECT CONCAT('''''@''', Host, '''') FROM mysql.user WHERE User = ''")) {
-                while (rs.next()) {
-                    anonymous.add(rs.getString(1));
-                }
-            }
-            for (String a : anonymous) {
-                st.execute("DROP USER " + a);
-            }
+            GrantTables.enable(st); // grant tables on for every new connection; no anonymous accounts
             st.execute("CREATE USER 'bascule'@'%' IDENTIFIED BY '" + BASCULE_PASSWORD + "'");
             st.execute("GRANT READ_ONLY ADMIN, CONNECTION ADMIN, PROCESS, BINLOG MONITOR, RELOAD ON *.* TO 'bascule'@'%'");
             st.execute("CREATE USER 'app'@'%' IDENTIFIED BY '" + APP_PASSWORD + "'");

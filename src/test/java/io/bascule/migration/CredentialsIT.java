@@ -1,5 +1,6 @@
 package io.bascule.migration;
 
+import io.bascule.testing.GrantTables;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.demo.SampleDatabase;
@@ -35,17 +36,7 @@ class CredentialsIT {
         mariaDb.createDatabaseIfMissing(DB);
         try (Connection c = mariaDb.connect(DB); Statement st = c.createStatement()) {
             SampleDatabase.load(c);
-            st.execute("FLUSH PRIVILEGES"); // turns the grant tables on for every new connection
-            // the anonymous accounts of a fresh install would match 'reader'@'localhost' first
-            try (var rs = st.executeQuery("SELECT CONCAT('''''@''', Host, '''') FROM mysql.user WHERE User = ''")) {
-                java.util.List<String> anonymous = new java.util.ArrayList<>();
-                while (rs.next()) {
-                    anonymous.add(rs.getString(1));
-                }
-                for (String a : anonymous) {
-                    st.execute("DROP USER " + a);
-                }
-            }
+            GrantTables.enable(st); // grant tables on for every new connection; no anonymous accounts
             st.execute("CREATE USER 'reader'@'%' IDENTIFIED BY 'reader-secret'");
             st.execute("GRANT SELECT ON `" + DB + "`.* TO 'reader'@'%'");
             st.execute("CREATE USER 'partial'@'%' IDENTIFIED BY 'partial-secret'");

@@ -1,5 +1,6 @@
 package io.bascule.rollback;
 
+import io.bascule.testing.GrantTables;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.SqlScript;
 import io.bascule.embedded.EmbeddedMariaDbServer;
@@ -46,16 +47,7 @@ class ReverseChannelReadOnlyIT {
         mariaDb.createDatabaseIfMissing(DB);
         try (Connection c = mariaDb.connect(DB); Statement st = c.createStatement()) {
             SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c);
-            st.execute("FLUSH PRIVILEGES"); // grant tables on for every new connection
-            List<String> anonymous = new java.util.ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT CONCAT('''''@''', Host, '''') FROM mysql.user WHERE User = ''")) {
-                while (rs.next()) {
-                    anonymous.add(rs.getString(1));
-                }
-            }
-            for (String a : anonymous) {
-                st.execute("DROP USER " + a);
-            }
+            GrantTables.enable(st); // grant tables on for every new connection; no anonymous accounts
             st.execute("CREATE USER 'admin'@'%' IDENTIFIED BY 'admin-secret'");
             st.execute("GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%' WITH GRANT OPTION");
             st.execute("CREATE USER 'applier'@'%' IDENTIFIED BY 'applier-secret'");

@@ -1,5 +1,6 @@
 package io.bascule.rollback;
 
+import io.bascule.testing.GrantTables;
 import io.bascule.database.DatabaseEndpoint;
 import io.bascule.database.DatabaseException;
 import io.bascule.database.MySqlDialect;
@@ -41,17 +42,7 @@ class SourceFreezeIT {
         mariaDb = EmbeddedMariaDbServer.start(home.resolve("mariadb"), 0, false);
         mariaDb.createDatabaseIfMissing(DB);
         try (Connection c = mariaDb.connect(DB); Statement st = c.createStatement()) {
-            st.execute("FLUSH PRIVILEGES"); // grant tables on for every new connection (this one keeps going)
-            // the anonymous accounts of a fresh install would match 'app'@'localhost' before 'app'@'%'
-            List<String> anonymous = new ArrayList<>();
-            try (var rs = st.executeQuery("SELECT CONCAT('''''@''', Host, '''') FROM mysql.user WHERE User = ''")) {
-                while (rs.next()) {
-                    anonymous.add(rs.getString(1));
-                }
-            }
-            for (String a : anonymous) {
-                st.execute("DROP USER " + a);
-            }
+            GrantTables.enable(st); // grant tables on for every new connection; no anonymous accounts
             st.execute("CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, item VARCHAR(40) NOT NULL)");
             st.execute("INSERT INTO orders (item) VALUES ('first')");
             st.execute("CREATE USER 'freezer'@'%' IDENTIFIED BY 'freezer-secret'");
