@@ -1,7 +1,6 @@
 package io.bascule.cli;
 
 import io.bascule.config.ConfigException;
-import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessVariables;
 import io.bascule.process.RunOwnership;
@@ -10,7 +9,6 @@ import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -19,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code migrate}: runs the goldMigration process on the embedded engine, headless, with {@link ProcessRunner}. The
@@ -29,12 +26,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = "GOLD migration: convert the schema, copy and verify every row, write the certificate")
-final class MigrateCommand implements Callable<Integer> {
-
-    private final BasculeCli.Context context;
-
-    @Mixin
-    RunbookOptions options;
+final class MigrateCommand extends RunbookCommand {
 
     @Option(names = "--yes", description = "approve the schema conversion review without a prompt")
     boolean yes;
@@ -54,21 +46,12 @@ final class MigrateCommand implements Callable<Integer> {
     boolean cancelStale;
 
     MigrateCommand(BasculeCli.Context context) {
-        this.context = context;
+        super(context, "migrate");
     }
+
 
     @Override
-    public Integer call() throws Exception {
-        Map<String, String> settings = options.resolve(context, null);
-        options.requireConnections(settings, context);
-        EngineLock lock = EngineLock.acquire(settings, "migrate"); // one job-executing node per work directory
-        try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
-            return run(app);
-        }
-    }
-
-    private int run(ConfigurableApplicationContext app) throws InterruptedException {
-        app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
+    int run(ConfigurableApplicationContext app) throws InterruptedException {
         RuntimeService runtime = app.getBean(RuntimeService.class);
         ProcessRunner runner = new ProcessRunner(app.getBean(ProcessEngine.class), context.out(), context.err(),
                 ProcessRunner.Terminal.system())

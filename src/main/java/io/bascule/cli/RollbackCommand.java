@@ -1,6 +1,5 @@
 package io.bascule.cli;
 
-import io.bascule.process.ProcessDeployer;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessVariables;
 import io.bascule.process.RunOwnership;
@@ -12,13 +11,11 @@ import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code rollback}: runs the rollback process headless: the application back on MySQL, MySQL writable, every write
@@ -30,12 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Put the application back on MySQL, writable, with every write made on PostgreSQL carried back")
-final class RollbackCommand implements Callable<Integer> {
-
-    private final BasculeCli.Context context;
-
-    @Mixin
-    RunbookOptions options;
+final class RollbackCommand extends RunbookCommand {
 
     @Option(names = "--dry-run", description = "check and simulate every step without changing anything")
     boolean dryRun;
@@ -47,21 +39,12 @@ final class RollbackCommand implements Callable<Integer> {
     boolean waitForTasklist;
 
     RollbackCommand(BasculeCli.Context context) {
-        this.context = context;
+        super(context, "rollback");
     }
+
 
     @Override
-    public Integer call() throws Exception {
-        Map<String, String> settings = options.resolve(context, null);
-        options.requireConnections(settings, context);
-        EngineLock lock = EngineLock.acquire(settings, "rollback"); // one job-executing node per work directory
-        try (lock; ConfigurableApplicationContext app = SpringLauncher.startHeadless(settings, context)) {
-            return run(app);
-        }
-    }
-
-    private int run(ConfigurableApplicationContext app) throws InterruptedException {
-        app.getBean(ProcessDeployer.class); // the models are deployed when it is created (the CLI context is lazy)
+    int run(ConfigurableApplicationContext app) throws InterruptedException {
         ProcessEngine engine = app.getBean(ProcessEngine.class);
         RuntimeService runtime = engine.getRuntimeService();
         ProcessRunner runner = new ProcessRunner(engine, context.out(), context.err(), ProcessRunner.Terminal.system())
