@@ -450,32 +450,9 @@ final class RollbackBench {
     }
 
     private void describe(Map<String, String> opt) throws Exception {
-        StringBuilder sb = new StringBuilder("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs");
-        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-            if (line.startsWith("model name")) {
-                sb.append(" (").append(line.replaceAll("^.*:\\s*", "")).append(")");
-                break;
-            }
-        }
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemTotal")) {
-                sb.append(", ").append(Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0)).append(" GB RAM");
-            }
-        }
-        sb.append(", load average ").append(Files.readString(Path.of("/proc/loadavg")).trim())
-                .append(", ").append(System.getProperty("java.vm.name")).append(" ").append(System.getProperty("java.version"));
-        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit'),"
-                     + " current_setting('shared_buffers')")) {
-            rs.next();
-            sb.append("\npostgres: ").append(rs.getString(1).replaceAll(" on .*", "")).append(", fsync=").append(rs.getString(2))
-                    .append(", synchronous_commit=").append(rs.getString(3)).append(", shared_buffers=").append(rs.getString(4));
-        }
-        try (Connection c = world.boss("mysql"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT VERSION(), @@innodb_flush_log_at_trx_commit, @@innodb_buffer_pool_size")) {
-            rs.next();
-            sb.append("\nmariadb: ").append(rs.getString(1)).append(", innodb_flush_log_at_trx_commit=").append(rs.getString(2))
-                    .append(", buffer pool ").append(rs.getLong(3) / 1024 / 1024).append(" MB, grant tables on");
+        StringBuilder sb;
+        try (Connection p = pg.connect("postgres"); Connection m = world.boss("mysql")) {
+            sb = new StringBuilder(io.bascule.testing.BenchMachine.describe(p, m)).append(", grant tables on");
         }
         sb.append("\noptions: ").append(opt).append("; source: the demo's AKIG sample (SampleDatabase, 105,711 rows)");
         System.out.println(sb);

@@ -146,25 +146,9 @@ final class ReverseApplyLoopBench {
     }
 
     private void describe(Map<String, String> opt) throws Exception {
-        StringBuilder sb = new StringBuilder("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ");
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemTotal")) {
-                sb.append(Math.round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0)).append(" GB RAM");
-            }
-        }
-        sb.append(", load average ").append(Files.readString(Path.of("/proc/loadavg")).trim());
-        try (Connection c = pg.connect("bench"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit'),"
-                     + " current_setting('shared_buffers')")) {
-            rs.next();
-            sb.append("\npostgres: ").append(rs.getString(1).replaceAll(" on .*", "")).append(", fsync=").append(rs.getString(2))
-                    .append(", synchronous_commit=").append(rs.getString(3)).append(", shared_buffers=").append(rs.getString(4));
-        }
-        try (Connection c = my.connect("bench"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT VERSION(), @@innodb_flush_log_at_trx_commit, @@innodb_buffer_pool_size")) {
-            rs.next();
-            sb.append("\nmariadb: ").append(rs.getString(1)).append(", innodb_flush_log_at_trx_commit=").append(rs.getString(2))
-                    .append(", buffer pool ").append(rs.getLong(3) / 1024 / 1024).append(" MB");
+        StringBuilder sb;
+        try (Connection p = pg.connect("bench"); Connection m = my.connect("bench")) {
+            sb = new StringBuilder(io.bascule.testing.BenchMachine.describe(p, m));
         }
         sb.append("\noptions: ").append(opt).append(", tables ").append(TABLES);
         System.out.println(sb);
