@@ -219,6 +219,11 @@ class RollbackCommandIT {
             assertThat(f.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("rollback-incident.eml"));
         }
         assertThat(run.out() + run.err()).doesNotContain(APP_PASSWORD, BASCULE_PASSWORD);
+        // the audit trail (every variable, every step) holds no secret either
+        CliRun audit = CliRun.of(w.env(), w.args("audit", "--last", "rollback", "--json"));
+        assertThat(audit.exitCode()).as(audit.err()).isZero();
+        assertThat(audit.out()).contains("\"outcome\"", "ROLLED_BACK", "Drain the reverse channel")
+                .doesNotContain(APP_PASSWORD, BASCULE_PASSWORD);
     }
 
     /** Everything a dry run must leave as it was: MySQL's tables and read-only, PostgreSQL's, the .env, the channel. */
