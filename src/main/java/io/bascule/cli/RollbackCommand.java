@@ -38,6 +38,10 @@ final class RollbackCommand extends RunbookCommand {
     @Option(names = "--wait", description = "leave a decision (a hand-edited app config file) to a DBA in Tasklist and wait")
     boolean waitForTasklist;
 
+    @Option(names = "--cancel-stale", description = "cancel a rollback left active that has changed nothing yet (stopped at"
+            + " its check, e.g. started with wrong settings), then start anew; one that changed things can only be resumed")
+    boolean cancelStale;
+
     RollbackCommand(BasculeCli.Context context) {
         super(context, "rollback");
     }
@@ -53,16 +57,41 @@ final class RollbackCommand extends RunbookCommand {
         List<ProcessInstance> active = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.ROLLBACK)
                 .active().list();
         ProcessRunner.Result result;
+        List<ProcessInstance> left = new java.util.ArrayList<>();
+        for (ProcessInstance pi : active) {
+            if (Boolean.TRUE.equals(runtime.getVariable(pi.getId(), ProcessVariables.DRY_RUN))) {
+                // a dry run changed nothing: one left behind (stopped at an incident) is ended, never resumed in place
+                // of the run asked for now
+                runtime.deleteProcessInstance(pi.getId(), "a dry run left active, ended by a new rollback command");
+                context.out().println("Ended rollback dry run " + pi.getId() + " left active (it changed nothing)");
+            } else if (cancelStale) {
+                // changed nothing: its check has not passed, or it passed and the run waits for the DBA's decision; a
+                // step after the check that failed part-way may have changed things (the fence)
+                Object steps = runtime.getVariable(pi.getId(), "rollbackSteps");
+                long done = steps == null ? 0 : steps.toString().lines().count();
+                boolean failing = engine.getManagementService().createJobQuery().processInstanceId(pi.getId())
+                        .withException().count() > 0;
+                if (done > 1 || (done == 1 && failing)) {
+                    context.err().println("error: rollback " + pi.getId() + " has changed things already (" + done
+                            + " steps done): it cannot be cancelled, only resumed; run rollback with the settings it was"
+                            + " started with (see `bascule audit " + pi.getId() + "`)");
+                    return BasculeCli.FAILED;
+                }
+                runtime.deleteProcessInstance(pi.getId(), "cancelled from the CLI (--cancel-stale) before it changed anything");
+                context.out().println("Cancelled rollback " + pi.getId() + " (it had changed nothing)");
+            } else {
+                left.add(pi);
+            }
+        }
+        active = left;
         if (!active.isEmpty()) {
             ProcessInstance pi = active.get(0);
-            Object activeDryRun = runtime.getVariable(pi.getId(), ProcessVariables.DRY_RUN);
-            if (dryRun && !Boolean.TRUE.equals(activeDryRun)) {
+            if (dryRun) {
                 context.err().println("error: a rollback is in progress (" + pi.getId() + "); a dry run now would prove"
                         + " nothing: run rollback without --dry-run to resume it");
                 return BasculeCli.FAILED;
             }
-            context.out().println("Resuming rollback " + pi.getId() + (Boolean.TRUE.equals(activeDryRun) ? " (dry run)" : "")
-                    + " where it stopped");
+            context.out().println("Resuming rollback " + pi.getId() + " where it stopped");
             context.out().println(app.getBean(RunOwnership.class).takeOver(pi.getId(), ProcessRunner.CLI_USER));
             retryFailedSteps(engine.getManagementService(), pi.getId());
             result = runner.resume(pi.getId(), answers);

@@ -59,25 +59,25 @@ public final class StaleRuns {
                     + " run there takes it over once that process is gone), or if that host is gone for good, rerun here"
                     + " with --cancel-stale to end it");
         }
-        if (run.pid() == self.pid() && run.started() != null && self.started() != null
-                && Duration.between(run.started(), self.started()).abs().compareTo(SAME_START) <= 0
-                && run.fingerprint().equals(self.fingerprint())) {
-            // this very process ran it before (an earlier command of the same JVM, as tests run them): nothing to take
-            return Decision.takeOver("this process owns it already");
-        }
-        Optional<Optional<Instant>> found = processes.find(run.pid());
         String gone;
-        if (found.isEmpty()) {
-            gone = "no process " + run.pid() + " is running";
+        if (run.pid() == self.pid() && run.started() != null && self.started() != null
+                && Duration.between(run.started(), self.started()).abs().compareTo(SAME_START) <= 0) {
+            // this very process ran it in an earlier command (as tests run commands in one JVM): no one runs it now
+            gone = "this process ran it in an earlier command";
         } else {
-            Optional<Instant> start = found.get();
-            boolean otherProcess = start.isPresent() && run.started() != null
-                    && Duration.between(start.get(), run.started()).abs().compareTo(SAME_START) > 0;
-            if (!otherProcess) {
-                return Decision.refuse(what + " is run by " + run.describe() + ", which is still running: wait for it"
-                        + " to end, or stop it (kill " + run.pid() + ") and run again to take the run over");
+            Optional<Optional<Instant>> found = processes.find(run.pid());
+            if (found.isEmpty()) {
+                gone = "no process " + run.pid() + " is running";
+            } else {
+                Optional<Instant> start = found.get();
+                boolean otherProcess = start.isPresent() && run.started() != null
+                        && Duration.between(start.get(), run.started()).abs().compareTo(SAME_START) > 0;
+                if (!otherProcess) {
+                    return Decision.refuse(what + " is run by " + run.describe() + ", which is still running: wait for it"
+                            + " to end, or stop it (kill " + run.pid() + ") and run again to take the run over");
+                }
+                gone = "process id " + run.pid() + " now belongs to a process started at " + start.get();
             }
-            gone = "process id " + run.pid() + " now belongs to a process started at " + start.get();
         }
         if (!run.fingerprint().equals(self.fingerprint())) {
             return Decision.refuse(what + " was run by " + run.describe() + ", which is gone (" + gone + "), with other"

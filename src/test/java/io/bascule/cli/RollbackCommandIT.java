@@ -397,4 +397,34 @@ class RollbackCommandIT {
             health.stop(0);
         }
     }
+
+    @Test
+    void aRollbackStartedWithWrongSettingsIsCancelledWithCancelStaleAndADryRunLeftActiveIsEnded(TestDatabases dbs) throws Exception {
+        World w = cutoverState(dbs);
+        String[] wrong = w.args("rollback");
+        for (int i = 0; i < wrong.length; i++) {
+            if (wrong[i].equals("--source-url")) {
+                wrong[i + 1] = "jdbc:mysql://127.0.0.1:1/" + w.mysqlDb();   // nothing listens there
+            }
+        }
+        CliRun stuck = CliRun.of(w.env(), wrong);
+        assertThat(stuck.exitCode()).isNotZero();
+        assertThat(stuck.out() + stuck.err()).contains("Check the way back").contains("incident");
+
+        CliRun refused = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("other settings").contains("--cancel-stale");
+        assertThat(Files.readString(w.envFile())).contains("postgresql://");
+
+        // a dry run stopped at an incident is ended by the next command, whatever it is
+        CliRun dryStuck = CliRun.of(Map.of("BASCULE_SOURCE_PASSWORD", "wrong"), w.args("rollback", "--dry-run", "--cancel-stale"));
+        assertThat(dryStuck.out()).contains("Cancelled rollback");
+        assertThat(dryStuck.exitCode()).isNotZero();
+
+        CliRun rolledBack = CliRun.of(w.env(), w.args("rollback"));
+        assertThat(rolledBack.exitCode()).as(rolledBack.out() + rolledBack.err()).isZero();
+        assertThat(rolledBack.out()).contains("Ended rollback dry run").doesNotContain("Resuming");
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+        assertThat(w.identical()).isTrue();
+    }
 }

@@ -110,4 +110,16 @@ class StaleRunsTest {
         assertThat(back.sameProcess(self)).isTrue();
         assertThat(RunOwner.fromVariables(name -> null)).isNull();
     }
+
+    @Test
+    void aRunThisVeryProcessStartedInAnEarlierCommandIsNobodysNowAndItsSettingsDecide() {
+        RunOwner sameSettings = owner("dbhost", 200, Instant.parse("2026-12-01T12:00:01Z"), "rollback", props(null));
+        StaleRuns.Decision taken = StaleRuns.decide("pi-1", sameSettings, self, pid -> Optional.of(Optional.of(self.started())));
+        assertThat(taken.takeOver()).as(taken.reason()).isTrue();
+        assertThat(taken.reason()).contains("this process ran it in an earlier command");
+        RunOwner otherSettings = owner("dbhost", 200, self.started(), "rollback", props("other"));
+        StaleRuns.Decision refused = StaleRuns.decide("pi-1", otherSettings, self, pid -> Optional.of(Optional.of(self.started())));
+        assertThat(refused.takeOver()).isFalse();
+        assertThat(refused.reason()).contains("other settings").contains("--cancel-stale");
+    }
 }
