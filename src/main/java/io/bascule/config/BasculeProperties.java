@@ -31,6 +31,7 @@ public record BasculeProperties(
         @DefaultValue @Valid Migration migration,
         @DefaultValue @Valid List<BusinessCheck> businessChecks,
         @DefaultValue @Valid Rollback rollback,
+        @DefaultValue @Valid Cutover cutover,
         // bound as bascule.notify (a record component cannot be named notify: Object.notify())
         @DefaultValue @Valid @Name("notify") Notify notifications) {
 
@@ -38,9 +39,13 @@ public record BasculeProperties(
     public record Connection(String url, String user, String schema, String passwordEnv, Path passwordFile) {
     }
 
-    /** The application being switched: its env file and the key holding the database URL. */
+    /**
+     * The application being switched: its env file and the key holding the database URL; the URL it gets on
+     * PostgreSQL, without password: the application's PostgreSQL password is put into it at the switch from
+     * {@code targetPasswordEnv} (default {@code BASCULE_APP_TARGET_PASSWORD}) or {@code targetPasswordFile}, when set.
+     */
     public record App(Path envFile, @DefaultValue("DATABASE_URL") String envKey, String targetUrl,
-                      String healthUrl, String restartCommand) {
+                      String healthUrl, String restartCommand, String targetPasswordEnv, Path targetPasswordFile) {
     }
 
     /** The engine's own database (history, audit trail); an H2 file in the work directory by default. */
@@ -67,6 +72,29 @@ public record BasculeProperties(
      */
     public record Rollback(@DefaultValue("2m") Duration drainTimeout, @DefaultValue("60s") Duration healthTimeout,
                            @DefaultValue("false") boolean allowBypassingAppLogin) {
+    }
+
+    /**
+     * The cutover's window and war room.
+     *
+     * @param goTimeout          a GO not given within this abandons the cutover (nothing changed)
+     * @param freezeTimeout      the write freeze's bound: exceeded, the cutover rolls back
+     * @param fourEyes           the GO must come from another DBA than the one who started the cutover
+     * @param backupInsideFreeze the final backups inside the freeze (consistent with the switch, longer freeze) or
+     *                           before the GO (shorter freeze)
+     * @param window             the announced window, as text ("Sunday 02:00-04:00 CET")
+     * @param expectedDowntime   the announced write downtime, as text ("under 5 minutes")
+     * @param warRoomLink        the war room's call or chat link
+     * @param team               the war room's contacts, in every report and e-mail
+     */
+    public record Cutover(@DefaultValue("30m") Duration goTimeout, @DefaultValue("15m") Duration freezeTimeout,
+                          @DefaultValue("false") boolean fourEyes, @DefaultValue("false") boolean backupInsideFreeze,
+                          String window, String expectedDowntime, String warRoomLink,
+                          @DefaultValue List<@Valid Contact> team) {
+    }
+
+    /** A war-room contact: name, role (DBA, DevOps, application owner...), how to reach them. */
+    public record Contact(@NotBlank String name, String role, String email, String phone) {
     }
 
     /** Web users of Tasklist, Cockpit, Admin and REST. */
