@@ -581,6 +581,16 @@ public final class MigrationService {
     }
 
     /** The GOLD certificate of this work directory (what the cutover reads); see {@link GoldCertificate#read}. */
+    /** The GOLD certificate of this work directory, or null when no verified migration wrote one (a damaged one is an error). */
+    public GoldCertificate certificateIfAny() {
+        return Files.exists(workDir.resolve(CERTIFICATE_FILE)) ? readCertificate() : null;
+    }
+
+    /** The conversion plan of this work directory, or null when no migration planned here. */
+    public ConversionPlan planIfAny() {
+        return Files.exists(goldDir().resolve(PLAN_FILE)) ? loadPlan() : null;
+    }
+
     public GoldCertificate readCertificate() {
         return GoldCertificate.read(workDir.resolve(CERTIFICATE_FILE));
     }

@@ -5,12 +5,10 @@ import io.bascule.appswitch.AppSwitch;
 import io.bascule.config.BasculeProperties;
 import io.bascule.config.Secrets;
 import io.bascule.database.DatabaseEndpoint;
-import io.bascule.migration.GoldCertificate;
 import io.bascule.migration.MigrationService;
 import io.bascule.migration.MigrationServices;
 import org.springframework.stereotype.Component;
 
-import java.nio.file.Files;
 
 /**
  * Builds the {@link RollbackService} of the configuration: the source and target logins (passwords from
@@ -37,14 +35,8 @@ public class RollbackServices {
         String schema = properties.target().schema() == null ? "public" : properties.target().schema();
         return new RollbackService(new RollbackService.Setup(source, target, schema, AppSwitch.from(properties),
                 properties.app().targetUrl(), AppRestart.from(properties), properties.workDir().toAbsolutePath(),
-                () -> Files.exists(migration.goldDir().resolve(MigrationService.PLAN_FILE)) ? migration.loadPlan() : null,
-                () -> certificate(migration), properties.rollback().drainTimeout(),
+                migration::planIfAny,
+                migration::certificateIfAny, properties.rollback().drainTimeout(),
                 properties.rollback().healthTimeout()));
-    }
-
-    /** The certificate, or null when no verified migration wrote one here (a damaged one is an error). */
-    private GoldCertificate certificate(MigrationService migration) {
-        return Files.exists(properties.workDir().toAbsolutePath().resolve(MigrationService.CERTIFICATE_FILE))
-                ? migration.readCertificate() : null;
     }
 }
