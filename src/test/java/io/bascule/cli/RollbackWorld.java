@@ -140,6 +140,20 @@ final class RollbackWorld implements AutoCloseable {
      * @param moreConfig YAML lines under {@code bascule:} (two-space indented), e.g. the rollback's bounds
      */
     World cutoverState(TestDatabases dbs, Loader loader, Set<String> booleanColumns, String moreConfig) throws Exception {
+        World w = migrated(dbs, loader, booleanColumns, moreConfig);
+        // what the cutover does at its switch (issue 11 calls the same services)
+        DatabaseEndpoint appLogin = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, w.mysqlUrl(), "app", APP_PASSWORD);
+        SourceFreeze.Record frozen = new SourceFreeze(w.source(), SourceFreeze.Options.defaults()).freeze(appLogin);
+        if (!frozen.proven()) {
+            throw new IllegalStateException("the fixture's freeze is not proven: " + frozen.problem());
+        }
+        w.channel().arm(appLogin, false);
+        new AppSwitch(w.envFile(), "DATABASE_URL", w.work()).switchTo(w.pgAppUrl());
+        return w;
+    }
+
+    /** A migrated database, GOLD certified by {@code migrate}, the application's roles on both sides; nothing frozen. */
+    World migrated(TestDatabases dbs, Loader loader, Set<String> booleanColumns, String moreConfig) throws Exception {
         String shortName = dbs.name().length() > 40 ? dbs.name().substring(0, 40) : dbs.name();   // names stay under 64
         String db = "rb_" + shortName;
         try (Connection c = boss("mysql"); Statement st = c.createStatement()) {
@@ -176,14 +190,6 @@ final class RollbackWorld implements AutoCloseable {
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
             st.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
         }
-        // what the cutover does at its switch (issue 11 calls the same services)
-        DatabaseEndpoint appLogin = DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, mariaDb.jdbcUrl(db), "app", APP_PASSWORD);
-        SourceFreeze.Record frozen = new SourceFreeze(source, SourceFreeze.Options.defaults()).freeze(appLogin);
-        if (!frozen.proven()) {
-            throw new IllegalStateException("the fixture's freeze is not proven: " + frozen.problem());
-        }
-        w.channel().arm(appLogin, false);
-        new AppSwitch(envFile, "DATABASE_URL", work).switchTo(w.pgAppUrl());
         return w;
     }
 }
