@@ -149,6 +149,24 @@ public final class AppSwitch {
         return AppConfigFile.locate(readApplicationFile(), key, format, file).value();
     }
 
+    /**
+     * The key's value in an application's config file as the application reads it ({@code .env} or
+     * {@code *.properties}, whichever quoting Bascule keeps when it switches), for a sample application that follows
+     * the file; with its credentials: never log or store it. A missing file or key is an {@link AppSwitchException}
+     * naming the file.
+     */
+    public static String valueIn(Path file, String key) {
+        Path f = file.toAbsolutePath().normalize();
+        byte[] content;
+        try {
+            content = Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new AppSwitchException("cannot read the application's config file " + f + " ("
+                    + e.getClass().getSimpleName() + "): check that it exists and can be read", e);
+        }
+        return AppConfigFile.locate(content, key, AppConfigFile.formatOf(f), f).value();
+    }
+
     // ------------------------------------------------------------------ switch
 
     /** Checks everything {@link #switchTo} checks and says what it would write; changes nothing. */

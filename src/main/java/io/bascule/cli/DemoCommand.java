@@ -2,6 +2,7 @@ package io.bascule.cli;
 
 import io.bascule.config.ConfigException;
 import io.bascule.demo.DemoEnvironment;
+import io.bascule.demo.SampleBackend;
 import io.bascule.demo.SampleDatabase;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -84,6 +85,20 @@ final class DemoCommand implements Callable<Integer> {
         settings.putIfAbsent("bascule.target.schema", "public");
         settings.putIfAbsent("bascule.app.env-file", demo.envFile().toString());
         settings.putIfAbsent("bascule.app.env-key", DemoEnvironment.ENV_KEY);
+        settings.putIfAbsent("bascule.app.target-url", demo.appTargetUrl());
+        SampleBackend backend;
+        try {
+            backend = demo.startBackend();
+        } catch (RuntimeException e) {
+            demo.close();
+            throw e;
+        }
+        if (backend.preferredPortTaken()) {
+            context.out().println("The sample backend's port (PORT in " + demo.envFile() + ") is taken: it serves "
+                    + backend.url() + " instead");
+        }
+        settings.putIfAbsent("bascule.app.health-url", backend.healthUrl());
+        settings.putIfAbsent("bascule.app.restart-command", backend.restartCommand());
         try {
             application = SpringLauncher.start(settings, options.config, context, demo::close);
         } catch (RuntimeException e) {
@@ -99,6 +114,10 @@ final class DemoCommand implements Callable<Integer> {
         context.out().println("  Source:   " + demo.sourceUrl() + " (MariaDB, user root, demo only)");
         context.out().println("  Target:   " + demo.targetUrl() + " (PostgreSQL, user postgres, demo only)");
         context.out().println("  App .env: " + demo.envFile());
+        context.out().println("  App:      " + backend.url() + " (sample backend: one " + SampleBackend.TABLE
+                + " row a second to DATABASE_URL; health " + backend.healthUrl() + ")");
+        context.out().println("  App login on PostgreSQL: " + DemoEnvironment.APP_ROLE + " (password in "
+                + workDir.resolve("demo").resolve("app-password") + ", demo only)");
         context.out().println("Stop with Ctrl-C; the data stays in " + workDir.resolve("demo") + " for the next start.");
         return BasculeCli.OK;
     }

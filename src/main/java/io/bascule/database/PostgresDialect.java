@@ -1174,4 +1174,61 @@ public final class PostgresDialect {
             + ") k GROUP BY k.table_name ORDER BY k.table_name";
     public static final String SQL_DELETE_TOUCHED_KEYS_OF_TABLE = "DELETE FROM " + qualified(STATE_SCHEMA, TOUCHED_KEYS)
             + " WHERE table_name = ?";
+
+    // ---- demo: the sample application's own PostgreSQL login (the one the cutover gives the application) ----
+
+    public static final String SQL_ROLE_EXISTS = "SELECT 1 FROM pg_roles WHERE rolname = ?";
+
+    /** A login role with no other attributes; its password is set apart, hashed by the driver. */
+    public static String createLoginRole(String role) {
+        return "CREATE ROLE " + quote(role) + " LOGIN";
+    }
+
+    /**
+     * What an application login needs on the tables of a schema: reading and writing the tables and sequences there
+     * now, and, through default privileges, those that {@code owner} creates there later (the migration's tables).
+     */
+    public static List<String> grantApplicationAccess(String database, String schema, String owner, String role) {
+        String r = quote(role);
+        String s = quote(schema);
+        return List.of(
+                "GRANT CONNECT ON DATABASE " + quote(database) + " TO " + r,
+                "GRANT USAGE ON SCHEMA " + s + " TO " + r,
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + s + " TO " + r,
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + s + " TO " + r,
+                "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote(owner) + " IN SCHEMA " + s
+                        + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + r,
+                "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote(owner) + " IN SCHEMA " + s
+                        + " GRANT USAGE, SELECT ON SEQUENCES TO " + r);
+    }
+
+    /**
+     * Creates the login role unless it exists, sets its password (sent as a SCRAM hash: the password is in no
+     * statement, so in no server log) and grants it {@link #grantApplicationAccess} on the connected database.
+     * Returns true when the role was created. Every call may be repeated.
+     */
+    public boolean ensureApplicationLogin(Connection c, String database, String schema, String owner, String role,
+                                          String password) {
+        try {
+            boolean exists;
+            try (PreparedStatement ps = c.prepareStatement(SQL_ROLE_EXISTS)) {
+                ps.setString(1, role);
+                try (ResultSet rs = ps.executeQuery()) {
+                    exists = rs.next();
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                if (!exists) {
+                    st.execute(createLoginRole(role));
+                }
+                c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
+                for (String sql : grantApplicationAccess(database, schema, owner, role)) {
+                    st.execute(sql);
+                }
+            }
+            return !exists;
+        } catch (SQLException e) {
+            throw endpoint.failure("creating the application login " + role, e);
+        }
+    }
 }

@@ -1,10 +1,15 @@
 package io.bascule.cli;
 
+import io.bascule.appswitch.AppRestart;
+import io.bascule.config.BasculeProperties;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +38,32 @@ class DemoCommandIT {
             assertThat(run.out()).contains("http://localhost:" + port + "/camunda/app/tasklist/")
                     .contains("Sample database akig_legacy loaded");
             String base = "http://localhost:" + port;
+
+            // the sample backend writes to the demo's MariaDB, and Bascule is set to restart it and poll its health
+            Matcher app = Pattern.compile("App: +(http://127\\.0\\.0\\.1:\\d+/) .*health (http://\\S+/health)\\)").matcher(run.out());
+            assertThat(app.find()).as(run.out()).isTrue();
+            String healthUrl = app.group(2);
+            HttpResponse<String> health = Http.get(healthUrl, null, null);
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                 health.statusCode() != 200 && System.nanoTime() < deadline; health = Http.get(healthUrl, null, null)) {
+                Thread.sleep(100);
+            }
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.body()).contains("\"database\":\"mysql\"", "/akig_legacy\"");
+            assertThat(Http.get(app.group(1), null, null).body()).contains("AKIG demo backend");
+            BasculeProperties.App appSettings = run.outcome().application().getBean(BasculeProperties.class).app();
+            assertThat(appSettings.healthUrl()).isEqualTo(healthUrl);
+            String appPassword = Files.readString(workDir.resolve("demo/app-password")).strip();
+            assertThat(appSettings.targetUrl()).startsWith("postgresql://akig_app:" + appPassword + "@127.0.0.1:")
+                    .endsWith("/akig_immobilier");
+            assertThat(run.out()).doesNotContain(appPassword);
+            try (Connection c = DriverManager.getConnection(appSettings.targetUrl().replace("postgresql://akig_app:"
+                    + appPassword + "@", "jdbc:postgresql://"), "akig_app", appPassword)) {
+                assertThat(c.isValid(2)).isTrue();
+            }
+            AppRestart.RestartResult restarted = AppRestart.from(run.outcome().application().getBean(BasculeProperties.class)).restart();
+            assertThat(restarted.status()).as(restarted.message()).isEqualTo(AppRestart.RestartStatus.SUCCEEDED);
+            assertThat(restarted.lastLines()).singleElement().asString().contains("it writes to mysql://***@127.0.0.1:");
 
             assertThat(Http.get(base + "/engine-rest/process-definition", null, null).statusCode()).isEqualTo(401);
             HttpResponse<String> definitions = Http.get(base + "/engine-rest/process-definition?latestVersion=true", "demo", password);
