@@ -46,7 +46,8 @@ public final class AppRestart {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
     static final int LAST_LINES = 20;
     private static final int MAX_LINE = 500;
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(pass|pwd|secret|token|private|credential|api_?key).*");
+    /** Environment variables whose value is a secret; PWD and OLDPWD (the shell's directories) are not. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)(?!(OLD)?PWD$).*(pass|pwd|secret|token|private|credential|api_?key).*");
     private static final Duration MAX_REQUEST = Duration.ofSeconds(5);
 
     private final String command;

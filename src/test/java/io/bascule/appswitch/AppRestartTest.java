@@ -191,4 +191,13 @@ class AppRestartTest {
         assertThat(h.lastHttpStatus()).isNull();
         assertThat(h.lastError()).contains("ConnectException");
     }
+
+    @Test
+    void theShellsDirectoriesAreNotSecretsButPasswordsAre() {
+        AppRestart app = new AppRestart(null, Duration.ofSeconds(1), null, Duration.ofMillis(10),
+                java.util.Map.of("PWD", "/srv/akig", "OLDPWD", "/home/dba", "DB_PWD", "s3cret-pw", "APP_PASSWORD", "hunter22"), dir);
+        String shown = app.scrub("cd /srv/akig from /home/dba with s3cret-pw and hunter22");
+        seen.add(shown);
+        assertThat(shown).isEqualTo("cd /srv/akig from /home/dba with *** and ***");
+    }
 }
