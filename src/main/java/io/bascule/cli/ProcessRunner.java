@@ -2,6 +2,7 @@ package io.bascule.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bascule.process.ModelContract;
 import io.bascule.process.ProcessVariables;
 import io.bascule.process.ProcessWatch;
 import org.camunda.bpm.engine.HistoryService;
@@ -14,6 +15,8 @@ import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.EndEvent;
 import org.camunda.bpm.model.bpmn.instance.FlowElement;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
@@ -50,7 +53,9 @@ import java.util.regex.Pattern;
  * <camunda:executionListener event="end" expression="${execution.setVariable('outcomeSuccess', true)}" />
  * <camunda:executionListener event="end" expression="${execution.setVariable('outcomeMessage', execution.getVariable('certificateSummary'))}" />}</pre>
  *   The command exits 0 only when {@code outcomeSuccess} is true; a run that ends without an outcome is a failure
- *   (the model is incomplete). The first end event reached names the end in the messages.</li>
+ *   (the model is incomplete). The first end event reached names the end in the messages, leaving out those the run
+ *   passes through ({@link ModelContract#passesThrough}: the end of a sub-process that leads on to a step, an error or
+ *   escalation end event), which set no outcome and are not printed.</li>
  *   <li><b>Human tasks</b> are recognised by their Camunda Form ({@code camunda:formRef}, bound with
  *   {@code formRefBinding="deployment"}), never by their id: the runner shows the form's read-only fields (label and
  *   value) and fills its inputs by type: a <i>checkbox</i> is a yes/no decision ({@code --yes} or
@@ -234,6 +239,7 @@ public final class ProcessRunner {
         private final HistoryService history = engine.getHistoryService();
         private final TaskService tasks = engine.getTaskService();
         private Date started;
+        private BpmnModelInstance model;
 
         Watch(String instanceId, String definitionId, String processName, Answers answers) {
             this.instanceId = instanceId;
@@ -278,7 +284,7 @@ public final class ProcessRunner {
             String message = string(variable(ProcessVariables.OUTCOME_MESSAGE));
             List<HistoricActivityInstance> ends = history.createHistoricActivityInstanceQuery().processInstanceId(instanceId)
                     .finished().orderPartiallyByOccurrence().asc().list().stream()
-                    .filter(a -> a.getActivityType().endsWith("EndEvent")).toList();
+                    .filter(a -> a.getActivityType().endsWith("EndEvent") && !passesThrough(a)).toList();
             String end = ends.isEmpty() ? "an end without a name" : label(ends.get(0));
             if (code == null || !(success instanceof Boolean)) {
                 return new Result(instanceId, processName, true, code, false, end, processName + " ended '" + end
@@ -296,7 +302,7 @@ public final class ProcessRunner {
                     .finished().orderPartiallyByOccurrence().asc().list();
             Boolean success = null;
             for (HistoricActivityInstance a : done) {
-                if (printed.contains(a.getId()) || !shown(a.getActivityType())) {
+                if (printed.contains(a.getId()) || !shown(a.getActivityType()) || passesThrough(a)) {
                     continue;
                 }
                 printed.add(a.getId());
@@ -318,6 +324,17 @@ public final class ProcessRunner {
         private boolean shown(String type) {
             return type.endsWith("Task") || type.equals("task") || type.equals("callActivity") || type.endsWith("EndEvent")
                     || type.equals("boundaryError");
+        }
+
+        /** An end event the run goes on after (ModelContract): neither printed nor named as the run's end. */
+        private boolean passesThrough(HistoricActivityInstance a) {
+            if (!a.getActivityType().endsWith("EndEvent")) {
+                return false;
+            }
+            if (model == null) {
+                model = engine.getRepositoryService().getBpmnModelInstance(definitionId);
+            }
+            return model.getModelElementById(a.getActivityId()) instanceof EndEvent end && ModelContract.passesThrough(end);
         }
 
         private String label(HistoricActivityInstance a) {

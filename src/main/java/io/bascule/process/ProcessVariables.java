@@ -77,6 +77,42 @@ public final class ProcessVariables {
     /** One line: how the rollback (or its dry run) went. */
     public static final String ROLLBACK_SUMMARY = "rollbackSummary";
 
+    // ---- cutover (the model's start listeners default dryRun, goTimeout, freezeTimeout and fourEyes; the rest the
+    // steps, the forms and the GO listener set)
+    /** How long the GO task waits for the GO before the cutover is abandoned (ISO-8601 duration; default PT30M). */
+    public static final String GO_TIMEOUT = "goTimeout";
+    /** The bound of the write freeze, from the GO to MySQL kept read-only (ISO-8601 duration; default PT15M): rollback when exceeded. */
+    public static final String FREEZE_TIMEOUT = "freezeTimeout";
+    /** true: the DBA who gives the GO must not be the one who started the cutover (default false). */
+    public static final String FOUR_EYES = "fourEyes";
+    /** What the prerequisites check found (one line per check), shown read-only in the war room task. */
+    public static final String PREREQUISITES_REPORT = "prerequisitesReport";
+    /** The war room task's checkboxes: all four must be ticked, else NO-GO. */
+    public static final String WAR_ROOM_DBA_PRESENT = "dbaPresent";
+    public static final String WAR_ROOM_DEVOPS_PRESENT = "devopsPresent";
+    public static final String WAR_ROOM_APP_OWNER_PRESENT = "appOwnerPresent";
+    public static final String WAR_ROOM_STAKEHOLDERS_INFORMED = "stakeholdersInformed";
+    /** The outcome code and message of the rollback dry run the cutover runs as a prerequisite (mapped out of the call). */
+    public static final String ROLLBACK_DRY_RUN_OUTCOME = "rollbackDryRunOutcome";
+    public static final String ROLLBACK_DRY_RUN_MESSAGE = "rollbackDryRunMessage";
+    /** The word typed in the GO task; only exactly "GO" passes its task listener (GoWordListener). */
+    public static final String GO_WORD = "goWord";
+    /** Who gave the GO (user id, or "cli" without a signed-in user) and when (ISO-8601 instant), set by GoWordListener. */
+    public static final String GO_BY = "goBy";
+    public static final String GO_AT = "goAt";
+    /** true once the application's connection points at PostgreSQL (set by the switch step): an abort then rolls back. */
+    public static final String APPLICATION_SWITCHED = "applicationSwitched";
+    /** One line: how the cutover (or its dry run) went; the message of "Dry run passed" and "CUTOVER SUCCESSFUL". */
+    public static final String CUTOVER_SUMMARY = "cutoverSummary";
+    /** The outcome code and message of the rollback the cutover called after a failure or an abort (mapped out of the call). */
+    public static final String ROLLBACK_OUTCOME = "rollbackOutcome";
+    public static final String ROLLBACK_MESSAGE = "rollbackMessage";
+    /** The message that aborts a running cutover (interrupting event sub-process "Abort cutover"). */
+    public static final String MESSAGE_ABORT_CUTOVER = "abortCutover";
+    /** Why and by whom an abort was asked (variables of the abort message; defaults "aborted by <user>" and the signed-in user). */
+    public static final String ABORT_REASON = "abortReason";
+    public static final String ABORTED_BY = "abortedBy";
+
     // The model contract of every runbook: its end events set these (execution listeners), the CLI reads them.
     /** A code for how the run ended: CERTIFIED, COPIED_UNVERIFIED, REJECTED, ROWS_DIFFER, IDENTICAL, FAILED, ... */
     public static final String OUTCOME = "outcome";

@@ -85,7 +85,7 @@ class AccessControlIT {
             // a viewer may not start a runbook; a DBA may
             assertRefused(post(base + "/engine-rest/process-definition/key/cutover/start", "{}", VIEWER));
             assertRefused(post(base + "/engine-rest/process-definition/key/goldVerification/start", "{}", VIEWER));
-            HttpResponse<String> started = post(base + "/engine-rest/process-definition/key/cutover/start", "{}", DBA);
+            HttpResponse<String> started = post(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", DBA);
             assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
             String instanceId = json(started).get("id").asText();
 

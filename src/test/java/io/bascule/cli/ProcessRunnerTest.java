@@ -25,7 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and cutover models and
+ * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and (placeholder) surveillance models and
  * form, the migration delegates replaced by beans: steps printed by name, tasks answered from their forms, the
  * outcome read from the variables the model sets.
  */
@@ -45,10 +45,11 @@ class ProcessRunnerTest {
         spring = SpringEngine.start("runner", true, beans); // with ProcessWatch, which wakes the runner
         engine = spring.engine();
         var deployment = engine.getRepositoryService().createDeployment();
-        for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/cutover.bpmn", "forms/reviewConversion.form",
+        for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/surveillance.bpmn", "forms/reviewConversion.form",
                 "forms/placeholderAcknowledge.form")) {
             deployment.addString(Path.of(f).getFileName().toString(), Files.readString(Path.of(f)));
         }
+        deployment.addString("passThrough.bpmn", PASS_THROUGH);
         deployment.addModelInstance("noOutcome.bpmn", Bpmn.createExecutableProcess("noOutcome").name("No outcome")
                 .camundaHistoryTimeToLive(1).startEvent().name("Asked").endEvent().name("Done").done());
         deployment.addModelInstance("typeGo.bpmn", Bpmn.createExecutableProcess("typeGo").name("Type GO")
@@ -71,6 +72,48 @@ class ProcessRunnerTest {
                 """);
         deployment.deploy();
     }
+
+    /** A sub-process that leads on to a step ("Prepared" passes through) or escalates ("Stop asked" passes through). */
+    static final String PASS_THROUGH = """
+            <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" targetNamespace="https://bascule.io/test">
+              <escalation id="Escalation_Stop" escalationCode="STOP" />
+              <process id="passThrough" name="Pass through" isExecutable="true" camunda:historyTimeToLive="1">
+                <startEvent id="Start" name="Asked" />
+                <sequenceFlow id="F1" sourceRef="Start" targetRef="Sub" />
+                <subProcess id="Sub" name="Prepare">
+                  <startEvent id="SubStart" />
+                  <sequenceFlow id="F2" sourceRef="SubStart" targetRef="Stop" />
+                  <exclusiveGateway id="Stop" name="Stop?" default="F4" />
+                  <sequenceFlow id="F3" sourceRef="Stop" targetRef="Escalate">
+                    <conditionExpression xsi:type="tFormalExpression">${execution.getVariable('stop') == true}</conditionExpression>
+                  </sequenceFlow>
+                  <sequenceFlow id="F4" sourceRef="Stop" targetRef="Prepared" />
+                  <endEvent id="Escalate" name="Stop asked"><escalationEventDefinition escalationRef="Escalation_Stop" /></endEvent>
+                  <endEvent id="Prepared" name="Prepared" />
+                </subProcess>
+                <boundaryEvent id="Stopping" attachedToRef="Sub"><escalationEventDefinition escalationRef="Escalation_Stop" /></boundaryEvent>
+                <sequenceFlow id="F5" sourceRef="Stopping" targetRef="Stopped" />
+                <endEvent id="Stopped" name="Stopped">
+                  <extensionElements>
+                    <camunda:executionListener event="end" expression="${execution.setVariable('outcome', 'STOPPED')}" />
+                    <camunda:executionListener event="end" expression="${execution.setVariable('outcomeSuccess', false)}" />
+                    <camunda:executionListener event="end" expression="${execution.setVariable('outcomeMessage', 'stopped as asked')}" />
+                  </extensionElements>
+                </endEvent>
+                <sequenceFlow id="F6" sourceRef="Sub" targetRef="Report" />
+                <task id="Report" name="Write the report" />
+                <sequenceFlow id="F7" sourceRef="Report" targetRef="Done" />
+                <endEvent id="Done" name="Done">
+                  <extensionElements>
+                    <camunda:executionListener event="end" expression="${execution.setVariable('outcome', 'DONE')}" />
+                    <camunda:executionListener event="end" expression="${execution.setVariable('outcomeSuccess', true)}" />
+                    <camunda:executionListener event="end" expression="${execution.setVariable('outcomeMessage', 'all prepared')}" />
+                  </extensionElements>
+                </endEvent>
+              </process>
+            </definitions>
+            """;
 
     @AfterAll
     static void stopEngine() {
@@ -205,7 +248,7 @@ class ProcessRunnerTest {
         Thread dba = new Thread(() -> {
             var tasks = engine.getTaskService();
             for (int i = 0; i < 200; i++) {
-                var open = tasks.createTaskQuery().processDefinitionKey("cutover").list();
+                var open = tasks.createTaskQuery().processDefinitionKey("surveillance").list();
                 // the DBA acts once the runner said it waits (acting earlier, the run may end before it looks)
                 if (!open.isEmpty() && out.toString(StandardCharsets.UTF_8).contains("waits for a DBA in Tasklist")) {
                     engine.getIdentityService().setAuthenticatedUserId("alice");
@@ -221,20 +264,35 @@ class ProcessRunnerTest {
             }
         });
         dba.start();
-        Run run = run("cutover", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false), out);
+        Run run = run("surveillance", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false), out);
         dba.join();
         assertThat(run.result().exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsSubsequence("Confirm cutover readiness waits for a DBA in Tasklist",
-                "] Confirm cutover readiness ✅ (alice)", "] Step acknowledged ✅");
+        assertThat(run.out()).containsSubsequence("Review surveillance checklist waits for a DBA in Tasklist",
+                "] Review surveillance checklist ✅ (alice)", "] Step acknowledged ✅");
     }
 
     @Test
     void confirmAcknowledgesAChecklistAndWritesTheNote() throws Exception {
-        Run run = run("cutover", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        Run run = run("surveillance", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
         assertThat(run.result().exitCode()).as(run.err()).isZero();
         assertThat(ProcessRuns.variable(engine.getHistoryService(), run.result().instanceId(), "note"))
                 .isEqualTo("confirmed from the CLI (--confirm)");
         assertThat(run.out()).contains("Step acknowledged: the placeholder step was acknowledged");
+    }
+
+    @Test
+    void endsTheRunPassesThroughAreNeitherPrintedNorNamed() throws Exception {
+        // the end of a sub-process that leads on, and an escalation end event, as in the cutover model
+        Run done = run("passThrough", Map.of(), ProcessRunner.Answers.yes(), terminal(false));
+        assertThat(done.result().exitCode()).as(done.err()).isZero();
+        assertThat(done.result().endName()).isEqualTo("Done");
+        assertThat(done.out()).containsSubsequence("] Write the report ✅", "] Done ✅", "Done: all prepared")
+                .doesNotContain("Prepared", "Stop asked");
+
+        Run stopped = run("passThrough", Map.of("stop", true), ProcessRunner.Answers.yes(), terminal(false));
+        assertThat(stopped.result().exitCode()).isEqualTo(1);
+        assertThat(stopped.out()).contains("] Stopped ❌").doesNotContain("Stop asked", "Prepared", "Done");
+        assertThat(stopped.err()).isEqualTo("error: Pass through ended 'Stopped': stopped as asked\n");
     }
 
     @Test

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every runbook model keeps a diagram Cockpit can draw, and the model contract of the command line: a shape for
  * every flow node (children inside their subprocess, boundary events on their activity's border), an edge for every
  * flow, the initiator on the process start event, forms bound to the deployment, and the three outcome variables
- * set by every end event that ends the process or a subprocess on an outcome.
+ * set by every end event that ends the process or a subprocess on an outcome, and by none the run passes through
+ * ({@link ModelContract#passesThrough}: a sub-process that leads on, an error or escalation thrown).
  */
 class ModelDiagramTest {
 
@@ -70,13 +71,20 @@ class ModelDiagramTest {
                 assertThat(task.getCamundaFormRefBinding()).isEqualTo("deployment");
                 assertThat(task.getCamundaCandidateGroups()).isEqualTo(ProcessKeys.DBA_GROUP);
             }
-            if (node instanceof EndEvent end && (parent instanceof SubProcess || end.getIncoming().stream()
-                    .noneMatch(f -> f.getSource() instanceof SubProcess))) {
+            if (node instanceof EndEvent end) {
                 String listeners = end.getExtensionElements() == null ? "" : end.getExtensionElements()
                         .getElementsQuery().filterByType(CamundaExecutionListener.class).list().stream()
                         .map(l -> l.getCamundaEvent() + " " + l.getCamundaExpression()).reduce("", String::concat);
-                for (String v : new String[]{ProcessVariables.OUTCOME, ProcessVariables.OUTCOME_SUCCESS, ProcessVariables.OUTCOME_MESSAGE}) {
-                    assertThat(listeners).as(key + ": " + end.getId() + " sets " + v).contains("end ${execution.setVariable('" + v + "',");
+                if (ModelContract.passesThrough(end)) {
+                    // the run goes on after it (a sub-process that leads on, an error or escalation thrown): the end
+                    // the run reaches later sets the outcome, this one must not (the CLI names the end that does)
+                    assertThat(listeners).as(key + ": " + end.getId() + " passes through and sets no outcome")
+                            .doesNotContain("setVariable('" + ProcessVariables.OUTCOME + "'");
+                } else if (parent instanceof SubProcess || end.getIncoming().stream()
+                        .noneMatch(f -> f.getSource() instanceof SubProcess)) {
+                    for (String v : new String[]{ProcessVariables.OUTCOME, ProcessVariables.OUTCOME_SUCCESS, ProcessVariables.OUTCOME_MESSAGE}) {
+                        assertThat(listeners).as(key + ": " + end.getId() + " sets " + v).contains("end ${execution.setVariable('" + v + "',");
+                    }
                 }
             }
         }
@@ -88,6 +96,21 @@ class ModelDiagramTest {
             assertThat(edges).as(key + ": edge of " + flow.getId()).containsKey(flow.getId());
             assertThat(edges.get(flow.getId()).getWaypoints()).as(key + ": waypoints of " + flow.getId()).hasSizeGreaterThanOrEqualTo(2);
         }
+    }
+
+    /** The ends the cutover passes through (sub-processes that lead on, escalations): no other model has any. */
+    @org.junit.jupiter.api.Test
+    void theCutoverPassesThroughTheEndsOfItsPreparationAndItsFreezeOnly() {
+        Map<String, java.util.List<String>> passed = new HashMap<>();
+        for (String key : ProcessKeys.ALL) {
+            BpmnModelInstance model = Bpmn.readModelFromFile(Path.of("bpmn", key + ".bpmn").toFile());
+            passed.put(key, model.getModelElementsByType(EndEvent.class).stream().filter(ModelContract::passesThrough)
+                    .map(EndEvent::getId).sorted().toList());
+        }
+        assertThat(passed.get(ProcessKeys.CUTOVER)).containsExactly("EndEvent_DryRunDone", "EndEvent_Prepared",
+                "EndEvent_RollbackRehearsalFailed", "EndEvent_Switched", "EndEvent_WarRoomIncomplete");
+        passed.remove(ProcessKeys.CUTOVER);
+        assertThat(passed.values()).allSatisfy(ends -> assertThat(ends).isEmpty());
     }
 
     private static boolean inside(Bounds child, Bounds parent) {

@@ -60,8 +60,13 @@ class ProcessDeployerTest {
         deploy(dir);
         deploy(dir);   // nothing changed: nothing new
         var definitions = engine.getRepositoryService().createProcessDefinitionQuery();
-        assertThat(definitions.processDefinitionKey(ProcessKeys.CUTOVER).latestVersion().singleResult().getVersion()).isEqualTo(1);
-        assertThat(formOfTheTask(ProcessKeys.CUTOVER)).contains("\"id\": \"placeholderAcknowledge\"");
+        assertThat(definitions.processDefinitionKey(ProcessKeys.SURVEILLANCE).latestVersion().singleResult().getVersion()).isEqualTo(1);
+        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).contains("\"id\": \"placeholderAcknowledge\"");
+        // the cutover comes with its start form and the forms of its tasks (it calls the rollback, deployed on its own)
+        var cutover = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER)
+                .latestVersion().singleResult();
+        assertThat(engine.getRepositoryService().getDeploymentResourceNames(cutover.getDeploymentId()))
+                .containsExactlyInAnyOrder("cutover.bpmn", "cutoverStart.form", "cutoverWarRoom.form", "cutoverGo.form");
         // a start event's form comes along as a task's does (the rollback's start form for Tasklist)
         var rollback = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.ROLLBACK)
                 .latestVersion().singleResult();
@@ -71,31 +76,34 @@ class ProcessDeployerTest {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"id\": \"rollbackStart\"");
         }
 
-        Path cutover = dir.resolve("cutover.bpmn");
-        Files.writeString(cutover, Files.readString(cutover).replace("Confirm cutover readiness", "Confirm cutover readiness (edited)"));
+        Path surveillance = dir.resolve("surveillance.bpmn");
+        Files.writeString(surveillance, Files.readString(surveillance).replace("Review surveillance checklist",
+                "Review surveillance checklist (edited)"));
         deploy(dir);
         var repository = engine.getRepositoryService();
-        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER).latestVersion()
-                .singleResult().getVersion()).isEqualTo(2);
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).latestVersion()
+                .singleResult().getVersion()).isEqualTo(2);
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).latestVersion()
                 .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
-        assertThat(formOfTheTask(ProcessKeys.CUTOVER)).as("the edited model finds its form in its own deployment")
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER).latestVersion()
+                .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
+        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).as("the edited model finds its form in its own deployment")
                 .contains("\"id\": \"placeholderAcknowledge\"");
-        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).contains("placeholderAcknowledge");
+        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("placeholderAcknowledge");
 
         // a deployment deleted (in Cockpit) is deployed again at the next start, although the files did not change
-        String surveillanceDeployment = repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE)
+        String platinumDeployment = repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT)
                 .latestVersion().singleResult().getDeploymentId();
-        repository.deleteDeployment(surveillanceDeployment, true);
-        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).count()).isZero();
+        repository.deleteDeployment(platinumDeployment, true);
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).count()).isZero();
         deploy(dir);
-        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).contains("placeholderAcknowledge");
+        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("placeholderAcknowledge");
     }
 
     @Test
     void aModelUsingAFormThatNoFileDefinesIsRefusedNamingBoth(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("cutover.bpmn"), Files.readString(Path.of("bpmn", "cutover.bpmn"))
-                .replace("camunda:formRef=\"placeholderAcknowledge\"", "camunda:formRef=\"noSuchForm\""));
+                .replace("camunda:formRef=\"cutoverGo\"", "camunda:formRef=\"noSuchForm\""));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> deploy(dir))
                 .hasMessageContaining("the model cutover.bpmn uses the form 'noSuchForm', which no *.form file built in defines");
     }

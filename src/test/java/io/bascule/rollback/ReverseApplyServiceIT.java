@@ -38,7 +38,7 @@ class ReverseApplyServiceIT {
     Path work;
 
     @Test
-    @Deployment(resources = {"bpmn/cutover.bpmn", "forms/placeholderAcknowledge.form"})
+    @Deployment(resources = {"bpmn/cutover.bpmn", "forms/cutoverStart.form", "forms/cutoverWarRoom.form", "forms/cutoverGo.form"})
     void anArmedChannelIsAppliedContinuouslyAndItsLagShownOnTheCutover(TestDatabases dbs) throws Exception {
         Migrated m = ReverseChannelFixture.migrate(dbs, work);
         AtomicReference<ReverseChannel> configured = new AtomicReference<>(m.channel());
