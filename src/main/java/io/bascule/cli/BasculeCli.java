@@ -69,7 +69,7 @@ public final class BasculeCli implements Callable<Integer> {
                 .addSubcommand("migrate", new MigrateCommand(context))
                 .addSubcommand("verify", new VerifyCommand(context))
                 .addSubcommand("audit", new AuditCommand(context))
-                .addSubcommand("cutover", new PendingCommands.Cutover(context))
+                .addSubcommand("cutover", new CutoverCommand(context))
                 .addSubcommand("rollback", new RollbackCommand(context))
                 .addSubcommand("monitor", new PendingCommands.Monitor(context))
                 .addSubcommand("report", new PendingCommands.Report(context))

@@ -36,18 +36,6 @@ final class PendingCommands {
         }
     }
 
-    @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Run the cutover runbook (pre-flight, GO, read-only, final sync, switch)")
-    static final class Cutover extends Pending {
-        @Option(names = "--dry-run", description = "rehearse every step without changing anything")
-        boolean dryRun;
-        @Option(names = "--confirm", paramLabel = "WORD", description = "answer the GO task without a terminal (type GO)")
-        String confirm;
-
-        Cutover(BasculeCli.Context c) {
-            super(c, "cutover");
-        }
-    }
-
     @Command(name = "monitor", mixinStandardHelpOptions = true, description = "Live surveillance after cutover with T+15..T+60 checklists")
     static final class Monitor extends Pending {
         @Option(names = "--once", description = "take one sample and exit")

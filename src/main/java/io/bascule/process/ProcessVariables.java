@@ -107,6 +107,8 @@ public final class ProcessVariables {
     /** The outcome code and message of the rollback the cutover called after a failure or an abort (mapped out of the call). */
     public static final String ROLLBACK_OUTCOME = "rollbackOutcome";
     public static final String ROLLBACK_MESSAGE = "rollbackMessage";
+    /** The cutover report's Markdown file (its HTML twin next to it). */
+    public static final String CUTOVER_REPORT_FILE = "cutoverReportFile";
     /** The message that aborts a running cutover (interrupting event sub-process "Abort cutover"). */
     public static final String MESSAGE_ABORT_CUTOVER = "abortCutover";
     /** Why and by whom an abort was asked (variables of the abort message; defaults "aborted by <user>" and the signed-in user). */
