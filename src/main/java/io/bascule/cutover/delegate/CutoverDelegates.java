@@ -1,0 +1,87 @@
+package io.bascule.cutover.delegate;
+
+import io.bascule.cutover.CutoverService;
+import io.bascule.cutover.CutoverService.PhaseOutcome;
+import io.bascule.cutover.CutoverServices;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+
+import static io.bascule.process.ProcessVariables.*;
+
+/** The delegates of the cutover model, one per service task; each calls one phase of {@link CutoverService}. */
+final class CutoverDelegates {
+
+    private CutoverDelegates() {
+    }
+
+    @Component("checkCutoverPrerequisitesDelegate")
+    static class CheckPrerequisitesDelegate extends CutoverStep {
+        CheckPrerequisitesDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            if (execution.getVariable(STARTED_AT) == null) {
+                execution.setVariable(STARTED_AT, Instant.now().toString());
+            }
+            // created before any report, so that the reports of later steps only update their rows (RunbookStep)
+            execution.setVariable(PROGRESS, "checking the prerequisites");
+            execution.setVariable(PROGRESS_PERCENT, 0);
+            PhaseOutcome o = service.prerequisites();
+            execution.setVariable(PREREQUISITES_REPORT, String.join("\n", o.lines()));
+            return o;
+        }
+    }
+
+    @Component("freezeSourceDelegate")
+    static class FreezeSourceDelegate extends CutoverStep {
+        FreezeSourceDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.freeze(dryRun);
+        }
+    }
+
+    @Component("switchApplicationDelegate")
+    static class SwitchApplicationDelegate extends CutoverStep {
+        SwitchApplicationDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.switchApplication(dryRun);
+        }
+    }
+
+    @Component("keepSourceReadOnlyDelegate")
+    static class KeepSourceReadOnlyDelegate extends CutoverStep {
+        KeepSourceReadOnlyDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.keepSourceReadOnly(dryRun);
+        }
+    }
+
+    @Component("unfreezeSourceDelegate")
+    static class UnfreezeSourceDelegate extends CutoverStep {
+        UnfreezeSourceDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.unfreeze();
+        }
+    }
+}
