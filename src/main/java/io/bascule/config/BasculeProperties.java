@@ -107,12 +107,22 @@ public record BasculeProperties(
 
     /**
      * A business check of the playbook, run on the target (and, with {@code sourceSql}, on the source for
-     * comparison): a query with an optional time budget, an index its plan must use, and expected values
-     * by result column.
+     * comparison): a query with an optional time budget, an index its plan must use, expected values by result
+     * column (of the first row, as PostgreSQL prints them) and an expected number of rows ({@code expect-rows}).
      */
     public record BusinessCheck(@NotBlank String name, String description, @NotBlank String sql, String sourceSql,
                                 Duration maxDuration, String expectIndex,
-                                @DefaultValue Map<String, String> expect) {
+                                @DefaultValue Map<String, String> expect, Long expectRows) {
+        public BusinessCheck {
+            if (expectRows != null && expectRows < 0) {
+                throw new IllegalArgumentException("bascule.business-checks '" + name + "': expect-rows is " + expectRows
+                        + "; give a number of rows, 0 or more");
+            }
+            if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
+                throw new IllegalArgumentException("bascule.business-checks '" + name + "': max-duration is " + maxDuration
+                        + "; give a positive duration such as 100ms or 2s");
+            }
+        }
     }
 
     /**

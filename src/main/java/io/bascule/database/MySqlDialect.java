@@ -1061,4 +1061,50 @@ public final class MySqlDialect {
     public void setAutoIncrement(Connection c, String table, BigInteger next) {
         execute(c, setAutoIncrementSql(table, next), "moving the AUTO_INCREMENT of " + table + " to " + next, List.of());
     }
+
+    // ---- cutover checks: a business check's source-sql, run on the source for comparison ----
+
+    /** A check's transaction on the source reads only. */
+    static final String SQL_START_READ_ONLY = "START TRANSACTION READ ONLY";
+    /**
+     * The session's clock: NOW(), CURRENT_TIMESTAMP and UNIX_TIMESTAMP() answer this instant (seconds since the epoch,
+     * microseconds allowed) until {@link #SQL_RESET_CLOCK}; SYSDATE() does not follow it.
+     */
+    static final String SQL_SET_CLOCK = "SET timestamp = ?";
+    static final String SQL_RESET_CLOCK = "SET timestamp = DEFAULT";
+
+    /** The plan of a query, without running it. */
+    public static String explainSql(String sql) {
+        return "EXPLAIN " + sql;
+    }
+
+    /** Starts a read-only transaction ({@link #SQL_START_READ_ONLY}); end it with a rollback. */
+    public void startReadOnly(Connection c) {
+        execute(c, SQL_START_READ_ONLY, "starting a read-only transaction", List.of());
+    }
+
+    /** Sets the session's clock to an instant ({@link #SQL_SET_CLOCK}): NOW() of a query answers as of it. */
+    public void setClock(Connection c, BigDecimal epochSeconds) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_SET_CLOCK)) {
+            ps.setBigDecimal(1, epochSeconds);
+            ps.execute();
+        } catch (SQLException e) {
+            throw endpoint.failure("setting the session's clock (SET timestamp)", e);
+        }
+    }
+
+    public void resetClock(Connection c) {
+        execute(c, SQL_RESET_CLOCK, "giving the session its own clock back", List.of());
+    }
+
+    /** Runs {@link #explainSql}; the query is not run. */
+    public void explain(Connection c, String sql) {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(explainSql(sql))) {
+            while (rs.next()) {
+                // the plan's rows: read to the end, nothing kept
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("explaining the source-sql", e);
+        }
+    }
 }

@@ -1231,4 +1231,332 @@ public final class PostgresDialect {
             throw endpoint.failure("creating the application login " + role, e);
         }
     }
+
+    // ---- cutover checks: the end-to-end checks (Phase 7), the application's connection (Phase 6), monitoring (Phase 8) ----
+
+    /** Who and where a session is, and whether it may write: current_user, database, version, standby, read-only. */
+    static final String SQL_SESSION_FACTS = "SELECT current_user, current_database(), current_setting('server_version'),"
+            + " pg_is_in_recovery(), current_setting('transaction_read_only') = 'on'";
+    /** The check session's search path: the target schema first, then public. Parameter: the schema. */
+    static final String SQL_USE_SCHEMA = "SELECT set_config('search_path', quote_ident(?) || ', public', false)";
+    /** A check session waits at most this long for a lock (an ALTER TABLE holding one must not stall the cutover). */
+    static final String SQL_CHECK_LOCK_TIMEOUT = "SET lock_timeout = '5s'";
+    /**
+     * Per table name, in the order given: whether it is a table of the schema, the planner's row estimate (-1: never
+     * analyzed), its pages, and the login's SELECT, INSERT, UPDATE and DELETE privileges on it. Parameters: the names
+     * (text array), the schema.
+     */
+    static final String SQL_TABLE_ACCESS = "SELECT t.name, c.oid IS NOT NULL, coalesce(c.reltuples, -1)::bigint,"
+            + " coalesce(c.relpages, 0), coalesce(has_table_privilege(c.oid, 'SELECT'), false),"
+            + " coalesce(has_table_privilege(c.oid, 'INSERT'), false), coalesce(has_table_privilege(c.oid, 'UPDATE'), false),"
+            + " coalesce(has_table_privilege(c.oid, 'DELETE'), false)"
+            + " FROM unnest(?::text[]) WITH ORDINALITY AS t(name, n) LEFT JOIN pg_class c ON c.relname = t.name"
+            + " AND c.relkind IN ('r', 'p') AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)"
+            + " ORDER BY t.n";
+    /** The write probe's bounds: it never waits long for a lock, nor runs long. */
+    static final List<String> SQL_PROBE_BOUNDS = List.of("SET LOCAL lock_timeout = '2s'", "SET LOCAL statement_timeout = '10s'");
+    /**
+     * The first column of a table the probe may assign to itself (not dropped, not generated, not a GENERATED ALWAYS
+     * identity). Parameter: the table's qualified, quoted name.
+     */
+    static final String SQL_PROBE_COLUMN = "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(?)"
+            + " AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity <> 'a'"
+            + " ORDER BY a.attnum LIMIT 1";
+    /** A check's transaction reads only: a check that would write fails instead. */
+    static final String SQL_READ_ONLY_TRANSACTION = "SET TRANSACTION READ ONLY";
+    /** The transaction's clock (now()) in seconds since the epoch, with its microseconds. */
+    static final String SQL_TRANSACTION_CLOCK = "SELECT extract(epoch FROM now())::text";
+    /** For the index check's second look at a plan: sequential scans priced out, in this transaction only. */
+    static final String SQL_SEQSCAN_OFF = "SET LOCAL enable_seqscan = off";
+    /**
+     * A relation of the search path by name: its pages, row estimate and whether the planner has column statistics of
+     * it (ANALYZE ran). Parameter: the name.
+     */
+    static final String SQL_RELATION_SIZE = "SELECT c.relpages, c.reltuples::bigint, EXISTS (SELECT 1 FROM pg_stats s"
+            + " WHERE s.schemaname = n.nspname AND s.tablename = c.relname) FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(quote_ident(?))";
+
+    /** {@code SELECT 1 FROM table LIMIT 1}: reads a table's first row. */
+    public static String readOneSql(String schema, String table) {
+        return "SELECT 1 FROM " + qualified(schema, table) + " LIMIT 1";
+    }
+
+    /**
+     * The write probe of one table: its first row not locked by anyone else updated to its own values (fires the
+     * table's triggers, takes the row's lock, writes a new row version). Run only in a transaction rolled back.
+     */
+    public static String writeProbeSql(String schema, String table, String column) {
+        String t = qualified(schema, table);
+        return "UPDATE " + t + " SET " + quote(column) + " = " + quote(column) + " WHERE ctid = (SELECT ctid FROM " + t
+                + " LIMIT 1 FOR UPDATE SKIP LOCKED)";
+    }
+
+    /** {@code SET LOCAL statement_timeout}: a check's query is cancelled after this many milliseconds. */
+    public static String statementTimeoutSql(long millis) {
+        return "SET LOCAL statement_timeout = " + Math.max(1, millis);
+    }
+
+    /** The plan of a query as JSON, without running it. */
+    public static String explainJsonSql(String sql) {
+        return "EXPLAIN (FORMAT JSON) " + sql;
+    }
+
+    /** The session's user, database, version, whether the server is a standby and whether the session is read-only. */
+    public record SessionFacts(String user, String database, String version, boolean inRecovery, boolean readOnly) {
+    }
+
+    public SessionFacts sessionFacts(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_SESSION_FACTS)) {
+            rs.next();
+            return new SessionFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5));
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the session's user and database", e);
+        }
+    }
+
+    /** Sets the session's search path to the schema (then public) and its lock timeout for the checks. */
+    public void checkSession(Connection c, String schema) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_USE_SCHEMA)) {
+            ps.setString(1, schema);
+            ps.execute();
+        } catch (SQLException e) {
+            throw endpoint.failure("setting the search path to schema " + schema, e);
+        }
+        execute(c, SQL_CHECK_LOCK_TIMEOUT, "setting the lock timeout");
+    }
+
+    /** A table as the checking login sees it ({@link #SQL_TABLE_ACCESS}). */
+    public record TableAccess(String table, boolean exists, long estimatedRows, long pages, boolean select,
+                              boolean insert, boolean update, boolean delete) {
+    }
+
+    /** The tables of the names, in their order, whether they exist or not. */
+    public List<TableAccess> tableAccess(Connection c, String schema, List<String> tables) {
+        List<TableAccess> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_TABLE_ACCESS)) {
+            ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+            ps.setString(2, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new TableAccess(rs.getString(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4),
+                            rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the tables and privileges of schema " + schema, e);
+        }
+        return list;
+    }
+
+    /** Reads the table's first row ({@link #readOneSql}); true when it has one. */
+    public boolean readOne(Connection c, String schema, String table) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(readOneSql(schema, table))) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw endpoint.failure("reading " + schema + "." + table, e);
+        }
+    }
+
+    /** Bounds the write probe's transaction ({@link #SQL_PROBE_BOUNDS}); call first in it. */
+    public void probeBounds(Connection c) {
+        for (String sql : SQL_PROBE_BOUNDS) {
+            execute(c, sql, "bounding the write probe");
+        }
+    }
+
+    /** The column the write probe assigns to itself, or null when the table has none it may assign. */
+    public String probeColumn(Connection c, String schema, String table) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_PROBE_COLUMN)) {
+            ps.setString(1, qualified(schema, table));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("choosing a column of " + table + " for the write probe", e);
+        }
+    }
+
+    /** Runs {@link #writeProbeSql}; returns the rows updated (0: empty table, or every row locked by others). */
+    public int writeProbe(Connection c, String schema, String table, String column) {
+        try (Statement st = c.createStatement()) {
+            return st.executeUpdate(writeProbeSql(schema, table, column));
+        } catch (SQLException e) {
+            throw endpoint.failure("the write probe on " + schema + "." + table, e);
+        }
+    }
+
+    /** Makes the transaction read-only ({@link #SQL_READ_ONLY_TRANSACTION}) and bounds its statements; call first in it. */
+    public void readOnlyChecks(Connection c, long timeoutMillis) {
+        execute(c, SQL_READ_ONLY_TRANSACTION, "starting a read-only transaction");
+        execute(c, statementTimeoutSql(timeoutMillis), "setting the statement timeout");
+    }
+
+    /** The transaction's now() in seconds since the epoch, microseconds included. */
+    public java.math.BigDecimal transactionClock(Connection c) {
+        return new java.math.BigDecimal(single(c, SQL_TRANSACTION_CLOCK, "reading the transaction's clock"));
+    }
+
+    /** The plan of a query as PostgreSQL's JSON text ({@link #explainJsonSql}); the query is not run. */
+    public String explainJson(Connection c, String sql) {
+        return single(c, explainJsonSql(sql), "explaining the query");
+    }
+
+    /** Prices sequential scans out for the rest of the transaction ({@link #SQL_SEQSCAN_OFF}). */
+    public void seqScanOff(Connection c) {
+        execute(c, SQL_SEQSCAN_OFF, "turning sequential scans off");
+    }
+
+    /** A relation's pages, row estimate and whether it has column statistics ({@link #SQL_RELATION_SIZE}). */
+    public record RelationSize(String name, long pages, long estimatedRows, boolean analyzed) {
+    }
+
+    /** A relation's size, found by name in the search path; null when there is none. */
+    public RelationSize relationSize(Connection c, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_RELATION_SIZE)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new RelationSize(name, rs.getLong(1), rs.getLong(2), rs.getBoolean(3)) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the size of " + name, e);
+        }
+    }
+
+    // monitoring: pg_stat_statements
+
+    public static final String PG_STAT_STATEMENTS = "pg_stat_statements";
+    /** shared_preload_libraries; no row for a login that may not read it (superuser-only, or pg_read_all_settings). */
+    static final String SQL_PRELOAD_LIBRARIES = "SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'";
+    /** The installed pg_stat_statements: its version and schema (no row when not installed in this database). */
+    static final String SQL_PGSS_INSTALLED = "SELECT e.extversion, n.nspname FROM pg_extension e"
+            + " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'";
+    /**
+     * Whether the server has pg_stat_statements to install, whether its default version is trusted, whether the login
+     * is a superuser and may create in the database: who may CREATE EXTENSION it.
+     */
+    static final String SQL_PGSS_CREATABLE = "SELECT a.name IS NOT NULL, coalesce(v.trusted, false), r.rolsuper,"
+            + " has_database_privilege(current_database(), 'CREATE') FROM pg_roles r"
+            + " LEFT JOIN pg_available_extensions a ON a.name = 'pg_stat_statements'"
+            + " LEFT JOIN pg_available_extension_versions v ON v.name = a.name AND v.version = a.default_version"
+            + " WHERE r.rolname = current_user";
+    static final String SQL_CREATE_PGSS = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements";
+    /** pg_stat_statements.track (top, all or none); null when the library is not loaded. */
+    static final String SQL_PGSS_TRACK = "SELECT current_setting('pg_stat_statements.track', true)";
+    /**
+     * The query the monitoring check runs to see pg_stat_statements count it; it answers its own query id
+     * (pg_stat_statements groups statements by that id, not by their text: column aliases and constants do not count,
+     * so a probe's text could be filed under another statement's, {@code SELECT 1} for one). Null when query ids are
+     * not computed ({@code compute_query_id = off}).
+     */
+    public static final String MONITORING_PROBE = "SELECT query_id AS bascule_monitoring_probe FROM pg_stat_activity"
+            + " WHERE pid = pg_backend_pid()";
+    /** pg_stat_reset(): the statistics counters of the current database to zero. */
+    static final String SQL_STAT_RESET = "SELECT pg_stat_reset()";
+    static final String SQL_MAY_STAT_RESET = "SELECT has_function_privilege('pg_catalog.pg_stat_reset()', 'EXECUTE')";
+
+    /** The calls pg_stat_statements counted in this database for a query id (every login's). Parameter: the query id. */
+    public static String pgssCallsSql(String extensionSchema) {
+        return "SELECT coalesce(sum(s.calls), 0)::bigint FROM " + qualified(extensionSchema, PG_STAT_STATEMENTS)
+                + " s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid = ?";
+    }
+
+    /** Empties pg_stat_statements (every database of the server). */
+    public static String pgssResetSql(String extensionSchema) {
+        return "SELECT " + qualified(extensionSchema, "pg_stat_statements_reset") + "()";
+    }
+
+    /** Whether the login may run pg_stat_statements_reset (any of its signatures). Parameter: the extension's schema. */
+    static final String SQL_MAY_PGSS_RESET = "SELECT coalesce(bool_or(has_function_privilege(p.oid, 'EXECUTE')), false)"
+            + " FROM pg_proc p WHERE p.proname = 'pg_stat_statements_reset'"
+            + " AND p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)";
+
+    /** When pg_stat_statements was last emptied (pg_stat_statements_info, PostgreSQL 14+). */
+    public static String pgssStatsResetSql(String extensionSchema) {
+        return "SELECT stats_reset FROM " + qualified(extensionSchema, "pg_stat_statements_info");
+    }
+
+    /** shared_preload_libraries as the server holds it, or null when this login may not read it. */
+    public String preloadLibraries(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_PRELOAD_LIBRARIES)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw endpoint.failure("reading shared_preload_libraries", e);
+        }
+    }
+
+    /** pg_stat_statements as installed in this database: version and schema; null when it is not installed. */
+    public String[] pgssInstalled(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_PGSS_INSTALLED)) {
+            return rs.next() ? new String[]{rs.getString(1), rs.getString(2)} : null;
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for the pg_stat_statements extension", e);
+        }
+    }
+
+    /** Whether the server offers pg_stat_statements, and whether this login may create it ({@link #SQL_PGSS_CREATABLE}). */
+    public record ExtensionAccess(boolean available, boolean trusted, boolean superuser, boolean mayCreateInDatabase) {
+        public boolean mayCreate() {
+            return available && (superuser || trusted && mayCreateInDatabase);
+        }
+    }
+
+    public ExtensionAccess pgssCreatable(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_PGSS_CREATABLE)) {
+            rs.next();
+            return new ExtensionAccess(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4));
+        } catch (SQLException e) {
+            throw endpoint.failure("reading who may create the pg_stat_statements extension", e);
+        }
+    }
+
+    public void createPgss(Connection c) {
+        execute(c, SQL_CREATE_PGSS, "creating the pg_stat_statements extension");
+    }
+
+    public String pgssTrack(Connection c) {
+        return single(c, SQL_PGSS_TRACK, "reading pg_stat_statements.track");
+    }
+
+    /** The calls counted for a query id ({@link #pgssCallsSql}). */
+    public long pgssCalls(Connection c, String extensionSchema, long queryId) {
+        try (PreparedStatement ps = c.prepareStatement(pgssCallsSql(extensionSchema))) {
+            ps.setLong(1, queryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_statements", e);
+        }
+    }
+
+    /** Runs {@link #MONITORING_PROBE}: its own query id, or null when query ids are not computed. */
+    public Long monitoringProbe(Connection c) {
+        String id = single(c, MONITORING_PROBE, "running the monitoring probe query");
+        return id == null ? null : Long.valueOf(id);
+    }
+
+    public void pgssReset(Connection c, String extensionSchema) {
+        single(c, pgssResetSql(extensionSchema), "emptying pg_stat_statements (pg_stat_statements_reset)");
+    }
+
+    public void statReset(Connection c) {
+        single(c, SQL_STAT_RESET, "resetting the database's statistics (pg_stat_reset)");
+    }
+
+    public boolean mayPgssReset(Connection c, String extensionSchema) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_MAY_PGSS_RESET)) {
+            ps.setString(1, extensionSchema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the privileges on pg_stat_statements_reset", e);
+        }
+    }
+
+    public boolean mayStatReset(Connection c) {
+        return "t".equals(single(c, SQL_MAY_STAT_RESET, "reading the privileges on pg_stat_reset"));
+    }
 }
