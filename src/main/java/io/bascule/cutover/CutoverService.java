@@ -45,9 +45,11 @@ public final class CutoverService {
      * @param appTargetPassword      the application's PostgreSQL password to put into that URL (from the environment), or null
      * @param allowBypassingAppLogin arm although the application's MySQL login writes through read-only
      */
-    public record Setup(DatabaseEndpoint sourceAdmin, DatabaseEndpoint target, AppSwitch appSwitch, String appTargetUrl,
-                        String appTargetPassword, AppRestart restart, Supplier<ConversionPlan> plan,
-                        Supplier<GoldCertificate> certificate, boolean allowBypassingAppLogin, SourceFreeze.Options freeze) {
+    public record Setup(DatabaseEndpoint sourceAdmin, DatabaseEndpoint target, String targetSchema, AppSwitch appSwitch,
+                        String appTargetUrl, String appTargetPassword, AppRestart restart, java.time.Duration healthTimeout,
+                        Supplier<ConversionPlan> plan, Supplier<GoldCertificate> certificate,
+                        List<io.bascule.config.BasculeProperties.BusinessCheck> businessChecks,
+                        boolean allowBypassingAppLogin, SourceFreeze.Options freeze) {
     }
 
     /** What a phase did (or would do): a line for the log and the CLI, lines per check, variables for the model. */
@@ -248,5 +250,94 @@ public final class CutoverService {
             throw new IllegalStateException("MySQL read-only lifted, but the application's login does not write: " + r.problem());
         }
         return new PhaseOutcome("MySQL writable again for the application (" + r.totalMillis() + " ms)", List.of(), Map.of());
+    }
+
+    private GoldCertificate requireCertificate() {
+        GoldCertificate certificate = setup.certificate().get();
+        if (certificate == null) {
+            throw new PhaseFailed("no GOLD certificate in the work directory: run `bascule migrate` first");
+        }
+        return certificate;
+    }
+
+    /**
+     * Phase 1 (statistics part): the planner's statistics of the migrated tables brought up to date (a bulk load leaves
+     * none: the business checks' plans depend on them), then PostgreSQL's cumulative statistics and pg_stat_statements
+     * reset, so that surveillance measures from the cutover on. The dry run only checks it may.
+     */
+    public PhaseOutcome resetStatistics(boolean dryRun) {
+        MonitoringCheck monitoring = new MonitoringCheck(setup.target());
+        if (dryRun) {
+            MonitoringCheck.Result r = monitoring.resetDryRun();
+            if (!r.passed()) {
+                throw new PhaseFailed(r.failureSummary());
+            }
+            return new PhaseOutcome("dry run: would ANALYZE the migrated tables and reset the statistics", r.lines(), Map.of());
+        }
+        List<String> tables = EndToEndChecks.migratedTables(requireCertificate());
+        long t0 = System.nanoTime();
+        try (Connection c = setup.target().open(); java.sql.Statement st = c.createStatement()) {
+            for (String t : tables) {
+                st.execute(io.bascule.database.PostgresDialect.analyzeSql(setup.targetSchema(), t));
+            }
+        } catch (SQLException e) {
+            throw setup.target().failure("analyzing the migrated tables", e);
+        }
+        long analyzeMs = (System.nanoTime() - t0) / 1_000_000;
+        MonitoringCheck.Result r = monitoring.reset();
+        if (!r.passed()) {
+            throw new PhaseFailed(r.failureSummary());
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(tables.size() + " migrated table(s) analyzed in " + analyzeMs + " ms");
+        lines.addAll(r.lines());
+        return new PhaseOutcome("statistics: " + String.join("; ", lines), lines, Map.of());
+    }
+
+    /** Phase 6: a direct connection with the application's URL as its file holds it, and its health URL. */
+    public PhaseOutcome checkAppConnection(boolean dryRun) {
+        AppConnectionCheck check = new AppConnectionCheck(setup.restart(), setup.healthTimeout());
+        AppConnectionCheck.Result r = dryRun ? check.dryRun(applicationTargetValue()) : check.run(setup.appSwitch());
+        if (!r.passed()) {
+            throw new PhaseFailed(r.failureSummary());
+        }
+        return new PhaseOutcome((dryRun ? "dry run: " : "") + String.join("; ", r.lines()), r.lines(),
+                dryRun ? Map.of() : Map.of("appHealthyAt", java.time.Instant.now().toString()));
+    }
+
+    /** Phase 7: every migrated table read, a write probe that leaves no trace, the configured business checks. */
+    public PhaseOutcome runEndToEndChecks(boolean dryRun) {
+        GoldCertificate certificate = requireCertificate();
+        EndToEndChecks checks = new EndToEndChecks(setup.target(), setup.targetSchema(), EndToEndChecks.migratedTables(certificate),
+                setup.businessChecks()).withSource(setup.sourceAdmin());
+        String appUrl = dryRun ? applicationTargetValue() : setup.appSwitch().currentValue();
+        AppConnectionCheck.postgresLogin(appUrl).ifPresent(checks::withAppLogin);
+        if (dryRun) {
+            EndToEndChecks.DryRun d = checks.dryRun();
+            if (!d.passed()) {
+                throw new PhaseFailed(d.failureSummary());
+            }
+            return new PhaseOutcome("dry run: end-to-end checks would run: " + d.lines().size() + " check(s) explained",
+                    d.lines(), Map.of());
+        }
+        EndToEndChecks.Result r = checks.run();
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("endToEndResults", String.join("\n", r.lines()));
+        if (!r.passed()) {
+            throw new PhaseFailed(r.failureSummary());
+        }
+        vars.put("endToEndPassed", true);
+        return new PhaseOutcome("end-to-end checks passed: " + r.lines().size() + " check(s)", r.lines(), vars);
+    }
+
+    /** Phase 8: pg_stat_statements present and collecting (created when preloaded but missing). */
+    public PhaseOutcome checkMonitoring(boolean dryRun) {
+        MonitoringCheck monitoring = new MonitoringCheck(setup.target());
+        MonitoringCheck.Result r = dryRun ? monitoring.dryRun() : monitoring.run();
+        if (!r.passed()) {
+            throw new PhaseFailed(r.failureSummary());
+        }
+        return new PhaseOutcome((dryRun ? "dry run: " : "") + r.failureSummary(), r.lines(),
+                dryRun ? Map.of() : Map.of("monitoringChecked", true));
     }
 }

@@ -42,9 +42,9 @@ public class CutoverServices {
         // MySQL 8: a SUPER/CONNECTION_ADMIN applier writes through read_only only while super_read_only is off; MariaDB
         // has READ ONLY ADMIN and ignores it
         SourceFreeze.Options freeze = SourceFreeze.Options.defaults().withAllowPrivilegedWrites(true);
-        return new CutoverService(new CutoverService.Setup(source, target, AppSwitch.from(properties), app.targetUrl(),
-                appPassword, AppRestart.from(properties),
-                migration::planIfAny,
-                migration::certificateIfAny, properties.rollback().allowBypassingAppLogin(), freeze));
+        String schema = properties.target().schema() == null ? "public" : properties.target().schema();
+        return new CutoverService(new CutoverService.Setup(source, target, schema, AppSwitch.from(properties), app.targetUrl(),
+                appPassword, AppRestart.from(properties), properties.rollback().healthTimeout(), migration::planIfAny,
+                migration::certificateIfAny, properties.businessChecks(), properties.rollback().allowBypassingAppLogin(), freeze));
     }
 }

@@ -1559,4 +1559,10 @@ public final class PostgresDialect {
     public boolean mayStatReset(Connection c) {
         return "t".equals(single(c, SQL_MAY_STAT_RESET, "reading the privileges on pg_stat_reset"));
     }
+
+    // ---- cutover: planner statistics of the migrated tables before the window
+    /** ANALYZE of one table (a bulk load leaves the planner without statistics). */
+    public static String analyzeSql(String schema, String table) {
+        return "ANALYZE " + qualified(schema, table);
+    }
 }

@@ -59,9 +59,10 @@ class CutoverPhasesIT {
     private static CutoverService service(World w, String appTargetPassword) {
         MigrationService m = w.migration();
         String appTargetUrl = "postgresql://" + w.pgRole() + "@127.0.0.1:" + w.dbs().postgres().port() + "/" + w.dbs().targetDatabase();
-        return new CutoverService(new CutoverService.Setup(w.source(), w.target(), new AppSwitch(w.envFile(), "DATABASE_URL", w.work()),
-                appTargetUrl, appTargetPassword, new AppRestart(null, Duration.ofSeconds(5), null, Duration.ofMillis(100), java.util.Map.of(), w.work()),
-                m::planIfAny, m::certificateIfAny, false, SourceFreeze.Options.defaults()));
+        return new CutoverService(new CutoverService.Setup(w.source(), w.target(), "public",
+                new AppSwitch(w.envFile(), "DATABASE_URL", w.work()), appTargetUrl, appTargetPassword,
+                new AppRestart(null, Duration.ofSeconds(5), null, Duration.ofMillis(100), java.util.Map.of(), w.work()),
+                Duration.ofSeconds(5), m::planIfAny, m::certificateIfAny, List.of(), false, SourceFreeze.Options.defaults()));
     }
 
     @Test
