@@ -227,12 +227,12 @@ public final class FinalDelta {
         List<CheckLine> lines = new ArrayList<>();
         MySqlReadOnly.ReadOnlyState state = readOnlyState();
         if (state.readOnly()) {
-            lines.add(CheckLine.ok("MySQL is read-only (" + state + "): no row can change while the delta is carried"));
+            lines.add(CheckLine.ok("MySQL is read-only (" + describe(state) + "): no row can change while the delta is carried"));
         } else if (deltaOptions.requireReadOnly() && !dryRun) {
-            throw new CutoverPhaseException("MySQL is writable (" + state + "): the final delta runs inside the write"
+            throw new CutoverPhaseException("MySQL is writable (" + describe(state) + "): the final delta runs inside the write"
                     + " freeze, else rows written while it runs would be missed; freeze MySQL first (Phase 2)");
         } else {
-            lines.add(CheckLine.warning("MySQL is writable (" + state + "): rows written while the delta runs may be missed"));
+            lines.add(CheckLine.warning("MySQL is writable (" + describe(state) + "): rows written while the delta runs may be missed"));
         }
         if (dryRun) {
             lines.addAll(privilegeChecks(tables));
@@ -280,6 +280,11 @@ public final class FinalDelta {
                     differing.stream().map(t -> result(compared, t).summary()).toList());
             identities = apply(plan, tables, differing, compared, found, counts, seconds, samples, copiedWhole, listener);
         }
+    }
+
+    private static String describe(MySqlReadOnly.ReadOnlyState state) {
+        return "read_only " + (state.readOnly() ? "ON" : "OFF")
+                + (state.superReadOnly() == null ? "" : ", super_read_only " + (state.superReadOnly() ? "ON" : "OFF"));
     }
 
     private MySqlReadOnly.ReadOnlyState readOnlyState() {
@@ -382,7 +387,7 @@ public final class FinalDelta {
         Map<String, Long> expectedRows = new LinkedHashMap<>();
         for (TablePlan t : parentsFirst) {
             Verifier.TableResult r = result(compared, t);
-            expectedRows.put(t.source().name(), r.missing() + r.changed() + r.extra());
+            expectedRows.put(t.source().name(), t.source().hasPrimaryKey() ? r.missing() + r.changed() + r.extra() : r.sourceRows());
         }
         Map<String, Long> nanos = new LinkedHashMap<>();
         try (Progress progress = new Progress("final delta: copy", expectedRows, listener, options.progressInterval());
@@ -405,6 +410,7 @@ public final class FinalDelta {
                         upserts.add(new Step(t, "copy again whole", conn -> {
                             long deleted = PostgresDialect.update(conn, PostgresDialect.deleteAllSql(schema, t.targetName()));
                             long copied = copyWhole(my, conn, t);
+                            progress.addRows(name, copied, 0);
                             add(counts, name, r.missing(), 0, r.extra());
                             log.info("{} (no primary key) copied again whole: {} rows out, {} in", name, deleted, copied);
                             return copied;
@@ -510,6 +516,8 @@ public final class FinalDelta {
                     }
                     refused.put(s, e);
                     next.add(s);
+                    log.info("final delta: the {} of {} waits for the other statements ({})", s.what(),
+                            s.table().source().name(), firstLine(e));
                 } finally {
                     nanos.merge(s.table().source().name(), System.nanoTime() - start, Long::sum);
                 }

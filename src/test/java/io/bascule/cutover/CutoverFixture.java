@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cutover phases' fixture: ddl/reverse_channel.sql (every kind of value, a composite key, a foreign key with
  * ON DELETE CASCADE, a unique column, AUTO_INCREMENT, a generated column) and three tables of its own (a text key with
- * ON UPDATE CURRENT_TIMESTAMP, a table without primary key, a table no one changes), migrated GOLD with a certificate.
+ * ON UPDATE CURRENT_TIMESTAMP, a table without primary key, a table no one changes, a key with a DATETIME, a binary key), migrated GOLD with a certificate.
  */
 final class CutoverFixture {
 
@@ -40,11 +40,18 @@ final class CutoverFixture {
                     + " ('2024-01-02 00:00:00', NULL)",
             "CREATE TABLE untouched (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10) NULL)",
             "INSERT INTO untouched VALUES (1, 'one'), (2, 'two')",
+            // keys compared in their canonical form (a DATETIME in the key) and a binary key
+            "CREATE TABLE readings (taken DATETIME(3) NOT NULL, sensor VARCHAR(10) NOT NULL, v DOUBLE NULL,"
+                    + " PRIMARY KEY (taken, sensor))",
+            "INSERT INTO readings VALUES ('2024-01-01 00:00:00.000', 'a', 1.5), ('2024-01-01 00:00:00.500', 'a', 2.5),"
+                    + " ('2024-01-02 00:00:00.000', 'b', NULL)",
+            "CREATE TABLE blobs (k VARBINARY(8) NOT NULL PRIMARY KEY, v INT NULL)",
+            "INSERT INTO blobs VALUES (X'00FF', 1), (X'01', 2), (X'7F80', 3)",
             "UPDATE customers SET email = 'ada@example.org' WHERE id = 1",
             "UPDATE customers SET email = 'chloe@example.org' WHERE id = 3"
     };
 
-    static final List<String> TABLES = List.of("customers", "order_lines", "notes", "log_lines", "untouched");
+    static final List<String> TABLES = List.of("customers", "order_lines", "notes", "log_lines", "untouched", "readings", "blobs");
 
     /** A GOLD migration and what the phases are built from. */
     record Gold(DatabaseEndpoint source, DatabaseEndpoint target, MigrationOptions options, MigrationService service,
