@@ -114,6 +114,8 @@ public final class FinalBackups {
      * @throws io.bascule.config.ConfigException the backup directory exists and is not empty
      * @throws io.bascule.database.DatabaseException a table could not be read (what was written is removed)
      * @throws UncheckedIOException the files could not be written (what was written is removed)
+     * @throws GoldCertificate.InvalidCertificateException the work directory holds no valid GOLD certificate
+     * @throws CutoverPhaseException the conversion plan is not the certified one
      */
     public Result run(boolean dryRun, Consumer<String> progress) {
         long t0 = System.nanoTime();

@@ -211,12 +211,13 @@ public final class FinalDelta {
     /**
      * Runs the phase. {@code listener}: the progress of the comparisons and of the copy, as the migration reports it.
      *
-     * @throws CutoverPhaseException MySQL is writable though {@link Options#requireReadOnly()}; rows still differ after
+     * @throws CutoverPhaseException the conversion plan is not the certified one; MySQL is writable though {@link Options#requireReadOnly()}; rows still differ after
      *                               the last pass (naming tables and keys); a statement refused by a constraint in every
      *                               order (naming the table and the constraint's message); nothing of that pass was applied
      * @throws io.bascule.migration.UncarriableValueException a changed row holds a value PostgreSQL cannot hold (the
      *                               GOLD copy would have refused it too); nothing of that pass was applied
      * @throws DatabaseException     a query failed (naming the server); nothing of that pass was applied
+     * @throws GoldCertificate.InvalidCertificateException the work directory holds no valid GOLD certificate
      */
     public Result run(boolean dryRun, Consumer<Progress.Snapshot> listener) {
         long t0 = System.nanoTime();

@@ -164,6 +164,23 @@ class FinalDeltaIT {
     }
 
     @Test
+    void aRowThatNoOrderCanWriteFailsNamingTheConstraintAndAppliesNothing(TestDatabases dbs) throws Exception {
+        CutoverFixture.Gold gold = CutoverFixture.migrate(dbs, work);
+        // a constraint PostgreSQL has and MySQL not (added by hand after GOLD): the row 'b' can never go in
+        CutoverFixture.pg(dbs, "ALTER TABLE notes ADD CONSTRAINT no_b CHECK (code <> 'b')");
+        CutoverFixture.mysql(dbs, CHANGES);
+        Map<String, Object> before = CutoverFixture.targetSnapshot(dbs);
+
+        assertThatThrownBy(() -> delta(gold).run(false, s -> { }))
+                .isInstanceOf(CutoverPhaseException.class)
+                .hasMessageContaining("a constraint refuses them: insert of notes")
+                .hasMessageContaining("no_b")
+                .hasMessageContaining("nothing of this pass was applied");
+        // all tables as they were: the other tables' rows, the triggers (on), the identities
+        assertThat(CutoverFixture.targetSnapshot(dbs)).isEqualTo(before);
+    }
+
+    @Test
     void aChangeWithoutAnyDifferenceLeavesThePhaseWithNothingToDo(TestDatabases dbs) throws Exception {
         CutoverFixture.Gold gold = CutoverFixture.migrate(dbs, work);
         // written and taken back: MySQL's rows are those of the GOLD copy again
