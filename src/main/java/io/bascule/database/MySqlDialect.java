@@ -1107,4 +1107,141 @@ public final class MySqlDialect {
             throw endpoint.failure("explaining the source-sql", e);
         }
     }
+
+    // ---- cutover: baseline, final delta, backups ----
+
+    /** Reads every following statement of the transaction from one snapshot (the baseline's counts, the dump's tables). */
+    static final String SQL_REPEATABLE_READ = "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+    static final String SQL_CONSISTENT_SNAPSHOT = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+
+    /** One table as SHOW TABLE STATUS shows it (the statistics' estimates: rows, lengths; the live AUTO_INCREMENT). */
+    public record TableStatus(String name, String engine, Long rowsEstimate, Long dataLength, Long indexLength,
+                              BigInteger autoIncrement, String updateTime, String collation) {
+    }
+
+    public static String tableStatusSql(String database) {
+        return "SHOW TABLE STATUS FROM " + quote(database);
+    }
+
+    /**
+     * The base tables of a database as {@link #tableStatusSql} shows them, by name (views left out). Current values on
+     * MySQL 8 too ({@link #freshStatistics} first).
+     */
+    public List<TableStatus> tableStatus(Connection c, String database) {
+        freshStatistics(c);
+        List<TableStatus> list = new ArrayList<>();
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(tableStatusSql(database))) {
+            while (rs.next()) {
+                String engine = rs.getString("Engine");
+                if (engine == null && "VIEW".equalsIgnoreCase(rs.getString("Comment"))) {
+                    continue;
+                }
+                String auto = rs.getString("Auto_increment");
+                list.add(new TableStatus(rs.getString("Name"), engine, rs.getObject("Rows", Long.class),
+                        rs.getObject("Data_length", Long.class), rs.getObject("Index_length", Long.class),
+                        auto == null ? null : new BigInteger(auto), rs.getString("Update_time"), rs.getString("Collation")));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the table status of " + database, e);
+        }
+        list.sort(java.util.Comparator.comparing(TableStatus::name));
+        return list;
+    }
+
+    public static String countRowsSql(String table) {
+        return "SELECT COUNT(*) FROM " + quote(table);
+    }
+
+    /** The exact number of rows of a table (a full scan of its smallest index). */
+    public long countRows(Connection c, String table) {
+        return Long.parseLong(single(c, countRowsSql(table), "counting the rows of " + table));
+    }
+
+    /**
+     * Starts a read-only REPEATABLE READ transaction whose snapshot is taken now ({@link #SQL_CONSISTENT_SNAPSHOT}):
+     * every table read in it is read as of this moment. The connection is left with autocommit off; end it with
+     * commit or rollback.
+     */
+    public void startConsistentSnapshot(Connection c) {
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw endpoint.failure("starting a transaction", e);
+        }
+        execute(c, SQL_REPEATABLE_READ, "setting REPEATABLE READ", List.of());
+        execute(c, SQL_CONSISTENT_SNAPSHOT, "starting a transaction with a consistent snapshot", List.of());
+    }
+
+    public static String showCreateTableSql(String table) {
+        return "SHOW CREATE TABLE " + quote(table);
+    }
+
+    /** The table's CREATE TABLE statement as the server writes it. */
+    public String showCreateTable(Connection c, String table) {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(showCreateTableSql(table))) {
+            rs.next();
+            return rs.getString(2);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the CREATE TABLE of " + table, e);
+        }
+    }
+
+    /**
+     * How the logical dump reads a column so that LOAD DATA gives back the same value ({@link #loadDataSql}): binary
+     * as hex (no character set conversion can touch it), BIT as its number, FLOAT widened to DOUBLE (its text is
+     * otherwise rounded to 6 digits; the double's text is exact and rounds back to the same float); the rest as the
+     * server prints it (TIMESTAMP in the session's UTC).
+     */
+    static String dumpExpression(ColumnMapping m) {
+        String col = quote(m.source().name());
+        return switch (m.kind()) {
+            case BINARY -> "HEX(" + col + ")";
+            case BIT -> "CAST(" + col + " AS UNSIGNED)";
+            case FLOAT4 -> "CAST(" + col + " AS DOUBLE)";
+            default -> col;
+        };
+    }
+
+    /** The dump's SELECT of the given (stored, not generated) columns, in primary key order where there is one. */
+    public static String dumpSelectSql(TablePlan t, List<ColumnMapping> columns) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(columns.stream().map(MySqlDialect::dumpExpression)
+                .collect(Collectors.joining(", "))).append(" FROM ").append(quote(t.source().name()));
+        if (t.source().hasPrimaryKey()) {
+            sql.append(" ORDER BY ").append(t.source().primaryKey().stream().map(MySqlDialect::quote).collect(Collectors.joining(", ")));
+        }
+        return sql.toString();
+    }
+
+    /** Streams the dump's rows ({@link #dumpSelectSql}) as raw bytes, row by row. */
+    public RowStream dumpRows(Connection c, TablePlan t, List<ColumnMapping> columns) {
+        return rowStream(c, dumpSelectSql(t, columns), true, ps -> { }, "reading the rows of " + t.source().name() + " for the backup");
+    }
+
+    /**
+     * The statement that loads one dumped table back (into a table of the same definition; in a session with
+     * {@code time_zone = '+00:00'}): tab-separated, backslash escapes, \N for NULL, as LOAD DATA reads by default;
+     * the hex of binary columns and the numbers of BIT columns through user variables.
+     */
+    public static String loadDataSql(String file, String table, List<ColumnMapping> columns) {
+        List<String> targets = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnMapping m = columns.get(i);
+            String col = quote(m.source().name());
+            switch (m.kind()) {
+                case BINARY -> {
+                    targets.add("@v" + (i + 1));
+                    sets.add(col + " = UNHEX(@v" + (i + 1) + ")");
+                }
+                case BIT -> {
+                    targets.add("@v" + (i + 1));
+                    sets.add(col + " = CAST(@v" + (i + 1) + " AS UNSIGNED)");
+                }
+                default -> targets.add(col);
+            }
+        }
+        return "LOAD DATA LOCAL INFILE '" + file.replace("\\", "\\\\").replace("'", "\\'") + "' INTO TABLE " + quote(table)
+                + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
+                + String.join(", ", targets) + ")" + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
+    }
 }

@@ -1565,4 +1565,263 @@ public final class PostgresDialect {
     public static String analyzeSql(String schema, String table) {
         return "ANALYZE " + qualified(schema, table);
     }
+
+    // ---- cutover: baseline, final delta, backups ----
+
+    /** Whether the login may run pg_stat_reset() (superuser, or EXECUTE granted on it; pg_read_all_stats does not). */
+    static final String SQL_MAY_RESET_STATISTICS = "SELECT has_function_privilege('pg_catalog.pg_stat_reset()', 'EXECUTE')";
+    /** Resets the statistics counters of the current database. */
+    static final String SQL_RESET_STATISTICS = "SELECT pg_catalog.pg_stat_reset()";
+    /**
+     * pg_stat_statements in the current database: its schema, version, and whether the login may execute one of its
+     * reset functions (the extension revokes them from PUBLIC); no row when the extension is not installed.
+     */
+    static final String SQL_STAT_STATEMENTS = "SELECT n.nspname, e.extversion, COALESCE((SELECT bool_or("
+            + "has_function_privilege(p.oid, 'EXECUTE')) FROM pg_proc p WHERE p.proname = 'pg_stat_statements_reset'"
+            + " AND p.pronamespace = e.extnamespace), false) FROM pg_extension e"
+            + " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'";
+    /** Whether the login may create temporary tables in the current database (the final delta's staging tables). */
+    static final String SQL_MAY_CREATE_TEMP = "SELECT has_database_privilege(current_database(), 'TEMP')";
+    /** Whether the login owns a table (as a member of its owner), which ALTER TABLE ... DISABLE TRIGGER needs. Parameter: table. */
+    static final String SQL_OWNS_TABLE = "SELECT pg_has_role(c.relowner, 'MEMBER') FROM pg_class c WHERE c.oid = ?::regclass";
+    /**
+     * The user triggers of a table that fire in an ordinary session ('O': enabled, 'A': always), by name. Parameter:
+     * the table's qualified name.
+     */
+    static final String SQL_FIRING_USER_TRIGGERS = "SELECT tgname, tgenabled = 'A' FROM pg_trigger"
+            + " WHERE tgrelid = ?::regclass AND NOT tgisinternal AND tgenabled IN ('O', 'A') ORDER BY tgname";
+    /** The column names of the final delta's temporary key tables ({@link #deleteByCanonicalKeysSql}). */
+    public static final String DELTA_KEY_COLUMN = "bascule_key_";
+
+    /** pg_stat_statements as {@link #SQL_STAT_STATEMENTS} finds it. */
+    public record StatStatements(String schema, String version, boolean mayReset) {
+    }
+
+    /** A user trigger that fires on a table ({@link #SQL_FIRING_USER_TRIGGERS}); {@code always}: ENABLE ALWAYS. */
+    public record FiringTrigger(String name, boolean always) {
+    }
+
+    public boolean mayResetStatistics(Connection c) {
+        return "t".equals(single(c, SQL_MAY_RESET_STATISTICS, "checking the privilege on pg_stat_reset()"));
+    }
+
+    /** Resets the current database's statistics ({@link #SQL_RESET_STATISTICS}). */
+    public void resetStatistics(Connection c) {
+        execute(c, SQL_RESET_STATISTICS, "resetting the statistics (pg_stat_reset())");
+    }
+
+    /** pg_stat_statements in the current database, or null when it is not installed there. */
+    public StatStatements statStatements(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_STAT_STATEMENTS)) {
+            return rs.next() ? new StatStatements(rs.getString(1), rs.getString(2), rs.getBoolean(3)) : null;
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for pg_stat_statements", e);
+        }
+    }
+
+    /** Resets pg_stat_statements' counters (all users, all databases: its reset without arguments). */
+    public static String resetStatementsSql(String extensionSchema) {
+        return "SELECT " + quote(extensionSchema) + ".pg_stat_statements_reset()";
+    }
+
+    /**
+     * Runs {@link #resetStatementsSql}. Throws the driver's exception as it is: SQLSTATE 55000 means the extension is
+     * installed but its library is not loaded (shared_preload_libraries), which the caller reports rather than fails on.
+     */
+    public void resetStatements(Connection c, String extensionSchema) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(resetStatementsSql(extensionSchema));
+        }
+    }
+
+    /** Reads one row of pg_stat_statements: fails with SQLSTATE 55000 when its library is not loaded. */
+    public static String probeStatementsSql(String extensionSchema) {
+        return "SELECT 1 FROM " + qualified(extensionSchema, "pg_stat_statements") + " LIMIT 1";
+    }
+
+    /**
+     * Whether pg_stat_statements collects (its library loaded through shared_preload_libraries), read without changing
+     * anything ({@link #probeStatementsSql}).
+     */
+    public boolean statementsLoaded(Connection c, String extensionSchema) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(probeStatementsSql(extensionSchema))) {
+            return true;
+        } catch (SQLException e) {
+            if ("55000".equals(e.getSQLState())) {
+                return false;
+            }
+            throw endpoint.failure("reading pg_stat_statements", e);
+        }
+    }
+
+    public boolean mayCreateTemporaryTables(Connection c) {
+        return "t".equals(single(c, SQL_MAY_CREATE_TEMP, "checking the privilege to create temporary tables"));
+    }
+
+    /** Whether the login owns the table (member of its owner role). */
+    public boolean ownsTable(Connection c, String schema, String table) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_OWNS_TABLE)) {
+            ps.setString(1, qualified(schema, table));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the owner of " + table, e);
+        }
+    }
+
+    /** The user triggers that fire on the table ({@link #SQL_FIRING_USER_TRIGGERS}). */
+    public List<FiringTrigger> firingUserTriggers(Connection c, String schema, String table) {
+        List<FiringTrigger> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_FIRING_USER_TRIGGERS)) {
+            ps.setString(1, qualified(schema, table));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new FiringTrigger(rs.getString(1), rs.getBoolean(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the triggers of " + table, e);
+        }
+        return list;
+    }
+
+    public static String disableTriggerSql(String schema, String table, String trigger) {
+        return "ALTER TABLE " + qualified(schema, table) + " DISABLE TRIGGER " + quote(trigger);
+    }
+
+    public static String enableTriggerSql(String schema, String table, FiringTrigger trigger) {
+        return "ALTER TABLE " + qualified(schema, table) + " ENABLE " + (trigger.always() ? "ALWAYS " : "") + "TRIGGER "
+                + quote(trigger.name());
+    }
+
+    /** A temporary copy of a table's columns (types, NOT NULL; no constraint, no identity), dropped at commit. */
+    public static String createStagingTableSql(String schema, String table, String staging) {
+        return "CREATE TEMPORARY TABLE " + quote(staging) + " (LIKE " + qualified(schema, table) + ") ON COMMIT DROP";
+    }
+
+    /** {@code COPY pg_temp.staging (the plan's columns) FROM STDIN}, binary or text. */
+    public CopyIn copyIntoStaging(Connection c, String staging, TablePlan t, boolean binary) {
+        try {
+            return c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + qualified("pg_temp", staging) + " ("
+                    + columnList(t.columns().stream().map(ColumnMapping::targetName).toList()) + ") FROM STDIN"
+                    + (binary ? " (FORMAT binary)" : ""));
+        } catch (SQLException e) {
+            throw endpoint.failure("copying the changed rows of " + t.source().name(), e);
+        }
+    }
+
+    private static String keyMatch(TablePlan t, String left, String right) {
+        return t.keyColumns().stream().map(k -> left + "." + quote(k.targetName()) + " = " + right + "." + quote(k.targetName()))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /**
+     * The table's rows whose keys are in the staging table set to the staged values (every column but the key's); null
+     * when every column is in the key (nothing to update).
+     */
+    public static String updateFromStagingSql(String schema, TablePlan t, String staging) {
+        List<String> keys = t.keyColumns().stream().map(ColumnMapping::targetName).toList();
+        List<String> set = t.columns().stream().map(ColumnMapping::targetName).filter(c -> !keys.contains(c)).toList();
+        if (set.isEmpty()) {
+            return null;
+        }
+        return "UPDATE " + qualified(schema, t.targetName()) + " AS t SET (" + columnList(set) + ") = ROW("
+                + set.stream().map(c -> "s." + quote(c)).collect(Collectors.joining(", ")) + ") FROM "
+                + qualified("pg_temp", staging) + " AS s WHERE " + keyMatch(t, "t", "s");
+    }
+
+    /** The staged rows whose keys the table does not hold, inserted (one row per key). */
+    public static String insertFromStagingSql(String schema, TablePlan t, String staging) {
+        String cols = columnList(t.columns().stream().map(ColumnMapping::targetName).toList());
+        return "INSERT INTO " + qualified(schema, t.targetName()) + " (" + cols + ") SELECT DISTINCT ON ("
+                + t.keyColumns().stream().map(k -> "s." + quote(k.targetName())).collect(Collectors.joining(", ")) + ") "
+                + t.columns().stream().map(c -> "s." + quote(c.targetName())).collect(Collectors.joining(", ")) + " FROM "
+                + qualified("pg_temp", staging) + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + qualified(schema, t.targetName())
+                + " AS t WHERE " + keyMatch(t, "t", "s") + ")";
+    }
+
+    /** Every row of a table without a primary key removed (the final delta copies such a table again, whole). */
+    public static String deleteAllSql(String schema, String table) {
+        return "DELETE FROM " + qualified(schema, table);
+    }
+
+    /** A temporary table of keys in their canonical text form, one text column per key column, dropped at commit. */
+    public static String createKeyTableSql(String name, int keyColumns) {
+        StringBuilder sb = new StringBuilder("CREATE TEMPORARY TABLE ").append(quote(name)).append(" (");
+        for (int i = 1; i <= keyColumns; i++) {
+            sb.append(i > 1 ? ", " : "").append(quote(DELTA_KEY_COLUMN + i)).append(" text");
+        }
+        return sb.append(") ON COMMIT DROP").toString();
+    }
+
+    /** Adds keys to a {@link #createKeyTableSql} table: one text[] parameter per key column, of equal lengths. */
+    public static String insertKeysSql(String name, int keyColumns) {
+        StringBuilder sb = new StringBuilder("INSERT INTO ").append(qualified("pg_temp", name)).append(" SELECT * FROM unnest(");
+        for (int i = 0; i < keyColumns; i++) {
+            sb.append(i > 0 ? ", " : "").append("?::text[]");
+        }
+        return sb.append(")").toString();
+    }
+
+    /**
+     * A key column of the table equal to a canonical key value (the verification's form): cast back to the column's
+     * type where that text is the type's own output (integers, decimals, years, dates, text; binary from its hex), so
+     * the primary key's index finds the row; compared in the canonical form otherwise ({@link #canonicalText}).
+     */
+    static String canonicalKeyMatch(ColumnMapping k, String canonical) {
+        String col = "t." + quote(k.targetName());
+        return switch (k.kind()) {
+            case INTEGER, YEAR, DECIMAL, DATE, TEXT -> col + " = CAST(" + canonical + " AS " + k.targetType() + ")";
+            case BINARY -> col + " = decode(" + canonical + ", 'hex')";
+            default -> canonicalText(k) + " = " + canonical + " COLLATE \"C\"";
+        };
+    }
+
+    /** The table's rows whose keys are in a {@link #createKeyTableSql} table (canonical values), deleted. */
+    public static String deleteByCanonicalKeysSql(String schema, TablePlan t, String keyTable) {
+        List<ColumnMapping> keys = t.keyColumns();
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+            where.append(i > 0 ? " AND " : "").append(canonicalKeyMatch(keys.get(i), "k." + quote(DELTA_KEY_COLUMN + (i + 1))));
+        }
+        return "DELETE FROM " + qualified(schema, t.targetName()) + " AS t USING " + qualified("pg_temp", keyTable)
+                + " AS k WHERE " + where;
+    }
+
+    /** Adds canonical keys ({@link #insertKeysSql}) to a key table. */
+    public void insertKeys(Connection c, String keyTable, List<String[]> keys, int keyColumns) {
+        try (PreparedStatement ps = c.prepareStatement(insertKeysSql(keyTable, keyColumns))) {
+            for (int i = 0; i < keyColumns; i++) {
+                String[] column = new String[keys.size()];
+                for (int j = 0; j < keys.size(); j++) {
+                    column[j] = keys.get(j)[i];
+                }
+                ps.setArray(i + 1, c.createArrayOf("text", column));
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw endpoint.failure("staging " + keys.size() + " keys", e);
+        }
+    }
+
+    /**
+     * Runs a statement and returns its update count. Throws the driver's exception as it is, so that the caller can
+     * tell an integrity violation (SQLSTATE class 23), which it may retry later in its transaction, from a failure.
+     */
+    public static long update(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            return st.executeLargeUpdate(sql);
+        }
+    }
+
+    /**
+     * Moves a table's identity sequence past its largest value and MySQL's AUTO_INCREMENT ({@link #restartIdentity});
+     * returns the value it hands out next, or null when the column has no sequence.
+     */
+    public BigInteger advanceIdentity(Connection c, String schema, String table, String column, BigInteger autoIncrement) {
+        Long next = autoIncrement == null || autoIncrement.bitLength() >= 64 ? null : autoIncrement.longValue();
+        String value = single(c, restartIdentity(schema, table, column, next), "moving the identity of " + table + "." + column);
+        return value == null ? null : new BigInteger(value);
+    }
 }

@@ -10,7 +10,6 @@ import io.bascule.schema.ColumnMapping;
 import io.bascule.schema.ConversionPlan;
 import io.bascule.schema.KeyRange;
 import io.bascule.schema.TablePlan;
-import io.bascule.schema.ValueKind;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,9 +188,7 @@ public final class CopyEngine {
         }
         TablePlan t = task.table();
         String table = t.source().name();
-        List<ColumnMapping> cols = t.columns();
         List<ColumnMapping> keys = t.keyColumns();
-        int[] keyIndex = keys.stream().mapToInt(cols::indexOf).toArray();
         String schema = options.targetSchema();
         long copiedHere = 0;
         long rowsTotal = task.rowsBefore();
@@ -220,80 +217,17 @@ public final class CopyEngine {
                 pg.truncate(tgt, schema, t.targetName());
             }
             // binary COPY where every column's type has a binary writer (the server then parses nothing)
-            BinaryCopy.Writer[] writers = BinaryCopy.writers(cols);
+            RowEncoder encoder = new RowEncoder(t, sum != null);
             try (MySqlDialect.RowStream stream = mysql.streamRows(src, t, task.range(),
                     task.lastKey() == null ? null : KeyText.decode(task.lastKey()), false)) {
-                int n = cols.size();
-                ColumnMapping[] colArray = cols.toArray(new ColumnMapping[0]);
                 ByteBuf buf = new ByteBuf(FLUSH_BYTES + 65536);
-                CopyIn copy = pg.copyIn(tgt, schema, t, writers != null);
-                if (writers != null) {
-                    buf.put(BinaryCopy.HEADER);
-                }
+                CopyIn copy = pg.copyIn(tgt, schema, t, encoder.binary());
+                encoder.begin(buf);
                 long inChunk = 0;
-                byte[][] lastKey = new byte[keys.size()][];
-                byte[][] row = new byte[n][];
-                JsonCanonical json = new JsonCanonical();   // JSON's canonical form, written into one buffer again and again
-                boolean[] isJson = new boolean[n];
-                boolean[] nulToCheck = new boolean[n];   // text whose NUL bytes binary COPY would carry (PostgreSQL text holds
-                for (int i = 0; i < n; i++) {            // none; the text format's escaping refuses them itself)
-                    isJson[i] = colArray[i].kind() == ValueKind.JSON;
-                    nulToCheck[i] = writers != null && (isJson[i] || colArray[i].kind() == ValueKind.TEXT);
-                }
-                int[] keyOf = new int[n];   // column -> its place in the key, or -1
-                java.util.Arrays.fill(keyOf, -1);
-                for (int k = 0; k < keyIndex.length; k++) {
-                    keyOf[keyIndex[k]] = k;
-                }
                 long chunkBytes = 0;
                 MySqlRows rows = stream.rows();
                 while (rows.next()) {
-                    long rowHash = 0;
-                    boolean nul = false;
-                    if (writers != null) {
-                        BinaryCopy.startRow(buf, n);
-                    }
-                    for (int i = 0; i < n; i++) {
-                        if (i > 0 && writers == null) {
-                            buf.put((byte) '\t');
-                        }
-                        byte[] v = rows.get(i + 1);
-                        try {
-                            boolean carried = writers == null ? ValueCodec.appendCopy(colArray[i], v, buf)
-                                    : BinaryCopy.append(writers[i], colArray[i], v, buf);
-                            if (!carried) {
-                                zeroDates.incrementAndGet();
-                            }
-                        } catch (UncarriableValueException e) {
-                            copy.cancelCopy();
-                            throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
-                                    + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
-                        }
-                        if (sum != null) {
-                            int jsonLength = isJson[i] && v != null ? json.canonicalize(v, 0, v.length) : -1;
-                            rowHash ^= jsonLength >= 0 ? RangeSum.column(json.array(), 0, jsonLength, i + 1)
-                                    : RangeSum.column(ValueCodec.canonicalSource(colArray[i], v), i + 1);
-                        }
-                        nul |= nulToCheck[i] && v != null && BinaryCopy.hasNul(v);
-                        row[i] = v;
-                        if (keyOf[i] >= 0) {
-                            lastKey[keyOf[i]] = v;
-                        }
-                    }
-                    if (nul) {
-                        for (int i = 0; i < n; i++) {   // a text value holds a byte 0: which one?
-                            try {
-                                BinaryCopy.refuseNul(colArray[i], row[i]);
-                            } catch (UncarriableValueException e) {
-                                copy.cancelCopy();
-                                throw new UncarriableValueException(table + "." + colArray[i].source().name() + " (row "
-                                        + keyDescription(rows, keys, keyIndex) + "): " + e.getMessage());
-                            }
-                        }
-                    }
-                    if (writers == null) {
-                        buf.put((byte) '\n');
-                    }
+                    long rowHash = encoder.append(rows, buf, copy, zeroDates);
                     if (sum != null) {
                         sum.add(rowHash);
                     }
@@ -302,33 +236,27 @@ public final class CopyEngine {
                         chunkBytes += flush(copy, buf);
                     }
                     if (chunked && inChunk >= options.chunkRows()) {
-                        if (writers != null) {
-                            buf.put(BinaryCopy.TRAILER);
-                        }
+                        encoder.end(buf);
                         chunkBytes += flush(copy, buf);
                         copy.endCopy();
                         rowsTotal += inChunk;
-                        pg.saveCheckpoint(tgt, schema, t.targetName(), task.range(), KeyText.encode(strings(lastKey)), rowsTotal,
+                        pg.saveCheckpoint(tgt, schema, t.targetName(), task.range(), KeyText.encode(strings(encoder.lastKey())), rowsTotal,
                                 false, sum == null ? null : sum.text());
                         tgt.commit();
                         progress.addRows(table, inChunk, chunkBytes);
                         copiedHere += inChunk;
                         inChunk = 0;
                         chunkBytes = 0;
-                        copy = pg.copyIn(tgt, schema, t, writers != null);
-                        if (writers != null) {
-                            buf.put(BinaryCopy.HEADER);
-                        }
+                        copy = pg.copyIn(tgt, schema, t, encoder.binary());
+                        encoder.begin(buf);
                     }
                 }
-                if (writers != null) {
-                    buf.put(BinaryCopy.TRAILER);
-                }
+                encoder.end(buf);
                 chunkBytes += flush(copy, buf);
                 copy.endCopy();
                 rowsTotal += inChunk;
                 pg.saveCheckpoint(tgt, schema, t.targetName(), task.range(),
-                        chunked && inChunk > 0 ? KeyText.encode(strings(lastKey)) : task.lastKey(), rowsTotal, true,
+                        chunked && inChunk > 0 ? KeyText.encode(strings(encoder.lastKey())) : task.lastKey(), rowsTotal, true,
                         sum == null ? null : sum.text());
                 tgt.commit();
                 progress.addRows(table, inChunk, chunkBytes);
@@ -366,17 +294,5 @@ public final class CopyEngine {
         copy.writeToCopy(buf.array(), 0, n);
         buf.clear();
         return n;
-    }
-
-    private static String keyDescription(MySqlRows rows, List<ColumnMapping> keys, int[] keyIndex) throws SQLException {
-        if (keys.isEmpty()) {
-            return "without primary key";
-        }
-        List<String> parts = new ArrayList<>();
-        for (int k = 0; k < keys.size(); k++) {
-            byte[] v = rows.get(keyIndex[k] + 1);
-            parts.add(keys.get(k).source().name() + "=" + (v == null ? "NULL" : new String(v, StandardCharsets.UTF_8)));
-        }
-        return String.join(", ", parts);
     }
 }

@@ -52,6 +52,8 @@ public final class Verifier {
     private final PostgresDialect pg;
     /** Whether the target computes the row checksums of copied ranges itself (see serverHashes). */
     private volatile boolean serverHashing;
+    /** Told every differing key of the running verification, or null ({@link #verify(ConversionPlan, Progress, Differences)}). */
+    private volatile Differences differences;
     /** The connections of one verification, shared by its range tasks. */
     private volatile ConnectionPool sources;
     private volatile ConnectionPool targets;
@@ -103,6 +105,99 @@ public final class Verifier {
 
     public Result verify(ConversionPlan plan, Progress progress) {
         return verify(plan, progress, false);
+    }
+
+    /**
+     * Told every key the row-level comparison finds different, not only the samples a {@link TableResult} names: the
+     * key's canonical values ({@link ValueCodec}: what {@code MySqlDialect.rowsByKeys} binds), in key column order.
+     * Called from the verification's threads, so it must be thread-safe. Tables without a primary key are compared as
+     * multisets and tell no keys (their counts are in the {@link TableResult}).
+     */
+    public interface Differences {
+        /** A key with a row on the source and none on the target. */
+        void missing(TablePlan table, String[] key);
+
+        /** A key with a row on the target and none on the source. */
+        void extra(TablePlan table, String[] key);
+
+        /** A key whose rows differ. */
+        void changed(TablePlan table, String[] key);
+    }
+
+    /**
+     * {@link #verify(ConversionPlan, Progress)} (both engines read again) telling {@code differences} every differing
+     * key of the ranges whose checksums differ.
+     */
+    public Result verify(ConversionPlan plan, Progress progress, Differences differences) {
+        this.differences = differences;
+        try {
+            return verify(plan, progress, false);
+        } finally {
+            this.differences = null;
+        }
+    }
+
+    /** A table's rows and checksum ({@link TableResult#targetChecksum}'s form) as the target holds them now. */
+    public record TableChecksum(String table, long rows, String checksum) {
+    }
+
+    /**
+     * The rows and checksum of each table on the target only, computed as the verification computes the target's side
+     * (by the server where it can, else read back and hashed here), tables in parallel; the source is not read. A
+     * certificate's checksum is the same number for a target that has not changed since.
+     */
+    public List<TableChecksum> targetChecksums(List<TablePlan> tables) {
+        try (ConnectionPool t = new ConnectionPool(target, options.parallelism())) {
+            targets = t;
+            Connection tgt = targets.take();
+            try {
+                serverHashing = serverHashes(tgt);
+            } catch (RuntimeException e) {
+                targets.discard(tgt);
+                throw e;
+            }
+            targets.release(tgt);
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(options.parallelism(), tables.size())), r -> {
+                Thread th = new Thread(r, "bascule-target-checksum");
+                th.setDaemon(true);
+                return th;
+            });
+            try {
+                List<Future<RangeOutcome>> futures = new ArrayList<>();
+                for (TablePlan table : tables) {
+                    futures.add(pool.submit(() -> targetSum(table)));
+                }
+                List<TableChecksum> out = new ArrayList<>();
+                for (int i = 0; i < tables.size(); i++) {
+                    RangeSum sum = get(futures.get(i)).targetSum;
+                    out.add(new TableChecksum(tables.get(i).source().name(), sum.rows(), sum.hex()));
+                }
+                return out;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The target's checksum of a whole table. */
+    private RangeOutcome targetSum(TablePlan t) {
+        RangeOutcome out = new RangeOutcome();
+        String rowHash = serverHashing ? ValueCodec.serverHashSql(t.columns()) : null;
+        try {
+            if (rowHash != null) {
+                PostgresDialect.RangeChecksum sum = targets.with(c -> pg.rangeChecksum(c, options.targetSchema(), t, KeyRange.WHOLE, rowHash));
+                out.targetSum.add(sum.rows(), sum.sum());
+            } else {
+                try (Side g = new Side(false, t, KeyRange.WHOLE, false)) {
+                    while (g.next()) {
+                        out.targetSum.add(g.serverHash);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw target.failure("computing the checksum of " + t.targetName(), e);
+        }
+        return out;
     }
 
     /** A range copied by {@link CopyEngine}, with the checksum of its source rows. */
@@ -460,6 +555,7 @@ public final class Verifier {
     private RangeOutcome compareRange(TablePlan t, KeyRange range, Progress progress) {
         RangeOutcome out = new RangeOutcome();
         List<ColumnMapping> keys = t.keyColumns();
+        Differences d = differences;
         try (Side s = new Side(true, t, range); Side g = new Side(false, t, range)) {
             s.next();
             g.next();
@@ -472,6 +568,9 @@ public final class Verifier {
                     if (s.hash.high() != g.hash.high() || s.hash.low() != g.hash.low()) {
                         out.changed++;
                         sample(out.changedKeys, keys, s.key);
+                        if (d != null) {
+                            d.changed(t, strings(s.key));
+                        }
                     }
                     s.next();
                     g.next();
@@ -479,11 +578,17 @@ public final class Verifier {
                     out.sourceSum.add(s.serverHash);
                     out.missing++;
                     sample(out.missingKeys, keys, s.key);
+                    if (d != null) {
+                        d.missing(t, strings(s.key));
+                    }
                     s.next();
                 } else {
                     out.targetSum.add(g.serverHash);
                     out.extra++;
                     sample(out.extraKeys, keys, g.key);
+                    if (d != null) {
+                        d.extra(t, strings(g.key));
+                    }
                     g.next();
                 }
                 if (++counted % 10_000 == 0) {
@@ -506,6 +611,14 @@ public final class Verifier {
             }
             list.add(keys.size() == 1 ? parts.get(0) : "(" + String.join(", ", parts) + ")");
         }
+    }
+
+    private static String[] strings(byte[][] key) {
+        String[] out = new String[key.length];
+        for (int i = 0; i < key.length; i++) {
+            out[i] = key[i] == null ? null : new String(key[i], StandardCharsets.UTF_8);
+        }
+        return out;
     }
 
     static int compareKeys(List<ColumnMapping> keys, byte[][] a, byte[][] b) {
