@@ -49,7 +49,9 @@ public final class CutoverService {
                         String appTargetUrl, String appTargetPassword, AppRestart restart, java.time.Duration healthTimeout,
                         Supplier<ConversionPlan> plan, Supplier<GoldCertificate> certificate,
                         List<io.bascule.config.BasculeProperties.BusinessCheck> businessChecks,
-                        boolean allowBypassingAppLogin, SourceFreeze.Options freeze) {
+                        boolean allowBypassingAppLogin, SourceFreeze.Options freeze,
+                        io.bascule.migration.MigrationOptions migrationOptions, java.nio.file.Path workDir,
+                        boolean backupInsideFreeze) {
     }
 
     /** What a phase did (or would do): a line for the log and the CLI, lines per check, variables for the model. */
@@ -339,5 +341,115 @@ public final class CutoverService {
         }
         return new PhaseOutcome((dryRun ? "dry run: " : "") + r.failureSummary(), r.lines(),
                 dryRun ? Map.of() : Map.of("monitoringChecked", true));
+    }
+
+    private static List<String> rendered(List<CheckLine> lines) {
+        return lines.stream().map(CheckLine::render).toList();
+    }
+
+    /** Phase 0: both servers reachable, the GOLD certificate names these databases and still holds on PostgreSQL. */
+    public PhaseOutcome checkGold() {
+        GoldCheck.Result r = new GoldCheck(setup.sourceAdmin(), setup.target(), setup.migrationOptions(), setup.workDir()).check();
+        if (!r.ok()) {
+            throw new PhaseFailed(r.summary());
+        }
+        return new PhaseOutcome(r.summary(), rendered(r.lines()), Map.of());
+    }
+
+    /**
+     * Phase 1: the MySQL baseline saved, the planner's statistics of the migrated tables brought up to date, the
+     * statistics reset; the final backups taken here when they are configured outside the freeze.
+     */
+    public PhaseOutcome captureBaseline(boolean dryRun, java.util.function.Consumer<String> progress) {
+        Baseline.Result b = new Baseline(setup.sourceAdmin(), setup.target(), setup.workDir()).take(dryRun);
+        if (!b.ok()) {
+            throw new PhaseFailed(b.summary());
+        }
+        List<String> lines = new ArrayList<>(rendered(b.lines()));
+        PhaseOutcome stats = resetStatistics(dryRun);
+        lines.addAll(stats.lines());
+        Map<String, Object> vars = new LinkedHashMap<>();
+        if (!setup.backupInsideFreeze()) {
+            PhaseOutcome backups = takeBackups(dryRun, progress);
+            lines.addAll(backups.lines());
+            vars.putAll(backups.variables());
+        }
+        if (b.jsonFile() != null && !dryRun) {
+            vars.put("baselineFile", b.jsonFile().toString());
+        }
+        return new PhaseOutcome(b.summary(), lines, vars);
+    }
+
+    /** Phase 3: the rows changed on MySQL since GOLD copied, every table verified again. */
+    public PhaseOutcome copyFinalDelta(boolean dryRun, java.util.function.Consumer<io.bascule.migration.Progress.Snapshot> progress) {
+        FinalDelta.Result r = new FinalDelta(setup.sourceAdmin(), setup.target(), setup.migrationOptions(), setup.workDir())
+                .run(dryRun, progress);
+        Map<String, List<Long>> perTable = new java.util.TreeMap<>();
+        r.tables().forEach(t -> perTable.put(t.table(), List.of(t.inserted(), t.updated(), t.deleted())));
+        Map<String, Object> vars = new LinkedHashMap<>();
+        if (!dryRun) {
+            try {
+                vars.put("finalDeltaSummary", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(perTable));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new PhaseOutcome(r.summary(), rendered(r.lines()), vars);
+    }
+
+    /** Phase 4: logical backups of both databases (inside the freeze, or noted as taken before the GO). */
+    public PhaseOutcome finalBackups(boolean dryRun, java.util.function.Consumer<String> progress) {
+        if (!setup.backupInsideFreeze()) {
+            return new PhaseOutcome((dryRun ? "dry run: " : "") + "the final backups are taken before the GO (Phase 1,"
+                    + " bascule.cutover.backup-inside-freeze: false): nothing added to the freeze", List.of(), Map.of());
+        }
+        return takeBackups(dryRun, progress);
+    }
+
+    private PhaseOutcome takeBackups(boolean dryRun, java.util.function.Consumer<String> progress) {
+        FinalBackups.Result r = new FinalBackups(setup.sourceAdmin(), setup.target(), setup.migrationOptions(), setup.workDir())
+                .run(dryRun, progress);
+        if (!r.ok()) {
+            throw new PhaseFailed(String.join("; ", r.problems()));
+        }
+        return new PhaseOutcome(r.summary(), List.of(r.summary()),
+                dryRun || r.directory() == null ? Map.of() : Map.of("backupFiles", r.directory().toString()));
+    }
+
+    /**
+     * The whole cutover rehearsed: every phase's checks and simulation, nothing changed (no read-only, no statistics
+     * reset, no copy, no file change, no extension created). A phase that would fail is a NO-GO naming it.
+     */
+    public PhaseOutcome rehearse() {
+        List<String> lines = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        record Rehearsal(String phase, Supplier<PhaseOutcome> run) {
+        }
+        List<Rehearsal> phases = List.of(
+                new Rehearsal("Phase 0", this::checkGold),
+                new Rehearsal("Phase 1", () -> captureBaseline(true, p -> { })),
+                new Rehearsal("Phase 2", () -> freeze(true)),
+                new Rehearsal("Phase 3", () -> copyFinalDelta(true, p -> { })),
+                new Rehearsal("Phase 4", () -> finalBackups(true, p -> { })),
+                new Rehearsal("Phase 5", () -> switchApplication(true)),
+                new Rehearsal("Phase 6", () -> checkAppConnection(true)),
+                new Rehearsal("Phase 7", () -> runEndToEndChecks(true)),
+                new Rehearsal("Phase 8", () -> checkMonitoring(true)),
+                new Rehearsal("Phase 9", () -> keepSourceReadOnly(true)));
+        for (Rehearsal r : phases) {
+            try {
+                lines.add("✅ " + r.phase() + ": " + r.run().get().summary());
+            } catch (RuntimeException e) {
+                lines.add("❌ " + r.phase() + ": " + e.getMessage());
+                problems.add(r.phase() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PhaseFailed("NO-GO: the cutover rehearsal found " + problems.size() + " problem(s), nothing was"
+                    + " changed: " + String.join("; ", problems));
+        }
+        String summary = "cutover rehearsal passed: every phase checked, nothing changed";
+        return new PhaseOutcome(summary, lines, Map.of(io.bascule.process.ProcessVariables.CUTOVER_SUMMARY, summary,
+                "rehearsal", String.join("\n", lines)));
     }
 }

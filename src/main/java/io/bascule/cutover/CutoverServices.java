@@ -45,6 +45,7 @@ public class CutoverServices {
         String schema = properties.target().schema() == null ? "public" : properties.target().schema();
         return new CutoverService(new CutoverService.Setup(source, target, schema, AppSwitch.from(properties), app.targetUrl(),
                 appPassword, AppRestart.from(properties), properties.rollback().healthTimeout(), migration::planIfAny,
-                migration::certificateIfAny, properties.businessChecks(), properties.rollback().allowBypassingAppLogin(), freeze));
+                migration::certificateIfAny, properties.businessChecks(), properties.rollback().allowBypassingAppLogin(), freeze,
+                migrations.options(false), properties.workDir().toAbsolutePath(), properties.cutover().backupInsideFreeze()));
     }
 }

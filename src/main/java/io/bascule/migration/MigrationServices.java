@@ -25,7 +25,7 @@ public class MigrationServices {
         return new MigrationService(source, target, options(dropExisting), properties.workDir().toAbsolutePath());
     }
 
-    MigrationOptions options(boolean dropExisting) {
+    public MigrationOptions options(boolean dropExisting) {
         BasculeProperties.Migration m = properties.migration();
         String schema = properties.target().schema() == null ? "public" : properties.target().schema();
         MigrationOptions o = MigrationOptions.defaults(schema).withDropExisting(dropExisting)

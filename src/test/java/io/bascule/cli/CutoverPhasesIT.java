@@ -62,7 +62,8 @@ class CutoverPhasesIT {
         return new CutoverService(new CutoverService.Setup(w.source(), w.target(), "public",
                 new AppSwitch(w.envFile(), "DATABASE_URL", w.work()), appTargetUrl, appTargetPassword,
                 new AppRestart(null, Duration.ofSeconds(5), null, Duration.ofMillis(100), java.util.Map.of(), w.work()),
-                Duration.ofSeconds(5), m::planIfAny, m::certificateIfAny, List.of(), false, SourceFreeze.Options.defaults()));
+                Duration.ofSeconds(5), m::planIfAny, m::certificateIfAny, List.of(), false, SourceFreeze.Options.defaults(),
+                io.bascule.migration.MigrationOptions.defaults("public").withBooleanColumns(Set.of("customers.active")), w.work(), false));
     }
 
     @Test

@@ -84,4 +84,103 @@ final class CutoverDelegates {
             return service.unfreeze();
         }
     }
+
+    @Component("rehearseCutoverDelegate")
+    static class RehearseCutoverDelegate extends CutoverStep {
+        RehearseCutoverDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.rehearse();
+        }
+    }
+
+    @Component("preparePhaseDelegate")
+    static class PreparePhaseDelegate extends CutoverStep {
+        PreparePhaseDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.checkGold();
+        }
+    }
+
+    @Component("captureBaselineDelegate")
+    static class CaptureBaselineDelegate extends CutoverStep {
+        CaptureBaselineDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            var progress = progress(execution);
+            return service.captureBaseline(dryRun, line -> progress.accept(line, -1));
+        }
+    }
+
+    @Component("copyFinalDeltaDelegate")
+    static class CopyFinalDeltaDelegate extends CutoverStep {
+        CopyFinalDeltaDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            var progress = progress(execution);
+            return service.copyFinalDelta(dryRun, snapshot -> progress.accept(snapshot.line(), snapshot.percent()));
+        }
+    }
+
+    @Component("takeFinalBackupsDelegate")
+    static class TakeFinalBackupsDelegate extends CutoverStep {
+        TakeFinalBackupsDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            var progress = progress(execution);
+            return service.finalBackups(dryRun, line -> progress.accept(line, -1));
+        }
+    }
+
+    @Component("checkAppConnectionDelegate")
+    static class CheckAppConnectionDelegate extends CutoverStep {
+        CheckAppConnectionDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.checkAppConnection(dryRun);
+        }
+    }
+
+    @Component("runEndToEndChecksDelegate")
+    static class RunEndToEndChecksDelegate extends CutoverStep {
+        RunEndToEndChecksDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.runEndToEndChecks(dryRun);
+        }
+    }
+
+    @Component("enableMonitoringDelegate")
+    static class EnableMonitoringDelegate extends CutoverStep {
+        EnableMonitoringDelegate(CutoverServices s, RuntimeService r) {
+            super(s, r);
+        }
+
+        @Override
+        PhaseOutcome run(DelegateExecution execution, CutoverService service, boolean dryRun) {
+            return service.checkMonitoring(dryRun);
+        }
+    }
 }
