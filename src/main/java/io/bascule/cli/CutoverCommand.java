@@ -61,6 +61,13 @@ final class CutoverCommand extends RunbookCommand {
                 return BasculeCli.FAILED;
             }
             ProcessInstance pi = active.get(0);
+            if (runtime.createProcessInstanceQuery().superProcessInstanceId(pi.getId())
+                    .processDefinitionKey(ProcessKeys.ROLLBACK).active().count() > 0) {
+                // aborting now would cut the rollback the cutover called short, half-done
+                context.err().println("error: cutover " + pi.getId() + " is rolling back already: let the rollback finish"
+                        + " (run cutover again to follow it, or bascule rollback to resume it)");
+                return BasculeCli.FAILED;
+            }
             context.out().println(app.getBean(RunOwnership.class).takeOver(pi.getId(), ProcessRunner.CLI_USER));
             Map<String, Object> v = new LinkedHashMap<>();
             v.put(ProcessVariables.ABORT_REASON, reason != null && !reason.isBlank() ? reason.strip()

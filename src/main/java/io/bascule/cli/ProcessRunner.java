@@ -260,11 +260,20 @@ public final class ProcessRunner {
                 if (!incidents.isEmpty()) {
                     Incident i = incidents.get(0);
                     String step = activityName(i.getActivityId());
+                    if (i.getRootCauseIncidentId() != null && !i.getRootCauseIncidentId().equals(i.getId())) {
+                        // an incident of a process this one called (a rollback): its cause is told, where it stands
+                        Incident cause = runtime.createIncidentQuery().incidentId(i.getRootCauseIncidentId()).singleResult();
+                        if (cause != null) {
+                            i = cause;
+                            step = step + " > " + activityName(cause.getProcessDefinitionId(), cause.getActivityId());
+                        }
+                    }
                     out.println(stamp(new Date()) + " " + step + " ❌ incident");
                     return stopped("step '" + step + "' failed and became an incident: " + ProcessRuns.oneLine(i.getIncidentMessage())
                             + "; fix the cause, then retry it in Cockpit (process instance " + instanceId + ")" + incidentHint);
                 }
-                for (Task task : tasks.createTaskQuery().processInstanceId(instanceId).initializeFormKeys().list()) {
+                for (Task task : tasks.createTaskQuery().processInstanceIdIn(withCalled(instanceId).toArray(String[]::new))
+                        .initializeFormKeys().list()) {
                     String stop = answer(task);
                     if (stop != null) {
                         return stopped(stop);
@@ -272,6 +281,17 @@ public final class ProcessRunner {
                 }
                 ProcessWatch.awaitChange(seen, WAIT_MILLIS);   // woken when a step ends or a task appears; an incident: timeout
             }
+        }
+
+        /** The instance and the instances it called that are still running (a rollback's decision task is asked too). */
+        private List<String> withCalled(String root) {
+            List<String> ids = new ArrayList<>(List.of(root));
+            for (int i = 0; i < ids.size(); i++) {
+                for (ProcessInstance called : runtime.createProcessInstanceQuery().superProcessInstanceId(ids.get(i)).list()) {
+                    ids.add(called.getId());
+                }
+            }
+            return ids;
         }
 
         private Result stopped(String reason) {
@@ -352,7 +372,11 @@ public final class ProcessRunner {
         }
 
         private String activityName(String activityId) {
-            ModelElementInstance element = engine.getRepositoryService().getBpmnModelInstance(definitionId).getModelElementById(activityId);
+            return activityName(definitionId, activityId);
+        }
+
+        private String activityName(String processDefinitionId, String activityId) {
+            ModelElementInstance element = engine.getRepositoryService().getBpmnModelInstance(processDefinitionId).getModelElementById(activityId);
             String name = element instanceof FlowElement f ? f.getName() : null;
             return name == null || name.isBlank() ? activityId : ProcessRuns.oneLine(name);
         }

@@ -246,6 +246,11 @@ public final class CutoverService {
 
     /** An aborted cutover before the switch: read-only lifted again and the application's writes proven. */
     public PhaseOutcome unfreeze() {
+        if (setup.appSwitch().isSwitched()) {
+            // the abort raced the switch (its job rewrote the file before it was cancelled): only a rollback is safe now
+            throw new IllegalStateException(setup.appSwitch().file() + " is switched to PostgreSQL: lifting read-only now"
+                    + " would leave writes on both sides; run `bascule rollback` (it carries PostgreSQL's writes back first)");
+        }
         DatabaseEndpoint app = applicationSourceLogin();
         SourceFreeze.Record r = new SourceFreeze(setup.sourceAdmin(), setup.freeze()).unfreeze(app);
         if (!r.proven()) {
