@@ -532,6 +532,79 @@ public final class AuditTrail {
         return redacted;
     }
 
+    // ------------------------------------------------------------------------------------------------ variables set
+
+    /**
+     * When and by whom a variable of a run got its current value: the time, the step (its name) that set it, and
+     * the person: who completed the human task it was given in (or holds it), who changed it through the API, or
+     * who started the run for a value it started with; null for a value a service step set.
+     *
+     * @param value the value as it may be shown (secrets hidden, URLs without credentials, long texts cut)
+     */
+    public record VariableSet(String name, Object value, String time, String step, String user) {
+    }
+
+    /**
+     * Per variable of the run (process and sub-process scopes, not a called process's), when and by whom it was
+     * last set, from the history's variable updates (history level full). Empty when the history holds no such
+     * instance or no updates (a lower history level).
+     */
+    public Map<String, VariableSet> variablesSet(String instanceId) {
+        HistoricProcessInstance pi = history.createHistoricProcessInstanceQuery().processInstanceId(instanceId).singleResult();
+        if (pi == null) {
+            return Map.of();
+        }
+        Map<String, HistoricActivityInstance> activities = new LinkedHashMap<>();
+        for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery().processInstanceId(instanceId).list()) {
+            activities.put(a.getId(), a);
+        }
+        Map<String, HistoricTaskInstance> tasksById = new LinkedHashMap<>();
+        Map<String, HistoricTaskInstance> tasksByActivityInstance = new LinkedHashMap<>();
+        for (HistoricTaskInstance t : history.createHistoricTaskInstanceQuery().processInstanceId(instanceId).list()) {
+            tasksById.put(t.getId(), t);
+            if (t.getActivityInstanceId() != null) {
+                tasksByActivityInstance.put(t.getActivityInstanceId(), t);
+            }
+        }
+        Map<String, String> taskUsers = new LinkedHashMap<>();
+        Map<String, List<UserOperationLogEntry>> operations = new LinkedHashMap<>();
+        String startedBy = startedBy(pi);
+        Map<String, VariableSet> set = new TreeMap<>();
+        for (HistoricDetail d : history.createHistoricDetailQuery().processInstanceId(instanceId).variableUpdates()
+                .disableCustomObjectDeserialization().orderByTime().asc().orderPartiallyByOccurrence().asc().list()) {
+            if (!(d instanceof HistoricVariableUpdate u)) {
+                continue;
+            }
+            // a value set through the API by a signed-in user (not by completing a task): that user, no step (the
+            // activity instance the history names is only where the run stood)
+            List<UserOperationLogEntry> op = d.getUserOperationId() == null ? List.of()
+                    : operations.computeIfAbsent(d.getUserOperationId(), id -> history.createUserOperationLogQuery().operationId(id).list());
+            boolean fromApi = op.stream().anyMatch(e -> org.camunda.bpm.engine.EntityTypes.VARIABLE.equals(e.getEntityType()));
+            String opUser = op.stream().map(UserOperationLogEntry::getUserId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            HistoricTaskInstance task = fromApi ? null : d.getTaskId() != null ? tasksById.get(d.getTaskId())
+                    : d.getActivityInstanceId() == null ? null : tasksByActivityInstance.get(d.getActivityInstanceId());
+            String user = null;
+            if (fromApi) {
+                user = opUser;
+            } else if (task != null) {
+                user = taskUsers.computeIfAbsent(task.getId(), id -> {
+                    AuditReport.HumanTask h = humanTask(task).task();
+                    return h.completedBy() != null ? h.completedBy() : h.assignee() != null ? h.assignee() : "";
+                });
+            } else if (opUser != null) {
+                user = opUser;
+            } else if (Boolean.TRUE.equals(u.isInitial())) {
+                user = startedBy;
+            }
+            HistoricActivityInstance a = fromApi || d.getActivityInstanceId() == null ? null : activities.get(d.getActivityInstanceId());
+            String step = task != null ? task.getName()
+                    : a == null ? null : a.getActivityName() != null ? a.getActivityName() : a.getActivityId();
+            set.put(u.getVariableName(), new VariableSet(u.getVariableName(), value(u.getVariableName(), safeValue(u)),
+                    time(d.getTime()), step, user == null || user.isEmpty() ? null : user));
+        }
+        return set;
+    }
+
     /** Always with milliseconds, so that the texts sort as the times do. */
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 

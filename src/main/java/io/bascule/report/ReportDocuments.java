@@ -99,6 +99,7 @@ public final class ReportDocuments {
                         .append(" | ").append(x[3].equals("-") ? "-" : "`" + x[3] + "`").append(" |\n");
             }
         }
+        f.sections().forEach(section -> markdownSection(md, section));
         md.append("\n## Notes\n\n");
         if (f.notes().isEmpty()) {
             md.append("None.\n");
@@ -117,6 +118,8 @@ public final class ReportDocuments {
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}")
                 .append("td.n{text-align:right;font-variant-numeric:tabular-nums}.completed{color:#1a7f37}")
                 .append(".failed,.error{color:#cf222e;font-weight:bold}.canceled{color:#9a6700}.active{color:#0969da}")
+                .append("td{white-space:pre-wrap}ul.checklist{list-style:none;padding-left:1em}ul.checklist li{margin:2px 0}")
+                .append("li.done .box{color:#1a7f37}li.open .box{color:#cf222e}.detail{color:#555}")
                 .append("</style></head><body>\n<h1>").append(esc(f.title())).append("</h1>\n<table>");
         for (String[] row : facts(f)) {
             h.append("<tr><th>").append(esc(row[0])).append("</th><td style=\"white-space:pre-wrap\">").append(esc(row[1]))
@@ -169,6 +172,7 @@ public final class ReportDocuments {
             }
             h.append("</table>\n");
         }
+        f.sections().forEach(section -> htmlSection(h, section));
         h.append("<h2>Notes</h2>\n");
         if (f.notes().isEmpty()) {
             h.append("<p>None.</p>\n");
@@ -179,6 +183,112 @@ public final class ReportDocuments {
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------------- sections
+
+    private static void markdownSection(StringBuilder md, ReportFacts.Section s) {
+        md.append("\n## ").append(cell(s.title())).append("\n\n");
+        boolean empty = true;
+        if (s.text() != null && !s.text().isBlank()) {
+            md.append(shown(s.text()).strip()).append("\n\n");
+            empty = false;
+        }
+        if (!s.columns().isEmpty()) {
+            if (s.rows().isEmpty()) {
+                md.append("None.\n\n");
+            } else {
+                md.append('|');
+                s.columns().forEach(c -> md.append(' ').append(cell(c)).append(" |"));
+                md.append("\n|");
+                for (int i = 0; i < s.columns().size(); i++) {
+                    md.append(s.numeric().contains(i) ? "--:|" : "---|");
+                }
+                md.append('\n');
+                for (List<String> row : s.rows()) {
+                    md.append('|');
+                    for (int i = 0; i < s.columns().size(); i++) {
+                        md.append(' ').append(cell(i < row.size() ? row.get(i) : "")).append(" |");
+                    }
+                    md.append('\n');
+                }
+                md.append('\n');
+            }
+            empty = false;
+        }
+        for (ReportFacts.CheckGroup g : s.checklist()) {
+            md.append("### ").append(cell(g.name())).append("\n\n");
+            if (g.items().isEmpty()) {
+                md.append("No items.\n");
+            }
+            for (ReportFacts.Check c : g.items()) {
+                md.append(c.done() ? "- [x] " : "- [ ] ").append(inline(c.text()));
+                if (c.detail() != null && !c.detail().isBlank()) {
+                    md.append(" — ").append(inline(c.detail()));
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+            empty = false;
+        }
+        if (empty) {
+            md.append("None.\n\n");
+        }
+        md.setLength(md.length() - 1); // one blank line between sections, as the others
+    }
+
+    private static void htmlSection(StringBuilder h, ReportFacts.Section s) {
+        h.append("<h2>").append(esc(s.title())).append("</h2>\n");
+        boolean empty = true;
+        if (s.text() != null && !s.text().isBlank()) {
+            h.append("<p style=\"white-space:pre-wrap\">").append(esc(s.text().strip())).append("</p>\n");
+            empty = false;
+        }
+        if (!s.columns().isEmpty()) {
+            if (s.rows().isEmpty()) {
+                h.append("<p>None.</p>\n");
+            } else {
+                h.append("<table><tr>");
+                s.columns().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+                h.append("</tr>\n");
+                for (List<String> row : s.rows()) {
+                    h.append("<tr>");
+                    for (int i = 0; i < s.columns().size(); i++) {
+                        h.append(s.numeric().contains(i) ? "<td class=\"n\">" : "<td>")
+                                .append(esc(i < row.size() ? row.get(i) : "")).append("</td>");
+                    }
+                    h.append("</tr>\n");
+                }
+                h.append("</table>\n");
+            }
+            empty = false;
+        }
+        for (ReportFacts.CheckGroup g : s.checklist()) {
+            h.append("<h3>").append(esc(g.name())).append("</h3>\n");
+            if (g.items().isEmpty()) {
+                h.append("<p>No items.</p>\n");
+                continue;
+            }
+            h.append("<ul class=\"checklist\">\n");
+            for (ReportFacts.Check c : g.items()) {
+                h.append("<li class=\"").append(c.done() ? "done" : "open").append("\"><span class=\"box\">")
+                        .append(c.done() ? "&#9745;" : "&#9744;").append("</span> ").append(esc(c.text()));
+                if (c.detail() != null && !c.detail().isBlank()) {
+                    h.append(" <span class=\"detail\">— ").append(esc(c.detail())).append("</span>");
+                }
+                h.append("</li>\n");
+            }
+            h.append("</ul>\n");
+            empty = false;
+        }
+        if (empty) {
+            h.append("<p>None.</p>\n");
+        }
+    }
+
+    /** One line of Markdown: URLs redacted, line breaks as spaces. */
+    private static String inline(String s) {
+        return s == null ? "" : JdbcUrls.redactUrlsIn(s).replaceAll("\\s*\\R\\s*", " ");
     }
 
     // ---------------------------------------------------------------------------------------------- shared

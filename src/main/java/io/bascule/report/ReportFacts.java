@@ -15,17 +15,20 @@ import java.util.List;
 /**
  * The facts of a runbook report (rollback incident, cutover, PLATINUM), as the process gathered them: why and who
  * decided, the timeline of steps, the changes per table, named figures, the files it produced or restored, and free
- * notes. Generic on purpose: {@link ReportDocuments} renders any of them as Markdown and HTML. Every text is shown
- * with the URLs in it redacted. Null lists are empty.
+ * notes, and further sections of the report's own (a titled table, a checklist: {@link Section}). Generic on purpose:
+ * {@link ReportDocuments} renders any of them as Markdown and HTML. Every text is shown with the URLs in it redacted.
+ * Null lists are empty.
  *
  * @param kind              the report's kind, the start of its file names ({@code incident}, {@code cutover}...)
  * @param title             the heading ("Rollback incident report")
  * @param processInstanceId the run whose audit trail the report links to (null: none)
  * @param outcome           one line: how it ended
+ * @param sections          the report's own parts, shown after the files and before the notes
  */
 public record ReportFacts(String kind, String title, String processKey, String processInstanceId, String reason,
                           String decidedBy, Instant decidedAt, String outcome, List<Step> timeline,
-                          List<TableChanges> tables, List<Figure> figures, List<FileFact> files, List<String> notes) {
+                          List<TableChanges> tables, List<Figure> figures, List<FileFact> files, List<String> notes,
+                          List<Section> sections) {
 
     public ReportFacts {
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
@@ -33,6 +36,15 @@ public record ReportFacts(String kind, String title, String processKey, String p
         figures = figures == null ? List.of() : List.copyOf(figures);
         files = files == null ? List.of() : List.copyOf(files);
         notes = notes == null ? List.of() : List.copyOf(notes);
+        sections = sections == null ? List.of() : List.copyOf(sections);
+    }
+
+    /** Facts without sections of their own. */
+    public ReportFacts(String kind, String title, String processKey, String processInstanceId, String reason,
+                       String decidedBy, Instant decidedAt, String outcome, List<Step> timeline,
+                       List<TableChanges> tables, List<Figure> figures, List<FileFact> files, List<String> notes) {
+        this(kind, title, processKey, processInstanceId, reason, decidedBy, decidedAt, outcome, timeline, tables, figures,
+                files, notes, List.of());
     }
 
     /** One step of the timeline. {@code end} null: still running; {@code outcome}: completed, error, failed... */
@@ -78,16 +90,61 @@ public record ReportFacts(String kind, String title, String processKey, String p
         }
     }
 
+    /**
+     * A part of a report of its own, after the files: a text, a table (cell texts by column; the columns whose index
+     * is in {@code numeric} are right-aligned), a checklist (groups of items, each done or open with a detail: who
+     * and when, or what is still missing), or a text with either. Empty parts are left out.
+     */
+    public record Section(String title, String text, List<String> columns, List<List<String>> rows,
+                          java.util.Set<Integer> numeric, List<CheckGroup> checklist) {
+        public Section {
+            columns = columns == null ? List.of() : List.copyOf(columns);
+            rows = rows == null ? List.of() : rows.stream().map(r -> r.stream().map(c -> c == null ? "" : c).toList()).toList();
+            numeric = numeric == null ? java.util.Set.of() : java.util.Set.copyOf(numeric);
+            checklist = checklist == null ? List.of() : List.copyOf(checklist);
+        }
+
+        public static Section text(String title, String text) {
+            return new Section(title, text, null, null, null, null);
+        }
+
+        /** A table; {@code numericColumns}: the indexes (from 0) of the right-aligned columns. */
+        public static Section table(String title, String text, List<String> columns, List<List<String>> rows,
+                                    Integer... numericColumns) {
+            return new Section(title, text, columns, rows, java.util.Set.of(numericColumns), null);
+        }
+
+        public static Section checklist(String title, String text, List<CheckGroup> groups) {
+            return new Section(title, text, null, null, null, groups);
+        }
+    }
+
+    /** A group of a checklist ("Pre-cutover") and its items. */
+    public record CheckGroup(String name, List<Check> items) {
+        public CheckGroup {
+            items = items == null ? List.of() : List.copyOf(items);
+        }
+    }
+
+    /** An item of a checklist: ticked or open; {@code detail} says who and when, or what is still missing. */
+    public record Check(boolean done, String text, String detail) {
+    }
+
     public ReportFacts withTimeline(List<Step> steps) {
         return new ReportFacts(kind, title, processKey, processInstanceId, reason, decidedBy, decidedAt, outcome, steps,
-                tables, figures, files, notes);
+                tables, figures, files, notes, sections);
     }
 
     public ReportFacts withNote(String note) {
         List<String> more = new ArrayList<>(notes);
         more.add(note);
         return new ReportFacts(kind, title, processKey, processInstanceId, reason, decidedBy, decidedAt, outcome, timeline,
-                tables, figures, files, more);
+                tables, figures, files, more, sections);
+    }
+
+    public ReportFacts withSections(List<Section> more) {
+        return new ReportFacts(kind, title, processKey, processInstanceId, reason, decidedBy, decidedAt, outcome, timeline,
+                tables, figures, files, notes, more);
     }
 
     /**

@@ -31,4 +31,11 @@ public class Reports {
     public IncidentReport incidentReport() {
         return new IncidentReport(new AuditTrail(history, repository, tasks), reportsDir());
     }
+
+    /** The cutover's report: the war room of {@code bascule.cutover.team}, the built-in checklist. */
+    public CutoverReport cutoverReport() {
+        BasculeProperties.Cutover cutover = properties.cutover();
+        return new CutoverReport(new AuditTrail(history, repository, tasks), reportsDir(),
+                cutover == null ? java.util.List.of() : cutover.team());
+    }
 }
