@@ -241,7 +241,8 @@ public final class CutoverService {
             throw new PhaseFailed("MySQL is no longer read-only: someone lifted it during the cutover; the application's"
                     + " writes on PostgreSQL would meet writes on MySQL");
         }
-        return new PhaseOutcome((dryRun ? "dry run: " : "") + "MySQL kept read-only (" + state + ")", List.of(), Map.of());
+        return new PhaseOutcome((dryRun ? "dry run: " : "") + "MySQL kept read-only (" + state + ")", List.of(),
+                dryRun ? Map.of() : Map.of("sourceKeptReadOnly", true));
     }
 
     /** An aborted cutover before the switch: read-only lifted again and the application's writes proven. */
@@ -329,7 +330,7 @@ public final class CutoverService {
         }
         EndToEndChecks.Result r = checks.run();
         Map<String, Object> vars = new LinkedHashMap<>();
-        vars.put("endToEndResults", String.join("\n", r.lines()));
+        vars.put("endToEndResults", capped(String.join("\n", r.lines())));
         if (!r.passed()) {
             throw new PhaseFailed(r.failureSummary());
         }
@@ -358,7 +359,7 @@ public final class CutoverService {
         if (!r.ok()) {
             throw new PhaseFailed(r.summary());
         }
-        return new PhaseOutcome(r.summary(), rendered(r.lines()), Map.of());
+        return new PhaseOutcome(r.summary(), rendered(r.lines()), Map.of("goldChecksumsCheckedAt", java.time.Instant.now().toString()));
     }
 
     /**
@@ -455,6 +456,11 @@ public final class CutoverService {
         }
         String summary = "cutover rehearsal passed: every phase checked, nothing changed";
         return new PhaseOutcome(summary, lines, Map.of(io.bascule.process.ProcessVariables.CUTOVER_SUMMARY, summary,
-                "rehearsal", String.join("\n", lines)));
+                "rehearsal", capped(String.join("\n", lines)), "cutoverRehearsedAt", java.time.Instant.now().toString()));
+    }
+
+    /** A text as a string variable holds it (the history keeps 4,000 characters): shortened, and said so. */
+    static String capped(String text) {
+        return text.length() <= 3_800 ? text : text.substring(0, 3_700) + "\n... (" + (text.length() - 3_700) + " more characters: see the log)";
     }
 }
