@@ -113,6 +113,22 @@ class CutoverCommandIT {
                     .containsExactly(List.of("changed after GOLD"), List.of("new after GOLD"));
         }
         assertThat(run.out() + run.err()).doesNotContain(RollbackWorld.APP_PASSWORD, RollbackWorld.BASCULE_PASSWORD);
+        // the report: the freeze window, the GO and who gave it, the checklist; no secret
+        String reportLine = run.out().lines().filter(l -> l.startsWith("Cutover report: ")).findFirst().orElseThrow();
+        String report = Files.readString(Path.of(reportLine.substring("Cutover report: ".length()).strip()));
+        assertThat(report).contains("CUTOVER SUCCESSFUL", "freeze", "cli").doesNotContain(RollbackWorld.APP_PASSWORD);
+
+        // the application writes on PostgreSQL, then the way back carries it to MySQL
+        try (Connection app = w.pgApp(); Statement st = app.createStatement()) {
+            st.executeUpdate("INSERT INTO customers (id, name, name_upper) VALUES (41, 'after the cutover', 'AFTER THE CUTOVER')");
+        }
+        CliRun rollback = CliRun.of(env(w), w.args("rollback", "--reason", "rehearsing the way back"));
+        assertThat(rollback.exitCode()).as(rollback.out() + rollback.err()).isZero();
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+        assertThat(world.mysqlReadOnly()).isFalse();
+        try (Connection my = world.boss(w.mysqlDb())) {
+            assertThat(rows(my, "SELECT name FROM customers WHERE id = 41")).containsExactly(List.of("after the cutover"));
+        }
     }
 
     @Test
