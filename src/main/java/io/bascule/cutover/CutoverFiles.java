@@ -48,11 +48,7 @@ final class CutoverFiles {
 
     /** The nearest folder of {@code p} (itself included) that exists, or null. */
     static Path nearestExisting(Path p) {
-        Path q = p.toAbsolutePath();
-        while (q != null && !Files.exists(q)) {
-            q = q.getParent();
-        }
-        return q;
+        return io.bascule.backup.BackupFiles.nearestExisting(p);
     }
 
     /** Why files cannot be created in {@code dir} (creating it where missing), or null. Creates nothing. */
@@ -82,40 +78,25 @@ final class CutoverFiles {
     }
 
     static boolean posix(Path p) {
-        return p != null && p.getFileSystem().supportedFileAttributeViews().contains("posix");
+        return io.bascule.backup.BackupFiles.posix(p);
     }
 
     /** Creates the directory (and its parents), readable by its owner only where the file system has permissions. */
     static void createOwnerOnlyDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        if (posix(nearestExisting(dir))) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-        } else {
-            Files.createDirectories(dir);
-        }
+        io.bascule.backup.BackupFiles.createOwnerOnlyDirectory(dir);
     }
 
     /** A new file, readable by its owner only where the file system has permissions; an existing file is refused. */
     static void createOwnerOnlyFile(Path file) throws IOException {
-        if (posix(file.getParent())) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
-        } else {
-            Files.createFile(file);
-        }
+        io.bascule.backup.BackupFiles.createOwnerOnlyFile(file);
     }
 
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
+        return io.bascule.backup.BackupFiles.sha256();
     }
 
     static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return io.bascule.backup.BackupFiles.sha256(bytes);
     }
 
     /**

@@ -145,15 +145,15 @@ public final class MySqlDump {
                     directory, seconds);
             return new Result(directory, List.copyOf(files), rows, bytes, manifestSha, seconds);
         } catch (IOException e) {
-            String removed = removeWritten(written, created);
+            String removed = io.bascule.backup.BackupFiles.removeWritten(written, created ? directory : null);
             throw new UncheckedIOException("cannot write the MySQL backup into " + directory + ": " + e
                     + " (free space there, or choose another directory); " + removed, e);
         } catch (SQLException e) {
-            String removed = removeWritten(written, created);
+            String removed = io.bascule.backup.BackupFiles.removeWritten(written, created ? directory : null);
             DatabaseException d = source.failure("reading the tables for the MySQL backup", e);
             throw new DatabaseException(d.code(), d.getMessage() + "; " + removed, d.redactedUrl(), e);
         } catch (RuntimeException e) {
-            String removed = removeWritten(written, created);
+            String removed = io.bascule.backup.BackupFiles.removeWritten(written, created ? directory : null);
             if (e instanceof DatabaseException d) {
                 throw new DatabaseException(d.code(), d.getMessage() + "; " + removed, d.redactedUrl(),
                         d.getCause() instanceof SQLException s ? s : null);
@@ -204,7 +204,7 @@ public final class MySqlDump {
             out.flushBuffer();
             dataBytes = out.count;
         }
-        sync(file);
+        io.bascule.backup.BackupFiles.sync(file);
         List<String> names = columns.stream().map(col -> col.source().name()).toList();
         return new TableFile(t.source().name(), file.getFileName().toString(), createFile.getFileName().toString(), rows,
                 Files.size(file), dataBytes, HexFormat.of().formatHex(sha.digest()), CutoverFiles.sha256(createBytes),
@@ -404,54 +404,15 @@ public final class MySqlDump {
      * only), otherwise a plain form with a short hash of the name.
      */
     static Map<String, String> fileNames(List<String> tables) {
-        Set<String> used = new HashSet<>();
-        Map<String, String> names = new LinkedHashMap<>();
-        for (String t : tables) {
-            String base = t.matches("[a-z0-9_][a-z0-9_-]*") ? t : plain(t) + "-"
-                    + CutoverFiles.sha256(t.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
-            String name = base;
-            for (int i = 2; !used.add(name.toLowerCase(Locale.ROOT)); i++) {
-                name = base + "-" + i;
-            }
-            names.put(t, name);
-        }
-        return names;
+        return io.bascule.backup.BackupFiles.fileNames(tables);
     }
 
-    private static String plain(String t) {
-        String p = t.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
-        return p.length() > 60 ? p.substring(0, 60) : p;
-    }
+
+
+
 
     private static void writeFile(Path file, byte[] bytes, List<Path> written) throws IOException {
         written.add(file);
-        CutoverFiles.createOwnerOnlyFile(file);
-        Files.write(file, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        sync(file);
-    }
-
-    private static void sync(Path file) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    private String removeWritten(List<Path> written, boolean createdDirectory) {
-        List<String> left = new ArrayList<>();
-        for (Path p : written) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                left.add(p.toString());
-            }
-        }
-        if (createdDirectory) {
-            try {
-                Files.deleteIfExists(directory);
-            } catch (IOException e) {
-                left.add(directory.toString());
-            }
-        }
-        return left.isEmpty() ? "what was written was removed" : "could not remove " + left + ": remove them by hand";
+        io.bascule.backup.BackupFiles.writeOwnerOnly(file, bytes);
     }
 }

@@ -1,5 +1,7 @@
 package io.bascule.rollback;
 
+import io.bascule.backup.BackupFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -69,8 +71,6 @@ public final class ForensicBackup {
     static final String SUFFIX = ".copy.gz";
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
     /**
      * One table's file: {@code rows} counted in the COPY text written (one line per row), {@code bytes} the size of the
@@ -159,16 +159,16 @@ public final class ForensicBackup {
                 }
                 c.commit();
                 byte[] manifest = manifest(facts, tables);
-                String manifestSha = sha256(manifest);
+                String manifestSha = BackupFiles.sha256(manifest);
                 Path manifestFile = directory.resolve(MANIFEST);
                 written.add(manifestFile);
-                writeFile(manifestFile, manifest);
+                BackupFiles.writeOwnerOnly(manifestFile, manifest);
                 Path sums = directory.resolve(SHA256SUMS);
                 written.add(sums);
-                writeFile(sums, sha256sums(tables, manifestSha));
+                BackupFiles.writeOwnerOnly(sums, sha256sums(tables, manifestSha));
                 Path readme = directory.resolve(README);
                 written.add(readme);
-                writeFile(readme, readme(tables).getBytes(StandardCharsets.UTF_8));
+                BackupFiles.writeOwnerOnly(readme, readme(tables).getBytes(StandardCharsets.UTF_8));
                 long rows = tables.stream().mapToLong(TableFile::rows).sum();
                 long bytes = tables.stream().mapToLong(TableFile::bytes).sum();
                 double seconds = Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
@@ -176,11 +176,11 @@ public final class ForensicBackup {
                         bytes, directory, seconds);
                 return new Result(directory, List.copyOf(tables), rows, bytes, manifestSha, seconds);
             } catch (IOException e) {
-                String removed = removeWritten(written, created);
+                String removed = BackupFiles.removeWritten(written, created ? directory : null);
                 throw new UncheckedIOException("cannot write the forensic backup into " + directory + ": " + e
                         + " (free space there, or choose another directory); " + removed, e);
             } catch (RuntimeException e) {
-                String removed = removeWritten(written, created);
+                String removed = BackupFiles.removeWritten(written, created ? directory : null);
                 if (e instanceof DatabaseException d) {
                     throw new DatabaseException(d.code(), d.getMessage() + "; " + removed, d.redactedUrl(),
                             d.getCause() instanceof SQLException s ? s : null);
@@ -193,10 +193,10 @@ public final class ForensicBackup {
     }
 
     private TableFile writeTable(Connection c, String table, Path file) throws IOException {
-        MessageDigest sha = digest();
+        MessageDigest sha = BackupFiles.sha256();
         LineCounter counter;
         long serverRows;
-        createOwnerOnly(file);
+        BackupFiles.createOwnerOnlyFile(file);
         try (OutputStream fileOut = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
              DigestOutputStream digestOut = new DigestOutputStream(new BufferedOutputStream(fileOut, 1 << 16), sha);
              GZIPOutputStream gzip = new GZIPOutputStream(digestOut, 1 << 16);
@@ -208,7 +208,7 @@ public final class ForensicBackup {
             throw new DatabaseException(DatabaseException.Code.COPY_FAILED, "the forensic backup of " + table + " holds "
                     + counter.lines + " lines where the server copied " + serverRows + " rows", target.redactedUrl(), null);
         }
-        sync(file);
+        BackupFiles.sync(file);
         return new TableFile(table, file.getFileName().toString(), counter.lines, Files.size(file), counter.bytes,
                 HexFormat.of().formatHex(sha.digest()));
     }
@@ -302,27 +302,12 @@ public final class ForensicBackup {
      * only), otherwise a plain form with a short hash of the name.
      */
     static Map<String, String> fileNames(List<String> tables) {
-        Set<String> used = new HashSet<>();
         Map<String, String> names = new java.util.LinkedHashMap<>();
-        for (String t : tables) {
-            String base = t.matches("[a-z0-9_][a-z0-9_-]*") ? t : plain(t) + "-" + shortHash(t);
-            String name = base;
-            for (int i = 2; !used.add(name.toLowerCase(Locale.ROOT)); i++) {
-                name = base + "-" + i;
-            }
-            names.put(t, name + SUFFIX);
-        }
+        BackupFiles.fileNames(tables).forEach((t, name) -> names.put(t, name + SUFFIX));
         return names;
     }
 
-    private static String plain(String t) {
-        String p = t.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
-        return p.length() > 60 ? p.substring(0, 60) : p;
-    }
 
-    private static String shortHash(String t) {
-        return HexFormat.of().formatHex(digest().digest(t.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
-    }
 
     /**
      * Checks, creating nothing, that the backup can be written: the directory (or the nearest folder above it that
@@ -355,7 +340,7 @@ public final class ForensicBackup {
             }
         }
         long free = -1;
-        Path existing = nearestExisting(directory);
+        Path existing = BackupFiles.nearestExisting(directory);
         if (existing != null) {
             try {
                 free = Files.getFileStore(existing).getUsableSpace();
@@ -402,7 +387,7 @@ public final class ForensicBackup {
             }
             return Files.isWritable(directory) ? null : "the directory " + directory + " is not writable for this user";
         }
-        Path existing = nearestExisting(directory);
+        Path existing = BackupFiles.nearestExisting(directory);
         if (existing == null || !Files.isDirectory(existing)) {
             return "cannot create " + directory + ": " + (existing == null ? "no folder above it exists" : existing
                     + " is not a directory");
@@ -411,79 +396,15 @@ public final class ForensicBackup {
                 + " is not writable for this user";
     }
 
-    private static Path nearestExisting(Path p) {
-        Path q = p;
-        while (q != null && !Files.exists(q)) {
-            q = q.getParent();
-        }
-        return q;
-    }
 
     private void createDirectory() throws IOException {
-        if (Files.exists(directory)) {
-            return;
-        }
-        if (posix(nearestExisting(directory))) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_DIR));
-        } else {
-            Files.createDirectories(directory);
-        }
+        BackupFiles.createOwnerOnlyDirectory(directory);
     }
 
-    private static boolean posix(Path p) {
-        return p != null && p.getFileSystem().supportedFileAttributeViews().contains("posix");
-    }
 
-    private static void createOwnerOnly(Path file) throws IOException {
-        FileAttribute<?>[] attrs = posix(file) ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(OWNER_FILE)}
-                : new FileAttribute<?>[0];
-        try {
-            Files.createFile(file, attrs);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(file + " appeared while the backup was being written", e);
-        }
-    }
 
-    private static void writeFile(Path file, byte[] bytes) throws IOException {
-        createOwnerOnly(file);
-        Files.write(file, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        sync(file);
-    }
 
-    private static void sync(Path file) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
 
-    private String removeWritten(List<Path> written, boolean createdDirectory) {
-        List<String> left = new ArrayList<>();
-        for (Path p : written) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                left.add(p.toString());
-            }
-        }
-        if (createdDirectory) {
-            try {
-                Files.deleteIfExists(directory);
-            } catch (IOException e) {
-                left.add(directory.toString());
-            }
-        }
-        return left.isEmpty() ? "what was written was removed" : "could not remove " + left + ": remove them by hand";
-    }
 
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
 
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
-    }
 }
