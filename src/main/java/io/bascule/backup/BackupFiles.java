@@ -136,4 +136,32 @@ public final class BackupFiles {
     public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));
     }
+
+    /**
+     * Why {@code directory} cannot take a backup, or null: it must be new or empty (so that no old file passes for part
+     * of it) and writable, or creatable under the nearest existing folder. Creates nothing.
+     */
+    public static String directoryProblem(Path directory) {
+        if (Files.exists(directory)) {
+            if (!Files.isDirectory(directory)) {
+                return directory + " exists and is not a directory: choose a new directory";
+            }
+            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                if (entries.iterator().hasNext()) {
+                    return directory + " is not empty: a backup goes into a new or empty directory, so that no old file"
+                            + " passes for part of it; choose another directory or empty it";
+                }
+            } catch (IOException e) {
+                return "cannot read the directory " + directory + ": " + e;
+            }
+            return Files.isWritable(directory) ? null : "the directory " + directory + " is not writable for this user";
+        }
+        Path existing = nearestExisting(directory);
+        if (existing == null || !Files.isDirectory(existing)) {
+            return "cannot create " + directory + ": " + (existing == null ? "no folder above it exists" : existing
+                    + " is not a directory");
+        }
+        return Files.isWritable(existing) ? null : "cannot create " + directory + ": " + existing
+                + " is not writable for this user";
+    }
 }

@@ -383,20 +383,7 @@ public final class MySqlDump {
 
     /** Why the directory cannot take the dump, or null. Creates nothing. */
     private String directoryProblem() {
-        if (Files.exists(directory)) {
-            if (!Files.isDirectory(directory)) {
-                return directory + " exists and is not a directory: choose a new directory";
-            }
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                if (entries.iterator().hasNext()) {
-                    return directory + " is not empty: a backup goes into a new or empty directory, so that no old file"
-                            + " passes for part of it; choose another directory or empty it";
-                }
-            } catch (IOException e) {
-                return "cannot read the directory " + directory + ": " + e;
-            }
-        }
-        return CutoverFiles.writabilityProblem(directory);
+        return io.bascule.backup.BackupFiles.directoryProblem(directory);
     }
 
     /**
@@ -406,9 +393,6 @@ public final class MySqlDump {
     static Map<String, String> fileNames(List<String> tables) {
         return io.bascule.backup.BackupFiles.fileNames(tables);
     }
-
-
-
 
 
     private static void writeFile(Path file, byte[] bytes, List<Path> written) throws IOException {

@@ -308,7 +308,6 @@ public final class ForensicBackup {
     }
 
 
-
     /**
      * Checks, creating nothing, that the backup can be written: the directory (or the nearest folder above it that
      * exists) writable and empty, the tables there and readable, enough free space for their estimated size.
@@ -373,35 +372,12 @@ public final class ForensicBackup {
 
     /** Why the directory cannot take the backup, or null. Creates nothing. */
     private String directoryProblem() {
-        if (Files.exists(directory)) {
-            if (!Files.isDirectory(directory)) {
-                return directory + " exists and is not a directory: choose a new directory";
-            }
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                if (entries.iterator().hasNext()) {
-                    return directory + " is not empty: a backup goes into a new or empty directory, so that no old file"
-                            + " passes for part of it; choose another directory or empty it";
-                }
-            } catch (IOException e) {
-                return "cannot read the directory " + directory + ": " + e;
-            }
-            return Files.isWritable(directory) ? null : "the directory " + directory + " is not writable for this user";
-        }
-        Path existing = BackupFiles.nearestExisting(directory);
-        if (existing == null || !Files.isDirectory(existing)) {
-            return "cannot create " + directory + ": " + (existing == null ? "no folder above it exists" : existing
-                    + " is not a directory");
-        }
-        return Files.isWritable(existing) ? null : "cannot create " + directory + ": " + existing
-                + " is not writable for this user";
+        return BackupFiles.directoryProblem(directory);
     }
-
 
     private void createDirectory() throws IOException {
         BackupFiles.createOwnerOnlyDirectory(directory);
     }
-
-
 
 
 
