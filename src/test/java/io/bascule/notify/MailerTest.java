@@ -72,6 +72,7 @@ class MailerTest {
         v.put("changesCarriedBack", "12 inserts, 3 updates, 1 delete in 2 tables");
         v.put("outcome", "application on MySQL, MySQL writable");
         v.put("reportFiles", "/work/reports/incident.md");
+        v.put("team", "Dana (DBA), dana@example.org");
         return v;
     }
 

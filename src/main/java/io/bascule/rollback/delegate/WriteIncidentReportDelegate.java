@@ -70,6 +70,8 @@ class WriteIncidentReportDelegate extends RunbookStep {
             files.add(ReportFacts.FileFact.of("application config restored", AppSwitch.from(properties).file()));
         }
         List<String> notes = new ArrayList<>();
+        String team = io.bascule.report.CutoverReport.teamText(properties.cutover().team());
+        notes.add("War room: " + team);
         Object steps = execution.getVariable(RollbackStep.STEPS);
         if (steps != null) {
             notes.add("What each step did:\n" + steps);
@@ -82,9 +84,10 @@ class WriteIncidentReportDelegate extends RunbookStep {
         IncidentReport report = reports.incidentReport();
         List<Path> written = report.write(facts);
         execution.setVariable(INCIDENT_REPORT_FILE, written.get(0).toString());
-        MailDelivery mail = notifications.mailer().send("rollback-incident",
-                IncidentReport.mailValues(report.complete(facts), written, JdbcUrls.redact(properties.source().url()),
-                        JdbcUrls.redact(properties.target().url())), written);
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>(IncidentReport.mailValues(report.complete(facts),
+                written, JdbcUrls.redact(properties.source().url()), JdbcUrls.redact(properties.target().url())));
+        values.put("team", team);
+        MailDelivery mail = notifications.mailer().send("rollback-incident", values, written);
         execution.setVariable(ROLLBACK_SUMMARY, outcome + "; incident report " + written.get(0) + "; " + mail.summary());
     }
 
