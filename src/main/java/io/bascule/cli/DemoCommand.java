@@ -78,14 +78,27 @@ final class DemoCommand implements Callable<Integer> {
         DemoEnvironment demo = DemoEnvironment.start(workDir, sourcePort, targetPort);
         context.out().println(demo.sampleLoaded() ? "Sample database " + SampleDatabase.SOURCE_DATABASE + " loaded"
                 : "Reusing the demo data of an earlier start");
+        if (demo.loginsCreated()) {
+            context.out().println("MariaDB grant tables on: logins " + DemoEnvironment.SOURCE_USER + " (Bascule) and "
+                    + DemoEnvironment.APP_ROLE + " (the application) created");
+        }
         settings.putIfAbsent("bascule.source.url", demo.sourceUrl());
-        settings.putIfAbsent("bascule.source.user", demo.mariaDb().rootUser());
+        settings.putIfAbsent("bascule.source.user", DemoEnvironment.SOURCE_USER);
+        if (DemoEnvironment.SOURCE_USER.equals(settings.get("bascule.source.user"))) {
+            // the password from the demo's secret file, not the environment
+            settings.putIfAbsent("bascule.source.password-file", demo.sourcePasswordFile().toString());
+            warnIfExported("BASCULE_SOURCE_PASSWORD", "bascule.source.password-env");
+        }
         settings.putIfAbsent("bascule.target.url", demo.targetUrl());
         settings.putIfAbsent("bascule.target.user", demo.postgres().superUser());
         settings.putIfAbsent("bascule.target.schema", "public");
         settings.putIfAbsent("bascule.app.env-file", demo.envFile().toString());
         settings.putIfAbsent("bascule.app.env-key", DemoEnvironment.ENV_KEY);
-        settings.putIfAbsent("bascule.app.target-url", demo.appTargetUrl());
+        if (!settings.containsKey("bascule.app.target-url")) {
+            settings.put("bascule.app.target-url", demo.appTargetUrl());
+            settings.putIfAbsent("bascule.app.target-password-file", demo.appTargetPasswordFile().toString());
+            warnIfExported("BASCULE_APP_TARGET_PASSWORD", "bascule.app.target-password-env");
+        }
         SampleBackend backend;
         try {
             backend = demo.startBackend();
@@ -111,15 +124,25 @@ final class DemoCommand implements Callable<Integer> {
         context.out().println("Bascule demo is ready");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));
         context.out().println("  Login:    " + DEMO_USER + " / " + password);
-        context.out().println("  Source:   " + demo.sourceUrl() + " (MariaDB, user root, demo only)");
+        context.out().println("  Source:   " + demo.sourceUrl() + " (MariaDB, user " + DemoEnvironment.SOURCE_USER
+                + ", password in " + demo.sourcePasswordFile() + ", demo only)");
         context.out().println("  Target:   " + demo.targetUrl() + " (PostgreSQL, user postgres, demo only)");
         context.out().println("  App .env: " + demo.envFile());
         context.out().println("  App:      " + backend.url() + " (sample backend: one " + SampleBackend.TABLE
                 + " row a second to DATABASE_URL; health " + backend.healthUrl() + ")");
-        context.out().println("  App login on PostgreSQL: " + DemoEnvironment.APP_ROLE + " (password in "
-                + workDir.resolve("demo").resolve("app-password") + ", demo only)");
+        context.out().println("  App login: " + DemoEnvironment.APP_ROLE + " on both (MariaDB: in the .env; PostgreSQL:"
+                + " password in " + demo.appTargetPasswordFile() + ", demo only)");
         context.out().println("Stop with Ctrl-C; the data stays in " + workDir.resolve("demo") + " for the next start.");
         return BasculeCli.OK;
+    }
+
+    /** The demo reads that password from its own file; an exported variable would win over it (see Secrets). */
+    private void warnIfExported(String variable, String setting) {
+        String value = context.env().apply(variable);
+        if (value != null && !value.isEmpty()) {
+            context.err().println("warning: " + variable + " is set in the environment: it wins over the demo's own password"
+                    + " file; unset it for the demo (or set " + setting + ")");
+        }
     }
 
     /**

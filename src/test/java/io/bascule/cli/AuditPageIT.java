@@ -179,7 +179,8 @@ class AuditPageIT {
         return instanceId;
     }
 
-    private static WebDriver chromium(Path profile) {
+    /** A headless Debian Chromium through its chromedriver, with its own profile directory (the demo walk uses it too). */
+    static WebDriver chromium(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

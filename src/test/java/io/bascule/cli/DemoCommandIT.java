@@ -54,13 +54,24 @@ class DemoCommandIT {
             BasculeProperties.App appSettings = run.outcome().application().getBean(BasculeProperties.class).app();
             assertThat(appSettings.healthUrl()).isEqualTo(healthUrl);
             String appPassword = Files.readString(workDir.resolve("demo/app-password")).strip();
-            assertThat(appSettings.targetUrl()).startsWith("postgresql://akig_app:" + appPassword + "@127.0.0.1:")
-                    .endsWith("/akig_immobilier");
+            assertThat(appSettings.targetUrl()).startsWith("postgresql://akig_app@127.0.0.1:").endsWith("/akig_immobilier");
+            assertThat(appSettings.targetPasswordFile()).isEqualTo(workDir.resolve("demo/app-password"));
             assertThat(run.out()).doesNotContain(appPassword);
-            try (Connection c = DriverManager.getConnection(appSettings.targetUrl().replace("postgresql://akig_app:"
-                    + appPassword + "@", "jdbc:postgresql://"), "akig_app", appPassword)) {
+            try (Connection c = DriverManager.getConnection(appSettings.targetUrl().replace("postgresql://akig_app@",
+                    "jdbc:postgresql://"), "akig_app", appPassword)) {
                 assertThat(c.isValid(2)).isTrue();
             }
+            // Bascule's own MariaDB login, its password from the demo's file; the application's login in the .env
+            BasculeProperties.Connection source = run.outcome().application().getBean(BasculeProperties.class).source();
+            assertThat(source.user()).isEqualTo("bascule");
+            assertThat(source.passwordFile()).isEqualTo(workDir.resolve("demo/source-password"));
+            String sourcePassword = Files.readString(workDir.resolve("demo/source-password")).strip();
+            assertThat(run.out()).contains("logins bascule (Bascule) and akig_app (the application) created")
+                    .doesNotContain(sourcePassword);
+            try (Connection c = DriverManager.getConnection(source.url(), "bascule", sourcePassword)) {
+                assertThat(c.isValid(2)).isTrue();
+            }
+            assertThat(Files.readString(workDir.resolve("demo/app/.env"))).contains("DATABASE_URL=mysql://akig_app:");
             AppRestart.RestartResult restarted = AppRestart.from(run.outcome().application().getBean(BasculeProperties.class)).restart();
             assertThat(restarted.status()).as(restarted.message()).isEqualTo(AppRestart.RestartStatus.SUCCEEDED);
             assertThat(restarted.lastLines()).singleElement().asString().contains("it writes to mysql://***@127.0.0.1:");
