@@ -127,6 +127,11 @@ public final class ReverseApplyLoop implements AutoCloseable {
         return this;
     }
 
+    /** The channel this loop applies. */
+    public ReverseChannel channel() {
+        return channel;
+    }
+
     /** True from {@link #start()} until the loop has stopped (asked to, or on a replay conflict). */
     public boolean isRunning() {
         Thread t = thread;

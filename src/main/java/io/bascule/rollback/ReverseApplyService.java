@@ -70,8 +70,16 @@ public class ReverseApplyService {
     void check() {
         try {
             ReverseApplyLoop current = loop;
+            boolean rollingBack = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.ROLLBACK).active().count() > 0;
             if (current != null && current.isRunning()) {
+                if (rollingBack || !current.channel().isArmed()) {
+                    // the rollback's drain is the only applier now, or the channel is gone: this loop has nothing to do
+                    current.stop(Duration.ofSeconds(30));
+                }
                 return;
+            }
+            if (rollingBack) {
+                return;   // a rollback drains and disarms the channel itself
             }
             ReverseChannel channel = channels.get();
             if (channel == null || !channel.isArmed()) {

@@ -74,6 +74,14 @@ class ReverseApplyServiceIT {
             assertThat(lag).as("the lag on the active cutover").isNotNull();
             assertThat(processEngine.getRuntimeService().getVariable(cutover.getId(), ProcessVariables.REVERSE_LAG_SECONDS))
                     .isInstanceOf(Double.class);
+
+            // the channel disarmed (by a rollback, after its drain): the next check stops the running loop
+            m.channel().disarm();
+            assertThat(service.loop().isRunning()).isTrue();
+            service.check();
+            assertThat(service.loop().isRunning()).isFalse();
+            service.check();
+            assertThat(service.loop()).as("no loop started for a channel that is gone").isSameAs(loop);
         } finally {
             service.close();
             ReverseApplyLoop.stopRunning(m.channel(), java.time.Duration.ofSeconds(10));
