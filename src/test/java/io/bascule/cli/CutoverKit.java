@@ -100,6 +100,8 @@ final class CutoverKit {
     static final class Health implements AutoCloseable {
         final AtomicInteger onPostgres = new AtomicInteger(503);
         final AtomicInteger requests = new AtomicInteger();
+        /** Requests while the .env pointed at PostgreSQL: the switch is done and Phase 6 polls. */
+        final AtomicInteger requestsOnPostgres = new AtomicInteger();
         private final HttpServer server;
         private volatile Path envFile;
 
@@ -110,7 +112,11 @@ final class CutoverKit {
                 requests.incrementAndGet();
                 Path file = envFile;
                 String url = file == null ? null : databaseUrl(file);
-                int status = url != null && url.startsWith("postgresql://") ? onPostgres.get() : 200;
+                boolean postgres = url != null && url.startsWith("postgresql://");
+                if (postgres) {
+                    requestsOnPostgres.incrementAndGet();
+                }
+                int status = postgres ? onPostgres.get() : 200;
                 exchange.sendResponseHeaders(status, -1);
                 exchange.close();
             });
