@@ -96,6 +96,19 @@ class CutoverFailuresIT {
     }
 
     @Test
+    void withFourEyesTheCommandLineThatStartedTheCutoverCannotGiveItsOwnGo(TestDatabases dbs) throws Exception {
+        World w = CutoverKit.migrated(world, dbs, "  cutover:\n    four-eyes: true\n");
+        CliRun own = CliRun.of(CutoverKit.env(w), w.args("cutover", "--confirm", "GO"));
+        assertThat(own.exitCode()).isNotZero();
+        assertThat(own.err()).contains("four-eyes: cli started this cutover, another DBA must give the GO");
+        assertThat(world.mysqlReadOnly()).isFalse();
+        assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
+        CliRun abort = CliRun.of(CutoverKit.env(w), w.args("cutover", "--abort"));
+        assertThat(abort.err()).contains("aborted before the switch");
+        assertThat(world.mysqlReadOnly()).isFalse();
+    }
+
+    @Test
     void anApplicationThatDoesNotRestartOnPostgresInPhase5IsRolledBack(TestDatabases dbs) throws Exception {
         // the application's service refuses to start on PostgreSQL (its image lacks the driver) and starts on MySQL
         World w = CutoverKit.migrated(world, dbs, "  app:\n    restart-command: echo restart >> restarts.log;"
