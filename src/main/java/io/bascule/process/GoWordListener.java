@@ -1,8 +1,10 @@
 package io.bascule.process;
 
+import io.bascule.config.BasculeProperties;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -18,6 +20,9 @@ import java.util.Optional;
  * of {@code complete} wrapped ({@code ENGINE-03051 There was an exception while invoking the TaskListener ...}), the
  * refusal as its cause: {@link #refusal(Throwable)} finds its message. An accepted GO records {@code goBy} and
  * {@code goAt} on the process instance.
+ * <p>Four-eyes applies when the run's variable {@code fourEyes} is true (the CLI passes the configured value) or when
+ * {@code bascule.cutover.four-eyes} is set: a cutover started from Tasklist or over REST carries no such variable (the
+ * model's start listener defaults it to false), and the configured policy must hold for it too.
  */
 @Component("goWordListener")
 public class GoWordListener implements TaskListener {
@@ -32,6 +37,19 @@ public class GoWordListener implements TaskListener {
         public GoRefusedException(String message) {
             super(message);
         }
+    }
+
+    /** Four-eyes by configuration ({@code bascule.cutover.four-eyes}), whatever the run's variable says. */
+    private final boolean fourEyesConfigured;
+
+    /** Without a configuration (a process test): four-eyes only from the run's variable {@code fourEyes}. */
+    public GoWordListener() {
+        this.fourEyesConfigured = false;
+    }
+
+    @Autowired
+    public GoWordListener(BasculeProperties properties) {
+        this.fourEyesConfigured = properties.cutover() != null && properties.cutover().fourEyes();
     }
 
     /** The message of the GO refusal that caused {@code thrown} (a completion of the GO task), if one did. */
@@ -54,7 +72,7 @@ public class GoWordListener implements TaskListener {
             throw new GoRefusedException("the GO word was not given: type GO exactly to set MySQL read-only; nothing was changed");
         }
         String user = currentUser(task);
-        if (Boolean.TRUE.equals(task.getVariable(ProcessVariables.FOUR_EYES))) {
+        if (fourEyesConfigured || Boolean.TRUE.equals(task.getVariable(ProcessVariables.FOUR_EYES))) {
             Object initiator = task.getVariable(ProcessVariables.INITIATOR);
             if (user == null) {
                 throw new GoRefusedException("four-eyes: the GO was given by no signed-in user; another DBA than "
