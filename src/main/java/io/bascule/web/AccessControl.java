@@ -119,7 +119,9 @@ public class AccessControl {
                     ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.READ_HISTORY_VARIABLE,
                     ProcessDefinitionPermissions.READ_TASK, ProcessDefinitionPermissions.READ_TASK_VARIABLE,
                     ProcessDefinitionPermissions.TASK_WORK, ProcessDefinitionPermissions.TASK_ASSIGN,
-                    ProcessDefinitionPermissions.RETRY_JOB));
+                    ProcessDefinitionPermissions.RETRY_JOB,
+                    // sending a runbook's messages (abortCutover: the DBA's "stop the cutover") needs it
+                    ProcessDefinitionPermissions.UPDATE_INSTANCE));
             grants.add(new Grant(VIEWER_GROUP, Resources.PROCESS_DEFINITION, key,
                     ProcessDefinitionPermissions.READ,
                     ProcessDefinitionPermissions.READ_INSTANCE, ProcessDefinitionPermissions.READ_INSTANCE_VARIABLE,

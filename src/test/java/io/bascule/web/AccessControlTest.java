@@ -43,7 +43,7 @@ class AccessControlTest {
             Grant dba = grants.stream().filter(g -> g.groupId().equals(ProcessKeys.DBA_GROUP)
                     && g.resource() == Resources.PROCESS_DEFINITION && g.resourceId().equals(key)).findFirst().orElseThrow();
             assertThat(dba.permissions()).extracting(Permission::getName)
-                    .contains("CREATE_INSTANCE", "READ_TASK", "TASK_WORK", "READ_HISTORY", "RETRY_JOB");
+                    .contains("CREATE_INSTANCE", "READ_TASK", "TASK_WORK", "READ_HISTORY", "RETRY_JOB", "UPDATE_INSTANCE");
         }
         assertThat(ProcessKeys.ALL).contains(ProcessKeys.GOLD_VERIFICATION);
         assertThat(grants).filteredOn(g -> g.resource() == Resources.FILTER && !g.groupId().equals(Groups.CAMUNDA_ADMIN))
