@@ -50,11 +50,12 @@ public final class IncidentReport {
     /**
      * The values of the {@code rollback-incident} e-mail template for these facts and report files: sourceName,
      * targetName, reason, decidedBy, decidedAt, processInstanceId, auditLink, timeToSource, changesCarriedBack,
-     * outcome, reportFiles (a value the facts lack is left out: the template shows its placeholder).
+     * outcome, reportFiles, team (the war room's contacts, one per line) (a value the facts lack is left out: the template shows its placeholder).
      */
     public static java.util.Map<String, Object> mailValues(ReportFacts f, List<Path> reportFiles, String sourceName,
-                                                           String targetName) {
+                                                           String targetName, String team) {
         java.util.Map<String, Object> v = new java.util.LinkedHashMap<>();
+        put(v, "team", team);
         put(v, "sourceName", sourceName);
         put(v, "targetName", targetName);
         put(v, "reason", f.reason());

@@ -168,7 +168,8 @@ class IncidentReportTest {
         BasculeProperties.Notify notify = new BasculeProperties.Notify(List.of("ops@example.org"), List.of(), "bascule@example.org",
                 "[Bascule]", null, null, null);
         Mailer mailer = new Mailer(notify, null, null, new MailTemplates(null), dir.resolve("mail"), CLOCK);
-        Map<String, Object> values = IncidentReport.mailValues(facts("pi-9", List.of()), files, "MySQL", "PostgreSQL");
+        Map<String, Object> values = IncidentReport.mailValues(facts("pi-9", List.of()), files, "MySQL", "PostgreSQL",
+                "Dana (DBA), dana@example.org");
         assertThat(values).containsEntry("timeToSource", "3.2 s")
                 .containsEntry("changesCarriedBack", "1,203 inserts, 30 updates, 5 deletes in 2 table(s)")
                 .containsEntry("decidedAt", "2026-12-01 15:58:00.000 UTC");

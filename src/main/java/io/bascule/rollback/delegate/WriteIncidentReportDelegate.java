@@ -84,10 +84,8 @@ class WriteIncidentReportDelegate extends RunbookStep {
         IncidentReport report = reports.incidentReport();
         List<Path> written = report.write(facts);
         execution.setVariable(INCIDENT_REPORT_FILE, written.get(0).toString());
-        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>(IncidentReport.mailValues(report.complete(facts),
-                written, JdbcUrls.redact(properties.source().url()), JdbcUrls.redact(properties.target().url())));
-        values.put("team", team);
-        MailDelivery mail = notifications.mailer().send("rollback-incident", values, written);
+        MailDelivery mail = notifications.mailer().send("rollback-incident", IncidentReport.mailValues(report.complete(facts),
+                written, JdbcUrls.redact(properties.source().url()), JdbcUrls.redact(properties.target().url()), team), written);
         execution.setVariable(ROLLBACK_SUMMARY, outcome + "; incident report " + written.get(0) + "; " + mail.summary());
     }
 
