@@ -3,14 +3,8 @@ package io.bascule.cli;
 import io.bascule.cli.RollbackWorld.World;
 import io.bascule.database.SqlScript;
 import io.bascule.rollback.ReverseChannel;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,28 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * GOLD migration, then rows changed on MySQL, then `bascule cutover --confirm GO` carries them, freezes MySQL, switches
  * the application with the way back armed; its dry run changes nothing; a failing end-to-end check rolls back.
  */
-@ExtendWith(EmbeddedDatabases.class)
-class CutoverCommandIT {
-
-    static RollbackWorld world;
-
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "cutover-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
-    @AfterEach
-    void writable() throws Exception {
-        world.setWritable();
-    }
+class CutoverCommandIT extends WithRollbackWorld {
 
     private static World migrated(TestDatabases dbs, String moreConfig) throws Exception {
         return world.migrated(dbs, c -> SqlScript.fromClasspath("ddl/reverse_channel.sql").run(c), Set.of("customers.active"),

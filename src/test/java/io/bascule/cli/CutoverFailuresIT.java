@@ -2,17 +2,10 @@ package io.bascule.cli;
 
 import io.bascule.cli.RollbackWorld.World;
 import io.bascule.rollback.ReverseChannel;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -29,28 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * application again and its .env the original byte for byte. (Phase 7, a failing business check, is in
  * {@link CutoverCommandIT}.)
  */
-@ExtendWith(EmbeddedDatabases.class)
-class CutoverFailuresIT {
-
-    static RollbackWorld world;
-
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "cutover-failures-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
-    @AfterEach
-    void writable() throws Exception {
-        world.setWritable();
-    }
+class CutoverFailuresIT extends WithRollbackWorld {
 
     /** MySQL takes the application's writes (its own login, through its own .env). */
     private static void applicationWritesOnMysql(World w) throws Exception {

@@ -2,15 +2,9 @@ package io.bascule.cli;
 
 import io.bascule.cli.RollbackWorld.World;
 import io.bascule.rollback.ReverseChannel;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,28 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * applied twice in effect (one capture trigger per table, one reverse position, the original .env kept once and
  * still the original), and the rollback afterwards puts the original back byte for byte.
  */
-@ExtendWith(EmbeddedDatabases.class)
-class CutoverKilledIT {
-
-    static RollbackWorld world;
-
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "cutover-killed-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
-    @AfterEach
-    void writable() throws Exception {
-        world.setWritable();
-    }
+class CutoverKilledIT extends WithRollbackWorld {
 
     @Test
     @Timeout(300)

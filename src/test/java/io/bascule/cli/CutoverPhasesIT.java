@@ -8,17 +8,10 @@ import io.bascule.database.SqlScript;
 import io.bascule.migration.MigrationService;
 import io.bascule.rollback.ReverseChannel;
 import io.bascule.rollback.SourceFreeze;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,28 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The cutover's freeze-and-switch phases on real servers (a MariaDB with grant tables on): prerequisites, the freeze
  * after GO, the switch with the way back armed first; then `bascule rollback` undoes all of it.
  */
-@ExtendWith(EmbeddedDatabases.class)
-class CutoverPhasesIT {
-
-    static RollbackWorld world;
-
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "cutover-phases-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
-    @AfterEach
-    void writable() throws Exception {
-        world.setWritable();
-    }
+class CutoverPhasesIT extends WithRollbackWorld {
 
     private static CutoverService service(World w, String appTargetPassword) {
         MigrationService m = w.migration();

@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bascule.cli.RollbackWorld.World;
 import io.bascule.rollback.ReverseChannel;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.http.HttpResponse;
@@ -36,8 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cutover frozen before the switch (MySQL writable again) and one after the switch (rolled back, the .env the
  * original again).
  */
-@ExtendWith(EmbeddedDatabases.class)
-class CutoverRestIT {
+class CutoverRestIT extends WithRollbackWorld {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> PASSWORDS = Map.of("dora", "dora-secret-for-test", "dave", "dave-secret-for-test",
@@ -58,26 +51,6 @@ class CutoverRestIT {
     private static final String WAR_ROOM = "{\"variables\":{\"dbaPresent\":{\"value\":true},\"devopsPresent\":{\"value\":true},"
             + "\"appOwnerPresent\":{\"value\":true},\"stakeholdersInformed\":{\"value\":true},"
             + "\"note\":{\"value\":\"all present on the bridge\"}}}";
-
-    static RollbackWorld world;
-
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "cutover-rest-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
-    @AfterEach
-    void writable() throws Exception {
-        world.setWritable();
-    }
 
     /** {@code serve} on the world's settings, with the DBAs dora and dave and {@code moreConfig} under {@code bascule:}. */
     private static final class Serve implements AutoCloseable {

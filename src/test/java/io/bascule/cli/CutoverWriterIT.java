@@ -1,15 +1,9 @@
 package io.bascule.cli;
 
 import io.bascule.cli.RollbackWorld.World;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,28 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * land on MySQL, then on PostgreSQL, then on MySQL again; every write it saw committed (acknowledged) is on MySQL at
  * the end, with the value it wrote last.
  */
-@ExtendWith(EmbeddedDatabases.class)
-class CutoverWriterIT {
-
-    static RollbackWorld world;
-
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "cutover-writer-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
-    @AfterEach
-    void writable() throws Exception {
-        world.setWritable();
-    }
+class CutoverWriterIT extends WithRollbackWorld {
 
     /**
      * The application: one transaction every few milliseconds inserts a customer and its order line, and every fourth

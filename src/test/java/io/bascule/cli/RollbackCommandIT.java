@@ -4,14 +4,8 @@ import io.bascule.cli.RollbackWorld.World;
 
 import io.bascule.database.SqlScript;
 import io.bascule.rollback.ReverseChannel;
-import io.bascule.testing.EmbeddedDatabases;
-import io.bascule.testing.StaleTestDirs;
 import io.bascule.testing.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,33 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * application's .env switched) set up with the services the cutover will call. The rollback runs through
  * {@code bascule rollback} as a user types it.
  */
-@ExtendWith(EmbeddedDatabases.class)
-class RollbackCommandIT {
+class RollbackCommandIT extends WithRollbackWorld {
 
-    static RollbackWorld world;
     static final String APP_PASSWORD = RollbackWorld.APP_PASSWORD;
     static final String BASCULE_PASSWORD = RollbackWorld.BASCULE_PASSWORD;
 
-    @BeforeAll
-    static void start() throws Exception {
-        StaleTestDirs.clean();
-        world = RollbackWorld.start(Path.of("target", "rollback-it-" + ProcessHandle.current().pid()).toAbsolutePath());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
     static Connection boss(String database) throws SQLException {
         return world.boss(database);
-    }
-
-    @AfterEach
-    void writable() throws SQLException {
-        world.setWritable();
     }
 
     /** The fixture's tables migrated and the cutover's state; a short drain bound: a stuck drain is an incident in seconds. */
