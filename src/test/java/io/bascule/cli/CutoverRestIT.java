@@ -188,8 +188,11 @@ class CutoverRestIT extends WithRollbackWorld {
     void withFourEyesTheDbaWhoStartedTheCutoverCannotGiveItsGoAnotherDbaCan(TestDatabases dbs) throws Exception {
         World w = CutoverKit.migrated(world, dbs, null);
         // four-eyes from the configuration: a cutover started in Tasklist or over REST follows it too
-        try (Serve serve = new Serve(w, "  cutover:\n    four-eyes: true\n")) {
+        try (Serve serve = new Serve(w, "  cutover:\n    four-eyes: true\n    go-timeout: 45m\n    freeze-timeout: 20m\n")) {
             String instance = serve.startCutover("dora");
+            // the configured bounds hold for a cutover started over REST too (the model reads them from cutoverSettings)
+            assertThat(serve.variable(instance, "goTimeout")).isEqualTo("PT45M");
+            assertThat(serve.variable(instance, "freezeTimeout")).isEqualTo("PT20M");
             assertThat(serve.complete(serve.awaitTask(instance, "Confirm the war room"), WAR_ROOM, "dora").statusCode()).isEqualTo(204);
             String go = serve.awaitTask(instance, "Phase 2: Set MySQL read-only");
 

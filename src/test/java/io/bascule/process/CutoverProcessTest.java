@@ -128,6 +128,7 @@ class CutoverProcessTest {
             });
         }
         Mocks.register("goWordListener", new GoWordListener());
+        Mocks.register("cutoverSettings", io.bascule.testing.CutoverSettingsStub.defaults());
     }
 
     @AfterEach

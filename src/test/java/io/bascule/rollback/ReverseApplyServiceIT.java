@@ -40,6 +40,7 @@ class ReverseApplyServiceIT {
     @Test
     @Deployment(resources = {"bpmn/cutover.bpmn", "forms/cutoverStart.form", "forms/cutoverWarRoom.form", "forms/cutoverGo.form"})
     void anArmedChannelIsAppliedContinuouslyAndItsLagShownOnTheCutover(TestDatabases dbs) throws Exception {
+        org.camunda.bpm.engine.test.mock.Mocks.register("cutoverSettings", io.bascule.testing.CutoverSettingsStub.defaults());
         Migrated m = ReverseChannelFixture.migrate(dbs, work);
         AtomicReference<ReverseChannel> configured = new AtomicReference<>(m.channel());
         ReverseApplyService service = new ReverseApplyService(configured::get, processEngine.getRuntimeService());
@@ -83,6 +84,7 @@ class ReverseApplyServiceIT {
             service.check();
             assertThat(service.loop()).as("no loop started for a channel that is gone").isSameAs(loop);
         } finally {
+            org.camunda.bpm.engine.test.mock.Mocks.reset();
             service.close();
             ReverseApplyLoop.stopRunning(m.channel(), java.time.Duration.ofSeconds(10));
             m.channel().disarm();
