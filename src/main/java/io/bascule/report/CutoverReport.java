@@ -205,10 +205,8 @@ public final class CutoverReport {
         } catch (IllegalArgumentException e) {
             allNotes.add(e.getMessage() + ": the GO's time is not shown.");
         }
+        // not cutoverSummary: when the report is written it still holds the rehearsal's line
         String outcome = text(v.get(ProcessVariables.OUTCOME_MESSAGE));
-        if (outcome == null && CUTOVER_SUCCESSFUL.equals(code)) {
-            outcome = text(v.get(ProcessVariables.CUTOVER_SUMMARY));
-        }
         if (outcome == null) {
             outcome = code == null ? "the cutover is still running" : CUTOVER_SUCCESSFUL.equals(code)
                     ? "the application runs on PostgreSQL; MySQL is kept read-only" : title(code);

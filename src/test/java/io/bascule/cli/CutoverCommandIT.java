@@ -89,7 +89,8 @@ class CutoverCommandIT extends WithRollbackWorld {
         // the report: the freeze window, the GO and who gave it, the checklist; no secret
         String reportLine = run.out().lines().filter(l -> l.startsWith("Cutover report: ")).findFirst().orElseThrow();
         String report = Files.readString(Path.of(reportLine.substring("Cutover report: ".length()).strip()));
-        assertThat(report).contains("CUTOVER SUCCESSFUL", "freeze", "cli").doesNotContain(RollbackWorld.APP_PASSWORD);
+        assertThat(report).contains("CUTOVER SUCCESSFUL", "freeze", "cli", "the application runs on PostgreSQL")
+                .doesNotContain(RollbackWorld.APP_PASSWORD).doesNotContain("| cutover rehearsal passed");
 
         // the application writes on PostgreSQL, then the way back carries it to MySQL
         try (Connection app = w.pgApp(); Statement st = app.createStatement()) {
