@@ -77,9 +77,7 @@ public final class CutoverService {
 
     /** The application's own MySQL login, from the URL its file holds (before the switch: now). */
     DatabaseEndpoint applicationSourceLogin() {
-        return AppDatabaseUrl.parse(setup.appSwitch().sourceValue()).filter(u -> u.engine().equals("mysql") && u.user() != null)
-                .map(u -> DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, u.jdbcUrl(), u.user(), u.password()))
-                .orElse(null);
+        return AppDatabaseUrl.mysqlLogin(setup.appSwitch().sourceValue()).orElse(null);
     }
 
     /**

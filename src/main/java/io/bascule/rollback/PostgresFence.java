@@ -10,8 +10,6 @@ import io.bascule.database.PostgresDialect.RolePrivileges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -331,68 +329,4 @@ public final class PostgresFence {
         }
     }
 
-    /**
-     * The user name in an application's database URL as its env file holds it: {@code postgresql://user:pass@host/db},
-     * {@code postgres://user@host/db}, {@code jdbc:postgresql://host/db?user=x&password=y}; percent-decoded; null when
-     * the URL names none. The password is never returned.
-     */
-    public static String userOf(String applicationUrl) {
-        if (applicationUrl == null) {
-            return null;
-        }
-        String url = applicationUrl.strip();
-        int fragment = url.indexOf('#');
-        if (fragment >= 0) {
-            url = url.substring(0, fragment);
-        }
-        int q = url.indexOf('?');
-        String beforeQuery = q >= 0 ? url.substring(0, q) : url;
-        String query = q >= 0 ? url.substring(q + 1) : "";
-        int slashes = beforeQuery.indexOf("//");
-        if (slashes >= 0) {
-            String rest = beforeQuery.substring(slashes + 2);
-            int at = rest.lastIndexOf('@');   // the user info runs to the last @ (a raw @ in a password)
-            if (at >= 0) {
-                String userInfo = rest.substring(0, at);
-                int colon = userInfo.indexOf(':');
-                String user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
-                if (user != null && !user.isEmpty()) {
-                    return user;
-                }
-            }
-        }
-        for (String param : query.split("[&;]")) {
-            int eq = param.indexOf('=');
-            if (eq > 0 && param.substring(0, eq).strip().equalsIgnoreCase("user")) {
-                String user = decode(param.substring(eq + 1));
-                return user == null || user.isEmpty() ? null : user;
-            }
-        }
-        return null;
-    }
-
-    /** Percent-decoding as in a URI ({@code +} stays a plus); null when malformed. */
-    private static String decode(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int i = 0;
-        while (i < s.length()) {
-            int pct = s.indexOf('%', i);
-            int end = pct < 0 ? s.length() : pct;
-            out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-            if (pct < 0) {
-                break;
-            }
-            if (pct + 2 >= s.length()) {
-                return null;
-            }
-            int hi = Character.digit(s.charAt(pct + 1), 16);
-            int lo = Character.digit(s.charAt(pct + 2), 16);
-            if (hi < 0 || lo < 0) {
-                return null;
-            }
-            out.write(hi * 16 + lo);
-            i = pct + 3;
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -174,9 +174,7 @@ public final class RollbackService {
         } catch (RuntimeException e) {
             return null;
         }
-        return AppDatabaseUrl.parse(value).filter(u -> u.engine().equals("mysql") && u.user() != null)
-                .map(u -> DatabaseEndpoint.of(DatabaseEndpoint.Side.SOURCE, u.jdbcUrl(), u.user(), u.password()))
-                .orElse(null);
+        return AppDatabaseUrl.mysqlLogin(value).orElse(null);
     }
 
     /** The application's PostgreSQL login name: from its file while switched, else from bascule.app.target-url. */
