@@ -32,6 +32,8 @@ public record BasculeProperties(
         @DefaultValue @Valid List<BusinessCheck> businessChecks,
         @DefaultValue @Valid Rollback rollback,
         @DefaultValue @Valid Cutover cutover,
+        @DefaultValue @Valid Surveillance surveillance,
+        @DefaultValue @Valid Platinum platinum,
         // bound as bascule.notify (a record component cannot be named notify: Object.notify())
         @DefaultValue @Valid @Name("notify") Notify notifications) {
 
@@ -91,6 +93,82 @@ public record BasculeProperties(
                           @DefaultValue("false") boolean fourEyes, @DefaultValue("false") boolean backupInsideFreeze,
                           String window, String expectedDowntime, String warRoomLink,
                           @DefaultValue List<@Valid Contact> team) {
+    }
+
+    /**
+     * The hour of active watching after the cutover (process {@code surveillance}, command {@code monitor}).
+     *
+     * @param sampleInterval        how often PostgreSQL is sampled
+     * @param maxConnectionUsagePct connections in use over {@code max_connections}, in %, above which the check fails
+     *                              and the connections playbook is raised
+     * @param maxAvgQueryMs         mean statement time (pg_stat_statements, since the cutover) above which the check fails
+     * @param slowQuery             a statement whose mean time is over this is a slow query (playbook "slow queries")
+     * @param maxDeadTuplePct       dead tuples of a table, in % of its tuples, above which the check fails
+     * @param healthFailures        consecutive failed health probes of the application that raise "backend down"
+     * @param idleSessionAge        idle (and idle-in-transaction) sessions older than this are offered to be ended
+     * @param longRunning           an active statement or open transaction older than this is listed as long-running
+     * @param checklistOffsets      when the checklists fall due, after the surveillance starts (T+15 ... T+60)
+     * @param updateInterval        how often stakeholders get an update e-mail with the current figures
+     * @param rollbackFirstImpactPct users' reported impact, in %, above which a rollback is proposed first
+     * @param samplesKept           how long samples are kept in the work directory (reports read them)
+     */
+    public record Surveillance(@DefaultValue("5s") Duration sampleInterval,
+                               @DefaultValue("80") double maxConnectionUsagePct,
+                               @DefaultValue("100") double maxAvgQueryMs,
+                               @DefaultValue("1s") Duration slowQuery,
+                               @DefaultValue("5") double maxDeadTuplePct,
+                               @DefaultValue("3") int healthFailures,
+                               @DefaultValue("5m") Duration idleSessionAge,
+                               @DefaultValue("1m") Duration longRunning,
+                               @DefaultValue({"15m", "30m", "45m", "60m"}) List<Duration> checklistOffsets,
+                               @DefaultValue("15m") Duration updateInterval,
+                               @DefaultValue("50") double rollbackFirstImpactPct,
+                               @DefaultValue("30d") Duration samplesKept) {
+        public Surveillance {
+            checklistOffsets = List.copyOf(checklistOffsets == null ? List.of() : checklistOffsets);
+            requirePositive("sample-interval", sampleInterval);
+            requirePositive("update-interval", updateInterval);
+            requirePositive("slow-query", slowQuery);
+            for (Duration d : checklistOffsets) {
+                requirePositive("checklist-offsets", d);
+            }
+            if (healthFailures < 1) {
+                throw new IllegalArgumentException("bascule.surveillance.health-failures is " + healthFailures
+                        + "; give 1 or more consecutive failed probes");
+            }
+        }
+    }
+
+    /**
+     * The PLATINUM report (process {@code platinumReport}, command {@code report}).
+     *
+     * @param after            the report falls due this long after the cutover
+     * @param minUptime        PostgreSQL up, without restart, at least this long
+     * @param slowQuery        no statement with a mean or max time over this since the cutover
+     * @param maxDeadTuplePct  dead tuples of every table under this %
+     * @param retryAfter       a refused report is made again after this
+     * @param maxRetries       how many times a refused report is made again
+     * @param keepSource       MySQL is kept (read-only) at least this long before its archive is offered
+     * @param stopSource       after the archive, stop MySQL (true) or leave it read-only (false)
+     */
+    public record Platinum(@DefaultValue("24h") Duration after, @DefaultValue("23h") Duration minUptime,
+                           @DefaultValue("500ms") Duration slowQuery, @DefaultValue("5") double maxDeadTuplePct,
+                           @DefaultValue("24h") Duration retryAfter, @DefaultValue("3") int maxRetries,
+                           @DefaultValue("7d") Duration keepSource, @DefaultValue("false") boolean stopSource) {
+        public Platinum {
+            requirePositive("bascule.platinum.after", after);
+            requirePositive("bascule.platinum.retry-after", retryAfter);
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("bascule.platinum.max-retries is " + maxRetries + "; give 0 or more");
+            }
+        }
+    }
+
+    private static void requirePositive(String key, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            String name = key.startsWith("bascule.") ? key : "bascule.surveillance." + key;
+            throw new IllegalArgumentException(name + " is " + d + "; give a positive duration such as 5s or 15m");
+        }
     }
 
     /** A war-room contact: name, role (DBA, DevOps, application owner...), how to reach them. */
