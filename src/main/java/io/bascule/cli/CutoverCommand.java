@@ -75,7 +75,9 @@ final class CutoverCommand extends RunbookCommand {
             runtime.createMessageCorrelation(ProcessVariables.MESSAGE_ABORT_CUTOVER).processInstanceId(pi.getId())
                     .setVariables(v).correlate();
             context.out().println("Abort sent to cutover " + pi.getId());
-            return runner.resume(pi.getId(), answers).exitCode();
+            ProcessRunner.Result aborted = runner.resume(pi.getId(), answers);
+            printReport(app, aborted.instanceId());
+            return aborted.exitCode();
         }
         ProcessRunner.Result result;
         if (!active.isEmpty()) {
@@ -95,11 +97,16 @@ final class CutoverCommand extends RunbookCommand {
             start.put(ProcessVariables.FOUR_EYES, c.fourEyes());
             result = runner.run(ProcessKeys.CUTOVER, start, answers);
         }
-        Object report = ProcessRuns.variable(app.getBean(org.camunda.bpm.engine.HistoryService.class), result.instanceId(),
+        printReport(app, result.instanceId());
+        return result.exitCode();
+    }
+
+    /** The report every ended run leaves (success or not), when it was written. */
+    private void printReport(ConfigurableApplicationContext app, String instanceId) {
+        Object report = ProcessRuns.variable(app.getBean(org.camunda.bpm.engine.HistoryService.class), instanceId,
                 ProcessVariables.CUTOVER_REPORT_FILE);
         if (report != null) {
             context.out().println("Cutover report: " + report);
         }
-        return result.exitCode();
     }
 }

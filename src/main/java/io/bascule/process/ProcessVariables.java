@@ -109,6 +109,8 @@ public final class ProcessVariables {
     public static final String ROLLBACK_MESSAGE = "rollbackMessage";
     /** The cutover report's Markdown file (its HTML twin next to it). */
     public static final String CUTOVER_REPORT_FILE = "cutoverReportFile";
+    /** Why the report of a run that did not succeed could not be written (the run ended as it would have). */
+    public static final String CUTOVER_REPORT_PROBLEM = "cutoverReportProblem";
     /** The message that aborts a running cutover (interrupting event sub-process "Abort cutover"). */
     public static final String MESSAGE_ABORT_CUTOVER = "abortCutover";
     /** Why and by whom an abort was asked (variables of the abort message; defaults "aborted by <user>" and the signed-in user). */

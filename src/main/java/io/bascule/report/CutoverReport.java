@@ -78,7 +78,8 @@ public final class CutoverReport {
             "DRY_RUN_PASSED", "CUTOVER DRY RUN PASSED",
             "ABANDONED", "CUTOVER ABANDONED – NO GO GIVEN",
             "ABORTED", "CUTOVER ABORTED",
-            "ABORTED_ROLLED_BACK", "CUTOVER ABORTED – ROLLED BACK");
+            "ABORTED_ROLLED_BACK", "CUTOVER ABORTED – ROLLED BACK",
+            "CANCELLED", "CUTOVER CANCELLED");
 
     private final AuditTrail trail;
     private final Path reportsDir;

@@ -6,6 +6,7 @@ import io.bascule.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -63,6 +64,7 @@ class CutoverFailuresIT extends WithRollbackWorld {
         applicationWritesOnMysql(w);
         CliRun audit = CliRun.of(CutoverKit.env(w), w.args("audit", "--last", "cutover", "--json"));
         assertThat(audit.out()).contains("ABORTED").doesNotContain("ABORTED_ROLLED_BACK");
+        assertThat(abort.out()).containsPattern("Cutover report: .*cutover-.*\\.md");
         CliRun nothing = CliRun.of(CutoverKit.env(w), w.args("cutover", "--abort"));
         assertThat(nothing.err()).contains("no cutover is active");
     }
@@ -97,6 +99,18 @@ class CutoverFailuresIT extends WithRollbackWorld {
         assertThat(ReverseChannel.isArmedOn(w.target())).isFalse();
         applicationWritesOnMysql(w);
         assertThat(run.out() + run.err()).doesNotContain(RollbackWorld.APP_PASSWORD, RollbackWorld.BASCULE_PASSWORD);
+        // a failed run leaves its report like a success does, and those who got the start e-mail are told
+        String reportLine = run.out().lines().filter(l -> l.startsWith("Cutover report: ")).findFirst().orElseThrow(
+                () -> new AssertionError("no report line in " + run.out()));
+        String report = Files.readString(Path.of(reportLine.substring("Cutover report: ".length()).strip()));
+        assertThat(report).contains("CUTOVER FAILED – ROLLED BACK").contains("restart failed after the switch")
+                .contains("Execution checklist").doesNotContain(RollbackWorld.APP_PASSWORD, RollbackWorld.BASCULE_PASSWORD);
+        try (var mails = Files.list(w.work().resolve("mail"))) {
+            List<Path> ended = mails.filter(p -> p.getFileName().toString().contains("cutover-ended")).toList();
+            assertThat(ended).hasSize(1);
+            assertThat(Files.readString(ended.get(0))).contains("CUTOVER FAILED").contains("runs on")
+                    .doesNotContain(RollbackWorld.APP_PASSWORD, RollbackWorld.BASCULE_PASSWORD);
+        }
     }
 
     @Test

@@ -76,6 +76,8 @@ class CutoverProcessTest {
     final List<String> calls = new ArrayList<>();
     /** The called rollbacks' steps that finished, each with the dryRun it read ("name dry" / "name real"). */
     final List<String> rollbackCalls = new ArrayList<>();
+    /** The outcomes the process-level end listener (the report of every run) saw, one per ended run. */
+    final List<String> endReports = new ArrayList<>();
     /** A cutover step that throws CUTOVER_FAILED. */
     String failAt;
     /** Cutover steps that fail with a technical fault. */
@@ -128,6 +130,8 @@ class CutoverProcessTest {
             });
         }
         Mocks.register("goWordListener", new GoWordListener());
+        Mocks.register("writeCutoverEndReportListener", (org.camunda.bpm.engine.delegate.ExecutionListener) execution ->
+                endReports.add(String.valueOf(execution.getVariable(ProcessVariables.OUTCOME))));
         Mocks.register("cutoverSettings", io.bascule.testing.CutoverSettingsStub.defaults());
     }
 
@@ -211,6 +215,8 @@ class CutoverProcessTest {
         assertThat(variable(pi.getId(), ProcessVariables.OUTCOME)).isEqualTo(code);
         assertThat(variable(pi.getId(), ProcessVariables.OUTCOME_SUCCESS)).isEqualTo(success);
         assertThat(variable(pi.getId(), ProcessVariables.OUTCOME_MESSAGE)).isEqualTo(message);
+        assertThat(endReports).as("the process's end listener (the report of every run) ran once, after the outcome was set")
+                .containsExactly(code);
     }
 
     /** The rollback instances the cutover called, oldest first. */
