@@ -111,6 +111,10 @@ public final class ProcessVariables {
     public static final String CUTOVER_REPORT_FILE = "cutoverReportFile";
     /** Why the report of a run that did not succeed could not be written (the run ended as it would have). */
     public static final String CUTOVER_REPORT_PROBLEM = "cutoverReportProblem";
+    /** The cutover a surveillance or PLATINUM run belongs to (its process instance id; also their business key). */
+    public static final String CUTOVER_ID = "cutoverId";
+    /** The runs a successful cutover started ("surveillance 123, platinumReport 456"). */
+    public static final String FOLLOW_UP_RUNS = "followUpRuns";
     /** The message that aborts a running cutover (interrupting event sub-process "Abort cutover"). */
     public static final String MESSAGE_ABORT_CUTOVER = "abortCutover";
     /** Why and by whom an abort was asked (variables of the abort message; defaults "aborted by <user>" and the signed-in user). */

@@ -91,6 +91,12 @@ class CutoverCommandIT extends WithRollbackWorld {
         String report = Files.readString(Path.of(reportLine.substring("Cutover report: ".length()).strip()));
         assertThat(report).contains("CUTOVER SUCCESSFUL", "freeze", "cli", "the application runs on PostgreSQL")
                 .doesNotContain(RollbackWorld.APP_PASSWORD).doesNotContain("| cutover rehearsal passed");
+        // the cutover started the hour of surveillance and the 24 h report, each for this cutover
+        for (String followUp : List.of("surveillance", "platinumReport")) {
+            CliRun audit = CliRun.of(env(w), w.args("audit", "--last", followUp, "--json"));
+            assertThat(audit.exitCode()).as(followUp + ": " + audit.out() + audit.err()).isZero();
+            assertThat(audit.out()).as(followUp).contains("\"processKey\" : \"" + followUp + "\"").contains("cutoverId");
+        }
 
         // the application writes on PostgreSQL, then the way back carries it to MySQL
         try (Connection app = w.pgApp(); Statement st = app.createStatement()) {

@@ -68,6 +68,7 @@ class CutoverProcessTest {
             "Task_SwitchApplication", "Task_CheckAppConnection", "Task_RunEndToEndChecks", "Task_CheckMonitoring",
             "Task_KeepSourceReadOnly"};
     static final String REPORT = "writeCutoverReportDelegate";
+    static final String FOLLOW_UP = "startFollowUpRunsDelegate";
     static final String UNFREEZE = "unfreezeSourceDelegate";
     static final String SUMMARY = "cutover successful: write freeze 4.2 s, 12 rows carried in the final delta";
     static final String DRY_SUMMARY = "dry run: every phase can run, nothing changed";
@@ -90,6 +91,7 @@ class CutoverProcessTest {
         List<String> cutover = new ArrayList<>(Arrays.asList(PREPARE));
         cutover.addAll(Arrays.asList(FREEZE));
         cutover.add(REPORT);
+        cutover.add(FOLLOW_UP);
         cutover.add(UNFREEZE);
         for (String name : cutover) {
             Mocks.register(name, (JavaDelegate) execution -> {
@@ -261,10 +263,10 @@ class CutoverProcessTest {
                         "Gateway_RollbackRehearsalPassed", "Task_RehearseCutover", "Gateway_DryRunOnly", "Task_CheckConnectivity",
                         "Task_CaptureBaseline", "EndEvent_Prepared", "Task_GiveGo")
                 .hasPassedInOrder(concat(new String[]{"Task_GiveGo"}, PHASE_TASKS,
-                        new String[]{"EndEvent_Switched", "Task_WriteReport", "EndEvent_CutoverSuccessful"}))
+                        new String[]{"EndEvent_Switched", "Task_WriteReport", "Task_StartFollowUp", "EndEvent_CutoverSuccessful"}))
                 .hasNotPassed("EndEvent_NoGo", "EndEvent_NoGoWarRoom", "EndEvent_NoGoRollbackRehearsal", "EndEvent_DryRunPassed",
                         "EndEvent_Abandoned", "CallActivity_RollBack", "SubProcess_Abort");
-        assertThat(calls).containsExactly(concat(PREPARE, FREEZE, new String[]{REPORT}));
+        assertThat(calls).containsExactly(concat(PREPARE, FREEZE, new String[]{REPORT, FOLLOW_UP}));
         assertThat(calledRollbacks(pi)).as("only the rehearsal").hasSize(1);
         assertOutcome(pi, "CUTOVER_SUCCESSFUL", true, SUMMARY);
         assertThat(variable(pi.getId(), ProcessVariables.GO_BY)).isEqualTo("bob");
