@@ -18,7 +18,8 @@ import java.util.Optional;
  * (a completion without a signed-in user). A refusal throws {@link GoRefusedException}: the engine's transaction
  * rolls back, the task stays open and nothing (not even the word typed) is stored. The engine hands it to the caller
  * of {@code complete} wrapped ({@code ENGINE-03051 There was an exception while invoking the TaskListener ...}), the
- * refusal as its cause: {@link #refusal(Throwable)} finds its message. An accepted GO records {@code goBy} and
+ * refusal as its cause: {@link #refusal(Throwable)} finds its message; over REST io.bascule.web.GoRefusalResponses
+ * answers it 400 (the word) or 403 (four-eyes) instead of 500. An accepted GO records {@code goBy} and
  * {@code goAt} on the process instance.
  * <p>Four-eyes applies when the run's variable {@code fourEyes} is true (the CLI passes the configured value) or when
  * {@code bascule.cutover.four-eyes} is set: a cutover started from Tasklist or over REST carries no such variable (the
@@ -34,8 +35,20 @@ public class GoWordListener implements TaskListener {
 
     /** The GO was refused: the task stays open, nothing was changed. */
     public static class GoRefusedException extends ProcessEngineException {
+        private final boolean fourEyes;
+
         public GoRefusedException(String message) {
+            this(message, false);
+        }
+
+        GoRefusedException(String message, boolean fourEyes) {
             super(message);
+            this.fourEyes = fourEyes;
+        }
+
+        /** Refused by four-eyes (who gave it), not by the word: REST answers 403 rather than 400. */
+        public boolean fourEyes() {
+            return fourEyes;
         }
     }
 
@@ -77,10 +90,10 @@ public class GoWordListener implements TaskListener {
             if (user == null) {
                 throw new GoRefusedException("four-eyes: the GO was given by no signed-in user; another DBA than "
                         + (initiator == null ? "the one who started this cutover" : initiator)
-                        + " must sign in and give the GO; nothing was changed");
+                        + " must sign in and give the GO; nothing was changed", true);
             }
             if (user.equals(initiator)) {
-                throw new GoRefusedException("four-eyes: " + user + " started this cutover, another DBA must give the GO");
+                throw new GoRefusedException("four-eyes: " + user + " started this cutover, another DBA must give the GO", true);
             }
         }
         var instance = task.getExecution().getProcessInstance();

@@ -27,6 +27,13 @@ public class WebConfiguration {
         return new Secrets(environment::getProperty);
     }
 
+    /** A refused GO answers 400/403 over REST, not Camunda's 500 ({@link GoRefusalResponses}). */
+    @Bean
+    @ConditionalOnWebApplication
+    org.springframework.boot.autoconfigure.jersey.ResourceConfigCustomizer goRefusalResponses() {
+        return config -> config.register(GoRefusalResponses.class);
+    }
+
     @Bean
     @ConditionalOnWebApplication
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> restAuthenticationFilter() {
