@@ -212,11 +212,18 @@ public final class CutoverService {
             return new PhaseOutcome("dry run: would arm the reverse channel on " + certificate.tables().size()
                     + " tables (self-test), then " + would.message(), List.of(would.message()), Map.of());
         }
+        requireStillFrozen("the reverse channel was not armed and the application's file not switched");
         ReverseChannel.Armed armed = channel.arm(applicationSourceLogin(), setup.allowBypassingAppLogin());
         List<String> lines = new ArrayList<>();
         lines.add("reverse channel armed on " + armed.tables().size() + " tables, self-test passed in " + armed.selfTestSeconds() + " s");
         if (appUser != null && !appUser.equals(setup.target().user())) {
             new PostgresFence(setup.target(), appUser).lift();   // a rollback before left the application read-only there
+        }
+        try {
+            requireStillFrozen("the reverse channel was disarmed again and the application's file not switched");
+        } catch (PhaseFailed e) {
+            channel.disarm();
+            throw e;
         }
         AppSwitchResult switched = setup.appSwitch().switchTo(applicationTargetValue());
         lines.add(switched.message());
@@ -230,6 +237,17 @@ public final class CutoverService {
         String summary = String.join("; ", lines);
         log.info(summary);
         return new PhaseOutcome(summary, lines, Map.of("applicationSwitched", true));
+    }
+
+    /**
+     * An abort (or a DBA) may lift the freeze while the switch runs: the application is never pointed at PostgreSQL
+     * while MySQL takes writes.
+     */
+    private void requireStillFrozen(String consequence) {
+        if (!new SourceFreeze(setup.sourceAdmin(), setup.freeze()).state().readOnly()) {
+            throw new PhaseFailed("MySQL is no longer read-only (an abort or a DBA lifted it during the cutover): "
+                    + consequence);
+        }
     }
 
     /** Phase 9: MySQL stays read-only (decommission comes with the PLATINUM report); checked, not changed. */

@@ -95,6 +95,12 @@ class CutoverPhasesIT extends WithRollbackWorld {
         try (Connection app = w.mysqlApp(); Statement st = app.createStatement()) {
             assertThat(st.executeUpdate("UPDATE customers SET code = 'OK' WHERE id = 1")).isEqualTo(1);
         }
+        // the switch that was running when the abort lifted the freeze does not point the application at PostgreSQL
+        String before = java.nio.file.Files.readString(w.envFile());
+        assertThatThrownBy(() -> cutover.switchApplication(false)).isInstanceOf(CutoverService.PhaseFailed.class)
+                .hasMessageContaining("MySQL is no longer read-only").hasMessageContaining("not switched");
+        assertThat(java.nio.file.Files.readString(w.envFile())).isEqualTo(before);
+        assertThat(io.bascule.rollback.ReverseChannel.isArmedOn(w.target())).as("nothing armed").isFalse();
     }
 
     @Test
