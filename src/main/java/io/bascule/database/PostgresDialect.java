@@ -1849,7 +1849,7 @@ public final class PostgresDialect {
      * {@value #BASCULE_APPLICATION_NAME}) idle or idle in a transaction since before a bound. Parameters: the first
      * characters of the last query to show, the bound as an interval text.
      */
-    static final String SQL_IDLE_SESSIONS = "SELECT a.pid, a.usename, a.application_name, a.client_addr::text, a.state,"
+    static final String SQL_IDLE_SESSIONS = "SELECT a.pid, a.usename, a.application_name, host(a.client_addr), a.state,"
             + " a.state_change, extract(epoch FROM now() - a.state_change)::float8, left(a.query, ?), coalesce(u.rolsuper, false)"
             + " FROM pg_stat_activity a LEFT JOIN pg_roles u ON u.oid = a.usesysid"
             + " WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()"

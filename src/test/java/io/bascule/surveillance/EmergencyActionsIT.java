@@ -116,7 +116,8 @@ class EmergencyActionsIT {
             assertThat(listed.sessions()).filteredOn(s -> pids.contains(s.pid()))
                     .allSatisfy(s -> assertThat(s.user()).isEqualTo("postgres"))
                     .allSatisfy(s -> assertThat(s.ageSeconds()).isGreaterThanOrEqualTo(1))
-                    .allSatisfy(s -> assertThat(s.lastQuery()).isEqualTo("SELECT pg_backend_pid()"));
+                    .allSatisfy(s -> assertThat(s.lastQuery()).isEqualTo("SELECT pg_backend_pid()"))
+                    .allSatisfy(s -> assertThat(s.clientAddr()).isEqualTo("127.0.0.1"));
             assertThat(listed.maxConnections()).isEqualTo(200);
             assertThat(listed.serverSessions()).isGreaterThanOrEqualTo(8);
             assertThat(listed.lines()).anySatisfy(l -> assertThat(l).startsWith("❌ pid " + pids.get(0) + " postgres")
