@@ -1824,4 +1824,475 @@ public final class PostgresDialect {
         String value = single(c, restartIdentity(schema, table, column, next), "moving the identity of " + table + "." + column);
         return value == null ? null : new BigInteger(value);
     }
+
+    // ---- Surveillance emergency actions (issue 12) ----
+
+    /** The states of a session that waits for its client: idle, or idle inside an open (or failed) transaction. */
+    public static final List<String> IDLE_STATES = List.of("idle", "idle in transaction", "idle in transaction (aborted)");
+    /** The session setting that hands the text of a statement to explain to {@link #SQL_EXPLAIN_GENERIC_PLAN}. */
+    static final String EXPLAIN_STATEMENT_SETTING = "bascule.explain_statement";
+
+    /**
+     * The connected login and what it may do in an emergency: end other logins' sessions (superuser, or privileges of
+     * pg_signal_backend), see their state and query (superuser, or privileges of pg_read_all_stats).
+     */
+    static final String SQL_ACTION_LOGIN = "SELECT current_user, r.rolsuper, pg_has_role(current_user, 'pg_signal_backend', 'USAGE'),"
+            + " pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'), current_setting('server_version_num')::int"
+            + " FROM pg_roles r WHERE r.rolname = current_user";
+    /** Client sessions of the server and of this database, and max_connections / superuser_reserved_connections. */
+    static final String SQL_CONNECTION_HEADROOM = "SELECT count(*) FILTER (WHERE backend_type = 'client backend'),"
+            + " count(*) FILTER (WHERE backend_type = 'client backend' AND datname = current_database()),"
+            + " current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int"
+            + " FROM pg_stat_activity";
+    /**
+     * The client sessions of this database (not the caller's, not Bascule's own: application_name starting with
+     * {@value #BASCULE_APPLICATION_NAME}) idle or idle in a transaction since before a bound. Parameters: the first
+     * characters of the last query to show, the bound as an interval text.
+     */
+    static final String SQL_IDLE_SESSIONS = "SELECT a.pid, a.usename, a.application_name, host(a.client_addr), a.state,"
+            + " a.state_change, extract(epoch FROM now() - a.state_change)::float8, left(a.query, ?), coalesce(u.rolsuper, false)"
+            + " FROM pg_stat_activity a LEFT JOIN pg_roles u ON u.oid = a.usesysid"
+            + " WHERE a.datname = current_database() AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()"
+            + " AND coalesce(a.application_name, '') NOT LIKE 'bascule%'"
+            + " AND a.state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')"
+            + " AND a.state_change < now() - ?::interval ORDER BY a.state_change, a.pid";
+    /** Whether the connected login may signal a session of the row's role: the rule of pg_terminate_backend. */
+    private static final String MAY_SIGNAL = "(s.su OR (NOT coalesce(u.rolsuper, false) AND (pg_has_role(current_user, a.usesysid, 'USAGE')"
+            + " OR pg_has_role(current_user, 'pg_signal_backend', 'USAGE'))))";
+    private static final String IDLE_SESSION_CHECK = " FROM pg_stat_activity a LEFT JOIN pg_roles u ON u.oid = a.usesysid"
+            + " CROSS JOIN (SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user) s"
+            + " WHERE a.pid = ANY (?) AND a.datname = current_database() AND a.backend_type = 'client backend'"
+            + " AND a.pid <> pg_backend_pid() AND coalesce(a.application_name, '') NOT LIKE 'bascule%'"
+            + " AND a.state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')"
+            + " AND a.state_change < now() - ?::interval AND " + MAY_SIGNAL;
+    /**
+     * Ends the given sessions that are, at this moment, still idle (or idle in a transaction) since before the bound,
+     * client sessions of this database, not Bascule's, and that the login may signal: the re-check and the end in one
+     * statement. pg_terminate_backend waits for each session to be gone (PostgreSQL 14+). Parameters: the wait in
+     * milliseconds, the pids (int4[]), the bound as an interval text.
+     */
+    static final String SQL_END_IDLE_SESSIONS = "SELECT a.pid, pg_terminate_backend(a.pid, ?)" + IDLE_SESSION_CHECK;
+    /** {@link #SQL_END_IDLE_SESSIONS} before PostgreSQL 14 (no wait). Parameters: the pids, the bound. */
+    static final String SQL_END_IDLE_SESSIONS_NO_WAIT = "SELECT a.pid, pg_terminate_backend(a.pid)" + IDLE_SESSION_CHECK;
+    /** Sessions as they are now, with what decides whether they may be ended. Parameter: the pids (int4[]). */
+    static final String SQL_SESSION_STATES = "SELECT a.pid, a.datname = current_database(), a.backend_type, a.application_name,"
+            + " a.state, extract(epoch FROM now() - a.state_change)::float8, a.usename, coalesce(u.rolsuper, false), " + MAY_SIGNAL
+            + " FROM pg_stat_activity a LEFT JOIN pg_roles u ON u.oid = a.usesysid"
+            + " CROSS JOIN (SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user) s WHERE a.pid = ANY (?) ORDER BY a.pid";
+
+    /** The connected login's emergency rights ({@link #SQL_ACTION_LOGIN}). */
+    public record ActionLogin(String login, boolean superuser, boolean signalBackend, boolean readAllStats, int serverVersionNum) {
+        /** May end the sessions of other logins (not a superuser's, unless a superuser itself). */
+        public boolean mayEndOthers() {
+            return superuser || signalBackend;
+        }
+
+        /** Sees the state and query of other logins' sessions. */
+        public boolean seesOthers() {
+            return superuser || readAllStats;
+        }
+    }
+
+    /** Client sessions in use: on the server, on this database, and the server's limits. */
+    public record ConnectionHeadroom(int serverSessions, int databaseSessions, int maxConnections, int superuserReserved) {
+    }
+
+    /** An idle session as {@link #SQL_IDLE_SESSIONS} lists it. */
+    public record IdleSessionRow(int pid, String user, String applicationName, String clientAddr, String state,
+                                 java.time.Instant since, double ageSeconds, String query, boolean superuser) {
+    }
+
+    /** A session as {@link #SQL_SESSION_STATES} finds it now. */
+    public record SessionStateRow(int pid, boolean thisDatabase, String backendType, String applicationName, String state,
+                                  Double idleSeconds, String user, boolean superuser, boolean maySignal) {
+    }
+
+    public ActionLogin actionLogin(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_ACTION_LOGIN)) {
+            rs.next();
+            return new ActionLogin(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getInt(5));
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the rights of Bascule's login", e);
+        }
+    }
+
+    public ConnectionHeadroom connectionHeadroom(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_CONNECTION_HEADROOM)) {
+            rs.next();
+            return new ConnectionHeadroom(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4));
+        } catch (SQLException e) {
+            throw endpoint.failure("counting the connections", e);
+        }
+    }
+
+    /** A duration as PostgreSQL reads an interval ({@code 1500 milliseconds}). */
+    public static String intervalText(java.time.Duration d) {
+        return d.toMillis() + " milliseconds";
+    }
+
+    /** {@link #SQL_IDLE_SESSIONS}: sessions idle since before {@code olderThan}, oldest first. */
+    public List<IdleSessionRow> idleSessionsOlderThan(Connection c, java.time.Duration olderThan, int queryChars) {
+        List<IdleSessionRow> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_IDLE_SESSIONS)) {
+            ps.setInt(1, queryChars);
+            ps.setString(2, intervalText(olderThan));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.sql.Timestamp since = rs.getTimestamp(6);
+                    list.add(new IdleSessionRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), since == null ? null : since.toInstant(), rs.getDouble(7), rs.getString(8),
+                            rs.getBoolean(9)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("listing the idle sessions", e);
+        }
+        return list;
+    }
+
+    /**
+     * {@link #SQL_END_IDLE_SESSIONS}: ends those of the pids still idle since before the bound and allowed; returns
+     * pid → whether it was gone within the wait (or, before PostgreSQL 14, signalled).
+     */
+    public java.util.Map<Integer, Boolean> endIdleSessions(Connection c, List<Integer> pids, java.time.Duration olderThan,
+                                                          long waitMillis, int serverVersionNum) {
+        java.util.Map<Integer, Boolean> ended = new java.util.LinkedHashMap<>();
+        boolean waits = serverVersionNum >= 140000;
+        try (PreparedStatement ps = c.prepareStatement(waits ? SQL_END_IDLE_SESSIONS : SQL_END_IDLE_SESSIONS_NO_WAIT)) {
+            int i = 1;
+            if (waits) {
+                ps.setLong(i++, waitMillis);
+            }
+            ps.setArray(i++, c.createArrayOf("int4", pids.toArray()));
+            ps.setString(i, intervalText(olderThan));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ended.put(rs.getInt(1), rs.getBoolean(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("ending the idle sessions " + pids, e);
+        }
+        return ended;
+    }
+
+    /** {@link #SQL_SESSION_STATES}: the sessions of those pids still there. */
+    public List<SessionStateRow> sessionStates(Connection c, List<Integer> pids) {
+        List<SessionStateRow> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_SESSION_STATES)) {
+            ps.setArray(1, c.createArrayOf("int4", pids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    double idle = rs.getDouble(6);
+                    list.add(new SessionStateRow(rs.getInt(1), rs.getBoolean(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.wasNull() ? null : idle, rs.getString(7), rs.getBoolean(8), rs.getBoolean(9)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the state of sessions " + pids, e);
+        }
+        return list;
+    }
+
+    /** A statement of pg_stat_statements: its id, text, calls and times (ms), and the login that ran it. */
+    public record StatementStatsRow(long queryId, String query, long calls, double meanMs, double maxMs, double totalMs,
+                                    String user) {
+    }
+
+    /**
+     * The statements of this database whose mean time is over a bound, worst first; Bascule's own explain blocks left
+     * out. Parameters: the bound in milliseconds, the limit.
+     */
+    public static String slowStatementsSql(String extensionSchema) {
+        return "SELECT s.queryid, s.query, s.calls, s.mean_exec_time, s.max_exec_time, s.total_exec_time, r.rolname FROM "
+                + qualified(extensionSchema, PG_STAT_STATEMENTS) + " s LEFT JOIN pg_roles r ON r.oid = s.userid"
+                + " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.mean_exec_time > ?"
+                + " AND s.query NOT LIKE '%bascule_explain%' ORDER BY s.mean_exec_time DESC, s.queryid LIMIT ?";
+    }
+
+    /** The text of a statement of this database by its query id (any login's). Parameter: the query id. */
+    public static String statementTextSql(String extensionSchema) {
+        return "SELECT s.query FROM " + qualified(extensionSchema, PG_STAT_STATEMENTS) + " s"
+                + " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid = ?"
+                + " ORDER BY s.calls DESC LIMIT 1";
+    }
+
+    /** {@link #slowStatementsSql}. */
+    public List<StatementStatsRow> slowStatements(Connection c, String extensionSchema, double overMillis, int limit) {
+        List<StatementStatsRow> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(slowStatementsSql(extensionSchema))) {
+            ps.setDouble(1, overMillis);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new StatementStatsRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
+                            rs.getDouble(5), rs.getDouble(6), rs.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the slow statements of pg_stat_statements", e);
+        }
+        return list;
+    }
+
+    /** {@link #statementTextSql}: the text, or null when pg_stat_statements no longer holds the statement. */
+    public String statementText(Connection c, String extensionSchema, long queryId) {
+        try (PreparedStatement ps = c.prepareStatement(statementTextSql(extensionSchema))) {
+            ps.setLong(1, queryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading statement " + queryId + " of pg_stat_statements", e);
+        }
+    }
+
+    /** The explain session: notices reach the client, the search path is the schema's (when given) then public. */
+    static final String SQL_EXPLAIN_NOTICES = "SET LOCAL client_min_messages = notice";
+    static final String SQL_EXPLAIN_SEARCH_PATH = "SELECT set_config('search_path', quote_ident(?) || ', public', true)";
+    /** Hands the statement's text to the block below, as a bound value. Parameter: the text. */
+    static final String SQL_EXPLAIN_STATEMENT = "SELECT set_config('" + EXPLAIN_STATEMENT_SETTING + "', ?, true)";
+    /**
+     * The generic plan (PostgreSQL 16+: parameters {@code $1} left as they are) of the statement handed over by
+     * {@link #SQL_EXPLAIN_STATEMENT}, as JSON with schemas and aliases, raised as a notice: the driver's extended
+     * protocol would take the statement's {@code $1} for parameters of its own. The statement is planned, never run.
+     */
+    static final String SQL_EXPLAIN_GENERIC_PLAN = "DO $bascule_explain$ DECLARE plan text; BEGIN"
+            + " EXECUTE 'EXPLAIN (FORMAT JSON, GENERIC_PLAN, VERBOSE) ' || current_setting('" + EXPLAIN_STATEMENT_SETTING + "')"
+            + " INTO plan; RAISE NOTICE '%', plan; END $bascule_explain$";
+
+    /**
+     * The generic plan of a statement as PostgreSQL's JSON ({@link #SQL_EXPLAIN_GENERIC_PLAN}), planned in a
+     * read-only transaction bounded by a statement timeout and rolled back. The caller makes sure the text is a single
+     * SELECT. Throws the wrapped failure (a plan that cannot be made: unknown table, parameter types not determined).
+     */
+    public String explainGenericPlan(Connection c, String statement, String searchSchema, long timeoutMillis) {
+        boolean autoCommit = true;
+        try {
+            autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            readOnlyChecks(c, timeoutMillis);
+            execute(c, SQL_EXPLAIN_NOTICES, "letting notices through");
+            if (searchSchema != null && !searchSchema.isBlank()) {
+                try (PreparedStatement ps = c.prepareStatement(SQL_EXPLAIN_SEARCH_PATH)) {
+                    ps.setString(1, searchSchema);
+                    ps.executeQuery().close();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(SQL_EXPLAIN_STATEMENT)) {
+                ps.setString(1, statement);
+                ps.executeQuery().close();
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute(SQL_EXPLAIN_GENERIC_PLAN);
+                for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                    String m = w.getMessage();
+                    if (m != null && m.stripLeading().startsWith("[")) {
+                        return m;
+                    }
+                }
+            }
+            throw new DatabaseException(DatabaseException.Code.QUERY_FAILED, "explaining a statement on the target database "
+                    + endpoint.redactedUrl() + " gave no plan", endpoint.redactedUrl(), null);
+        } catch (SQLException e) {
+            throw endpoint.failure("explaining the statement", e);
+        } finally {
+            try {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            } catch (SQLException e) {
+                // the connection is broken: its caller's next statement says so
+            }
+        }
+    }
+
+    /** A table's kind ('r' table, 'p' partitioned, 'm' materialized view...), or null when the schema has no such relation. */
+    static final String SQL_RELATION_KIND = "SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relname = ?";
+    /** The columns of a relation, in order (not dropped). Parameters: schema, relation. */
+    static final String SQL_COLUMN_NAMES = "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0"
+            + " AND NOT a.attisdropped ORDER BY a.attnum";
+    /** Whether a valid index of the table has the column as its first key. Parameters: schema, table, column. */
+    static final String SQL_INDEX_LEADING_WITH = "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]"
+            + " WHERE n.nspname = ? AND c.relname = ? AND a.attname = ? AND i.indisvalid";
+    /**
+     * A table's planner and activity statistics: row estimate (reltuples, or the live rows counted when never
+     * analysed), live and dead rows, rows changed since the last analyse, last manual and automatic analyse and vacuum.
+     * Parameters: schema, table.
+     */
+    static final String SQL_TABLE_STATISTICS = "SELECT CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint"
+            + " ELSE coalesce(s.n_live_tup, 0) END, coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0),"
+            + " coalesce(s.n_mod_since_analyze, 0), s.last_analyze, s.last_autoanalyze, s.last_vacuum, s.last_autovacuum"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE n.nspname = ? AND c.relname = ?";
+
+    /** A table's statistics ({@link #SQL_TABLE_STATISTICS}). */
+    public record TableStatisticsRow(String schema, String table, long estimatedRows, long liveRows, long deadRows,
+                                     long modifiedSinceAnalyze, java.time.Instant lastAnalyze, java.time.Instant lastAutoAnalyze,
+                                     java.time.Instant lastVacuum, java.time.Instant lastAutoVacuum) {
+        /** The later of the manual and the automatic analyse, or null when never analysed. */
+        public java.time.Instant lastAnalysed() {
+            return lastAnalyze == null ? lastAutoAnalyze : lastAutoAnalyze == null ? lastAnalyze
+                    : lastAnalyze.isAfter(lastAutoAnalyze) ? lastAnalyze : lastAutoAnalyze;
+        }
+    }
+
+    /** {@link #SQL_RELATION_KIND}. */
+    public String relationKind(Connection c, String schema, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_RELATION_KIND)) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for " + schema + "." + name, e);
+        }
+    }
+
+    /** {@link #SQL_COLUMN_NAMES}: empty when there is no such relation. */
+    public List<String> columnNames(Connection c, String schema, String table) {
+        List<String> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_COLUMN_NAMES)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the columns of " + schema + "." + table, e);
+        }
+        return list;
+    }
+
+    /** {@link #SQL_INDEX_LEADING_WITH}. */
+    public boolean hasIndexLeadingWith(Connection c, String schema, String table, String column) {
+        return exists(c, SQL_INDEX_LEADING_WITH, "reading the indexes of " + schema + "." + table, schema, table, column);
+    }
+
+    /** {@link #SQL_TABLE_STATISTICS}, or null when there is no such table. */
+    public TableStatisticsRow tableStatistics(Connection c, String schema, String table) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_TABLE_STATISTICS)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new TableStatisticsRow(schema, table, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                        instant(rs.getTimestamp(8)));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the statistics of " + schema + "." + table, e);
+        }
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /** {@code VACUUM (ANALYZE) schema.table}: outside a transaction (autocommit). */
+    public static String vacuumAnalyzeSql(String schema, String table) {
+        return "VACUUM (ANALYZE) " + qualified(schema, table);
+    }
+
+    /**
+     * Runs {@link #vacuumAnalyzeSql} on a connection in autocommit; returns PostgreSQL's warnings (a login that may not
+     * vacuum the table gets a warning "skipping ...", not an error).
+     */
+    public List<String> vacuumAnalyze(Connection c, String schema, String table) {
+        List<String> warnings = new ArrayList<>();
+        try (Statement st = c.createStatement()) {
+            st.execute(vacuumAnalyzeSql(schema, table));
+            for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                warnings.add(w.getMessage());
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("VACUUM (ANALYZE) of " + schema + "." + table, e);
+        }
+        return warnings;
+    }
+
+    /** {@code CREATE INDEX CONCURRENTLY "name" ON "schema"."table" ("col", ...)}: outside a transaction (autocommit). */
+    public static String createIndexConcurrentlySql(String schema, String table, String name, List<String> columns) {
+        return "CREATE INDEX CONCURRENTLY " + quote(name) + " ON " + qualified(schema, table) + " (" + columnList(columns) + ")";
+    }
+
+    /** {@code DROP INDEX CONCURRENTLY IF EXISTS "schema"."name"}: removes an index a failed build left invalid. */
+    public static String dropIndexConcurrentlySql(String schema, String name) {
+        return "DROP INDEX CONCURRENTLY IF EXISTS " + qualified(schema, name);
+    }
+
+    /** How long an emergency action's session waits for a lock (CREATE INDEX CONCURRENTLY waits for older transactions). */
+    public static String lockTimeoutSql(java.time.Duration d) {
+        return "SET lock_timeout = " + Math.max(1, d.toMillis());
+    }
+
+    /** An index's validity (false: a failed concurrent build left it), or null when the schema has no such index. */
+    static final String SQL_INDEX_VALID = "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+    /** A relation's size on disk in bytes and as PostgreSQL prints it. Parameters: schema, relation. */
+    static final String SQL_RELATION_BYTES = "SELECT pg_relation_size(c.oid), pg_size_pretty(pg_relation_size(c.oid))"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+
+    /** Sets the session's lock timeout ({@link #lockTimeoutSql}). */
+    public void lockTimeout(Connection c, java.time.Duration d) {
+        execute(c, lockTimeoutSql(d), "setting the lock timeout");
+    }
+
+    /** Runs {@link #createIndexConcurrentlySql} on a connection in autocommit. */
+    public void createIndexConcurrently(Connection c, String schema, String table, String name, List<String> columns) {
+        execute(c, createIndexConcurrentlySql(schema, table, name, columns), "CREATE INDEX CONCURRENTLY " + name + " on "
+                + schema + "." + table);
+    }
+
+    /** Runs {@link #dropIndexConcurrentlySql} on a connection in autocommit. */
+    public void dropIndexConcurrently(Connection c, String schema, String name) {
+        execute(c, dropIndexConcurrentlySql(schema, name), "DROP INDEX CONCURRENTLY " + schema + "." + name);
+    }
+
+    /** {@link #SQL_INDEX_VALID}. */
+    public Boolean indexValid(Connection c, String schema, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_INDEX_VALID)) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBoolean(1) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for index " + schema + "." + name, e);
+        }
+    }
+
+    /** A relation's size ({@link #SQL_RELATION_BYTES}): bytes and PostgreSQL's text; null when there is none. */
+    public record RelationBytes(long bytes, String pretty) {
+    }
+
+    public RelationBytes relationBytes(Connection c, String schema, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_RELATION_BYTES)) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new RelationBytes(rs.getLong(1), rs.getString(2)) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the size of " + schema + "." + name, e);
+        }
+    }
+
+    /**
+     * This database's row of pg_stat_database as JSON (its columns differ by version: sessions_fatal and
+     * sessions_killed from PostgreSQL 14).
+     */
+    static final String SQL_DATABASE_COUNTERS = "SELECT to_jsonb(d)::text FROM pg_stat_database d WHERE d.datname = current_database()";
+
+    /** {@link #SQL_DATABASE_COUNTERS}: the JSON text. */
+    public String databaseCounters(Connection c) {
+        return single(c, SQL_DATABASE_COUNTERS, "reading pg_stat_database");
+    }
 }
