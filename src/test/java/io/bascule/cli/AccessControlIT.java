@@ -108,10 +108,10 @@ class AccessControlIT {
             assertThat(completed.statusCode()).as(completed.body()).isEqualTo(204);
 
             // a running runbook: the viewer sees the instance, and reads the finished one's history
-            HttpResponse<String> surveillance = post(base + "/engine-rest/process-definition/key/surveillance/start", "{}", DBA);
-            assertThat(surveillance.statusCode()).isEqualTo(200);
-            runningInstance = json(surveillance).get("id").asText();
-            assertThat(get(base + "/engine-rest/process-instance?processDefinitionKey=surveillance", VIEWER).body()).contains(runningInstance);
+            HttpResponse<String> platinum = post(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", DBA);
+            assertThat(platinum.statusCode()).isEqualTo(200);
+            runningInstance = json(platinum).get("id").asText();
+            assertThat(get(base + "/engine-rest/process-instance?processDefinitionKey=platinumReport", VIEWER).body()).contains(runningInstance);
             JsonNode history = json(get(base + "/engine-rest/history/process-instance?processInstanceId=" + instanceId, VIEWER));
             assertThat(history).hasSize(1);
             assertThat(history.get(0).get("state").asText()).isEqualTo("COMPLETED");
@@ -146,8 +146,8 @@ class AccessControlIT {
             assertThat(viewer.login("tasklist", VIEWER).statusCode()).isEqualTo(200);
             WebSession dba = WebSession.open(base);
             assertThat(dba.login("tasklist", DBA).statusCode()).isEqualTo(200);
-            assertRefused(viewer.post("/process-definition/key/surveillance/submit-form", "{\"variables\":{}}"));
-            HttpResponse<String> submitted = dba.post("/process-definition/key/surveillance/submit-form", "{\"variables\":{}}");
+            assertRefused(viewer.post("/process-definition/key/platinumReport/submit-form", "{\"variables\":{}}"));
+            HttpResponse<String> submitted = dba.post("/process-definition/key/platinumReport/submit-form", "{\"variables\":{}}");
             assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
             String tasklistInstance = json(submitted).get("id").asText();
             JsonNode tasklistTasks = json(viewer.get("/task?processInstanceId=" + tasklistInstance));
@@ -315,11 +315,11 @@ class AccessControlIT {
     void aDbaRetriesAFailedStepAViewerSeesTheIncidentButMayNotRetryIt() throws Exception {
         Path root = Path.of("target", "access-retry-it-" + ProcessHandle.current().pid()).toAbsolutePath();
         Path bpmnDir = Files.createDirectories(root.resolve("bpmn"));
-        for (String key : new String[]{"goldMigration", "goldVerification", "cutover", "rollback", "platinumReport"}) {
+        for (String key : new String[]{"goldMigration", "goldVerification", "cutover", "rollback", "surveillance"}) {
             Files.copy(Path.of("bpmn", key + ".bpmn"), bpmnDir.resolve(key + ".bpmn"));
         }
         // a runbook whose first step fails for a technical reason every time: its job ends as an incident
-        String failing = Files.readString(Path.of("bpmn", "surveillance.bpmn")).replaceFirst(
+        String failing = Files.readString(Path.of("bpmn", "platinumReport.bpmn")).replaceFirst(
                 "(?s)<bpmn:userTask id=\"Task_Acknowledge\".*?</bpmn:userTask>",
                 java.util.regex.Matcher.quoteReplacement("<bpmn:serviceTask id=\"Task_Acknowledge\" name=\"Fail on purpose\" camunda:asyncBefore=\"true\""
                         + " camunda:expression=\"${execution.getVariable('noSuchVariable').length()}\">"
@@ -327,7 +327,7 @@ class AccessControlIT {
                         + "</bpmn:extensionElements><bpmn:incoming>Flow_ToTask</bpmn:incoming>"
                         + "<bpmn:outgoing>Flow_ToEnd</bpmn:outgoing></bpmn:serviceTask>"));
         assertThat(failing).contains("Fail on purpose");
-        Files.writeString(bpmnDir.resolve("surveillance.bpmn"), failing);
+        Files.writeString(bpmnDir.resolve("platinumReport.bpmn"), failing);
         Path config = config(root);
         Files.writeString(config, Files.readString(config).replace("bascule:\n", "bascule:\n  bpmn-dir: " + bpmnDir + "\n"));
 
@@ -336,7 +336,7 @@ class AccessControlIT {
         try {
             assertThat(serve.exitCode()).as(serve.err()).isZero();
             String base = baseUrl(serve);
-            String instanceId = json(post(base + "/engine-rest/process-definition/key/surveillance/start", "{}", DBA)).get("id").asText();
+            String instanceId = json(post(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", DBA)).get("id").asText();
             JsonNode incidents = JSON.createArrayNode();
             for (long deadline = System.nanoTime() + 60_000_000_000L; incidents.isEmpty() && System.nanoTime() < deadline; ) {
                 Thread.sleep(200);

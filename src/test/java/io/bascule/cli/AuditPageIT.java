@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The audit page in a real headless Chromium (Debian's chromium and chromium-driver packages): a GOLD migration run
- * from the CLI, then {@code serve} on the same work directory with a user of the {@code viewer} group, a surveillance run
+ * from the CLI, then {@code serve} on the same work directory with a user of the {@code viewer} group, a (placeholder) PLATINUM report run
  * to its end by a DBA through the REST API, then the pages as the viewer: the list shows both finished runs, each
  * run's page its timeline (steps, the DBA's task with who, when, values and comment) above the diagram with the
  * activities passed and the flows taken marked. The screenshot of the GOLD migration's page goes to
@@ -84,7 +84,7 @@ class AuditPageIT {
         try {
             String base = "http://localhost:"
                     + ((org.springframework.boot.web.context.WebServerApplicationContext) serve.outcome().application()).getWebServer().getPort();
-            String instanceId = runSurveillanceAsAlice(base);
+            String instanceId = runPlaceholderAsAlice(base);
 
             assertThat(Http.get(base + "/audit/api/runs", null, null).statusCode()).as("login required").isEqualTo(401);
             assertThat(Http.get(base + "/audit/index.html", null, null).statusCode()).as("login required").isEqualTo(401);
@@ -92,10 +92,10 @@ class AuditPageIT {
             assertThat(Http.get(base + "/audit/api/runs", "mallory", "guess").statusCode()).isEqualTo(401);
             HttpResponse<String> json = Http.get(base + "/audit/api/runs/" + instanceId, "vera", "vera-secret-for-test");
             assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
-            assertThat(json.body()).contains("\"processKey\" : \"surveillance\"", "\"state\" : \"COMPLETED\"", "\"startedBy\" : \"alice\"",
+            assertThat(json.body()).contains("\"processKey\" : \"platinumReport\"", "\"state\" : \"COMPLETED\"", "\"startedBy\" : \"alice\"",
                     "\"completedBy\" : \"alice\"", "checked by alice in the test");
             assertThat(Http.get(base + "/audit/api/runs/" + instanceId + "/bpmn", "vera", "vera-secret-for-test").body())
-                    .contains("<bpmn:process id=\"surveillance\"");
+                    .contains("<bpmn:process id=\"platinumReport\"");
             assertThat(Http.get(base + "/audit/api/runs/nope", "vera", "vera-secret-for-test").statusCode()).isEqualTo(404);
 
             WebDriver browser = chromium(Files.createTempDirectory(root, "chromium-profile-"));
@@ -109,7 +109,7 @@ class AuditPageIT {
                 browser.get(base + "/audit/");
                 WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("#runs tr[data-instance='" + instanceId + "']")));
-                assertThat(row.getText()).contains("Surveillance", "COMPLETED", "alice");
+                assertThat(row.getText()).contains("PLATINUM report", "COMPLETED", "alice");
                 row.findElement(By.tagName("a")).click();
 
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#diagram[data-rendered='true']")));
@@ -123,7 +123,7 @@ class AuditPageIT {
 
                 List<WebElement> steps = browser.findElements(By.cssSelector("#steps tr.step"));
                 assertThat(steps).hasSize(3);
-                assertThat(steps.get(1).getText()).contains("Review surveillance checklist", "userTask", "alice", "completed");
+                assertThat(steps.get(1).getText()).contains("Review PLATINUM report", "userTask", "alice", "completed");
                 String tasks = browser.findElement(By.id("tasks")).getText();
                 assertThat(tasks).contains("claimed by", "alice", "value note", "checked by alice in the test", "comment by alice");
                 assertThat(browser.findElement(By.id("summary")).getText()).contains("COMPLETED", "Step acknowledged", "alice");
@@ -160,11 +160,11 @@ class AuditPageIT {
         }
     }
 
-    /** Starts a (placeholder) surveillance run as alice (dba) over REST, claims its task, comments and completes it with values. */
-    private static String runSurveillanceAsAlice(String base) throws Exception {
+    /** Starts a (placeholder) PLATINUM report run as alice (dba) over REST, claims its task, comments and completes it with values. */
+    private static String runPlaceholderAsAlice(String base) throws Exception {
         String alice = "alice";
         String pw = "alice-secret-for-test";
-        HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/surveillance/start", "{}", alice, pw);
+        HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", alice, pw);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
         String instanceId = started.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         String tasks = Http.get(base + "/engine-rest/task?processInstanceId=" + instanceId, alice, pw).body();

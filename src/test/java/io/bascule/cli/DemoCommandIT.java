@@ -91,7 +91,7 @@ class DemoCommandIT {
             assertThat(setup.statusCode()).isEqualTo(403);
 
             // a DBA completes a runbook task: the audit trail records who did it
-            HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/surveillance/start", "{}", "demo", password);
+            HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", "demo", password);
             assertThat(started.statusCode()).isEqualTo(200);
             String instanceId = field(started.body(), "id");
             HttpResponse<String> tasks = Http.get(base + "/engine-rest/task?candidateGroup=dba&processInstanceId=" + instanceId, "demo", password);

@@ -25,7 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and (placeholder) surveillance models and
+ * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and (placeholder) platinumReport models and
  * form, the migration delegates replaced by beans: steps printed by name, tasks answered from their forms, the
  * outcome read from the variables the model sets.
  */
@@ -45,7 +45,7 @@ class ProcessRunnerTest {
         spring = SpringEngine.start("runner", true, beans); // with ProcessWatch, which wakes the runner
         engine = spring.engine();
         var deployment = engine.getRepositoryService().createDeployment();
-        for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/surveillance.bpmn", "forms/reviewConversion.form",
+        for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/platinumReport.bpmn", "forms/reviewConversion.form",
                 "forms/placeholderAcknowledge.form")) {
             deployment.addString(Path.of(f).getFileName().toString(), Files.readString(Path.of(f)));
         }
@@ -248,7 +248,7 @@ class ProcessRunnerTest {
         Thread dba = new Thread(() -> {
             var tasks = engine.getTaskService();
             for (int i = 0; i < 200; i++) {
-                var open = tasks.createTaskQuery().processDefinitionKey("surveillance").list();
+                var open = tasks.createTaskQuery().processDefinitionKey("platinumReport").list();
                 // the DBA acts once the runner said it waits (acting earlier, the run may end before it looks)
                 if (!open.isEmpty() && out.toString(StandardCharsets.UTF_8).contains("waits for a DBA in Tasklist")) {
                     engine.getIdentityService().setAuthenticatedUserId("alice");
@@ -264,16 +264,16 @@ class ProcessRunnerTest {
             }
         });
         dba.start();
-        Run run = run("surveillance", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false), out);
+        Run run = run("platinumReport", Map.of(), ProcessRunner.Answers.waitForTasklist(), terminal(false), out);
         dba.join();
         assertThat(run.result().exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsSubsequence("Review surveillance checklist waits for a DBA in Tasklist",
-                "] Review surveillance checklist ✅ (alice)", "] Step acknowledged ✅");
+        assertThat(run.out()).containsSubsequence("Review PLATINUM report waits for a DBA in Tasklist",
+                "] Review PLATINUM report ✅ (alice)", "] Step acknowledged ✅");
     }
 
     @Test
     void confirmAcknowledgesAChecklistAndWritesTheNote() throws Exception {
-        Run run = run("surveillance", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
+        Run run = run("platinumReport", Map.of(), ProcessRunner.Answers.confirm("GO"), terminal(false));
         assertThat(run.result().exitCode()).as(run.err()).isZero();
         assertThat(ProcessRuns.variable(engine.getHistoryService(), run.result().instanceId(), "note"))
                 .isEqualTo("confirmed from the CLI (--confirm)");

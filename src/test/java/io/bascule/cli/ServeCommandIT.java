@@ -45,7 +45,7 @@ class ServeCommandIT {
             assertThat(first.exitCode()).as(first.err()).isZero();
             String base = baseUrl(first);
             assertThat(Http.get(base + "/engine-rest/process-definition", null, null).statusCode()).isEqualTo(401);
-            assertThat(Http.get(base + "/engine-rest/process-definition/key/surveillance", "alice", "alice-secret-for-test").body())
+            assertThat(Http.get(base + "/engine-rest/process-definition/key/platinumReport", "alice", "alice-secret-for-test").body())
                     .contains("\"version\":1");
             HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/rollback/start", "{}",
                     "bob", "bob-secret-for-test");
@@ -55,14 +55,13 @@ class ServeCommandIT {
             first.outcome().application().close();
         }
 
-        Path surveillance = bpmnDir.resolve("surveillance.bpmn");
-        Files.writeString(surveillance, Files.readString(surveillance).replace("Review surveillance checklist",
-                "Review surveillance checklist (edited)"));
+        Path platinum = bpmnDir.resolve("platinumReport.bpmn");
+        Files.writeString(platinum, Files.readString(platinum).replace("Review PLATINUM report", "Review PLATINUM report (edited)"));
         CliRun second = CliRun.of(env, args);
         try {
             assertThat(second.exitCode()).as(second.err()).isZero();
             String base = baseUrl(second);
-            assertThat(Http.get(base + "/engine-rest/process-definition/key/surveillance", "alice", "alice-secret-for-test").body())
+            assertThat(Http.get(base + "/engine-rest/process-definition/key/platinumReport", "alice", "alice-secret-for-test").body())
                     .contains("\"version\":2");
             assertThat(Http.get(base + "/engine-rest/process-definition/key/rollback", "alice", "alice-secret-for-test").body())
                     .as("unchanged models are not redeployed").contains("\"version\":1");

@@ -98,18 +98,30 @@ class ModelDiagramTest {
         }
     }
 
-    /** The ends the cutover passes through (sub-processes that lead on, escalations): no other model has any. */
+    /**
+     * The ends the cutover passes through (sub-processes that lead on, escalations), and the surveillance's (all but
+     * its four outcomes: its playbooks are non-interrupting event sub-processes, its checklists lead on): no other model
+     * has any.
+     */
     @org.junit.jupiter.api.Test
     void theCutoverPassesThroughTheEndsOfItsPreparationAndItsFreezeOnly() {
         Map<String, java.util.List<String>> passed = new HashMap<>();
+        Map<String, java.util.List<String>> outcomes = new HashMap<>();
         for (String key : ProcessKeys.ALL) {
             BpmnModelInstance model = Bpmn.readModelFromFile(Path.of("bpmn", key + ".bpmn").toFile());
             passed.put(key, model.getModelElementsByType(EndEvent.class).stream().filter(ModelContract::passesThrough)
                     .map(EndEvent::getId).sorted().toList());
+            outcomes.put(key, model.getModelElementsByType(EndEvent.class).stream().filter(e -> !ModelContract.passesThrough(e))
+                    .map(EndEvent::getId).sorted().toList());
         }
         assertThat(passed.get(ProcessKeys.CUTOVER)).containsExactly("EndEvent_DryRunDone", "EndEvent_Prepared",
                 "EndEvent_RollbackRehearsalFailed", "EndEvent_Switched", "EndEvent_WarRoomIncomplete");
+        assertThat(outcomes.get(ProcessKeys.SURVEILLANCE)).containsExactly("EndEvent_Failed", "EndEvent_H1Validated",
+                "EndEvent_NotRolledBack", "EndEvent_RolledBack");
+        assertThat(passed.get(ProcessKeys.SURVEILLANCE)).contains("EndEvent_ChecklistDone", "EndEvent_FirstHourWatched",
+                "EndEvent_BackendKept", "EndEvent_BackendRollback", "EndEvent_BackendDownRaised", "EndEvent_UpdateSent");
         passed.remove(ProcessKeys.CUTOVER);
+        passed.remove(ProcessKeys.SURVEILLANCE);
         assertThat(passed.values()).allSatisfy(ends -> assertThat(ends).isEmpty());
     }
 

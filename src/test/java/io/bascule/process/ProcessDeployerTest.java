@@ -60,8 +60,16 @@ class ProcessDeployerTest {
         deploy(dir);
         deploy(dir);   // nothing changed: nothing new
         var definitions = engine.getRepositoryService().createProcessDefinitionQuery();
-        assertThat(definitions.processDefinitionKey(ProcessKeys.SURVEILLANCE).latestVersion().singleResult().getVersion()).isEqualTo(1);
-        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).contains("\"id\": \"placeholderAcknowledge\"");
+        assertThat(definitions.processDefinitionKey(ProcessKeys.PLATINUM_REPORT).latestVersion().singleResult().getVersion()).isEqualTo(1);
+        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("\"id\": \"placeholderAcknowledge\"");
+        // the surveillance comes with its start form, the forms of its checklists, its report task and its playbooks
+        var surveillance = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE)
+                .latestVersion().singleResult();
+        assertThat(engine.getRepositoryService().getDeploymentResourceNames(surveillance.getDeploymentId()))
+                .containsExactlyInAnyOrder("surveillance.bpmn", "surveillanceStart.form", "surveillanceChecklist.form",
+                        "surveillanceProblem.form", "surveillanceReport.form", "surveillanceBackendDown.form",
+                        "surveillanceSlowQueries.form", "surveillanceConnections.form", "surveillanceUserErrors.form",
+                        "surveillanceUserErrorsRollback.form", "surveillanceUserErrorsDecision.form");
         // the cutover comes with its start form and the forms of its tasks (it calls the rollback, deployed on its own)
         var cutover = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER)
                 .latestVersion().singleResult();
@@ -76,25 +84,25 @@ class ProcessDeployerTest {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"id\": \"rollbackStart\"");
         }
 
-        Path surveillance = dir.resolve("surveillance.bpmn");
-        Files.writeString(surveillance, Files.readString(surveillance).replace("Review surveillance checklist",
-                "Review surveillance checklist (edited)"));
+        Path platinum = dir.resolve("platinumReport.bpmn");
+        String model = Files.readString(platinum);
+        assertThat(model).contains("Review PLATINUM report");
+        Files.writeString(platinum, model.replace("Review PLATINUM report", "Review PLATINUM report (edited)"));
         deploy(dir);
         var repository = engine.getRepositoryService();
-        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).latestVersion()
-                .singleResult().getVersion()).isEqualTo(2);
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).latestVersion()
+                .singleResult().getVersion()).isEqualTo(2);
+        assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).latestVersion()
                 .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER).latestVersion()
                 .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
-        assertThat(formOfTheTask(ProcessKeys.SURVEILLANCE)).as("the edited model finds its form in its own deployment")
+        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).as("the edited model finds its form in its own deployment")
                 .contains("\"id\": \"placeholderAcknowledge\"");
-        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("placeholderAcknowledge");
 
         // a deployment deleted (in Cockpit) is deployed again at the next start, although the files did not change
-        String platinumDeployment = repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT)
-                .latestVersion().singleResult().getDeploymentId();
-        repository.deleteDeployment(platinumDeployment, true);
+        for (var definition : repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).list()) {
+            repository.deleteDeployment(definition.getDeploymentId(), true);
+        }
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).count()).isZero();
         deploy(dir);
         assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("placeholderAcknowledge");
