@@ -82,6 +82,9 @@ final class ReportCommand implements Callable<Integer> {
             PlatinumHistory.Found found = history(settings, workDir);
             historyNote = found.note();
             assessment = criteria.assess(found.cutover(), found.runs());
+            if (historyNote != null) {
+                assessment = assessment.withNote("Why there is no cutover history: " + historyNote + ".");
+            }
             // the surveillance's samples are not read here yet: the charts say "no samples kept"
             files = PlatinumServices.report(properties, PlatinumSamples.NONE).write(assessment);
         } finally {

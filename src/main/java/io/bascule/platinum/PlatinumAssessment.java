@@ -71,6 +71,13 @@ public record PlatinumAssessment(Instant at, String target, String schema, Cutov
                 .orElseThrow(() -> new IllegalArgumentException("no criterion " + name + "; the criteria are " + Criterion.NAMES));
     }
 
+    /** The same assessment with one more note (what the caller knows of how it was made). */
+    public PlatinumAssessment withNote(String note) {
+        List<String> more = new java.util.ArrayList<>(notes);
+        more.add(note);
+        return new PlatinumAssessment(at, target, schema, cutover, criteria, score, verdict, nextReportAt, more);
+    }
+
     /** The failed criteria, in order. */
     public List<Criterion> failed() {
         return criteria.stream().filter(c -> !c.passed()).toList();

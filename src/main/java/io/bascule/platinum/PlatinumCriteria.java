@@ -35,7 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -426,8 +425,8 @@ public final class PlatinumCriteria {
         long used = all.size() - unused.size() - enforcing.size();
         String value = unused.isEmpty()
                 ? String.format(Locale.ROOT, "%d of %d index(es) scanned, %d exempt not scanned", used, all.size(), enforcing.size())
-                : String.format(Locale.ROOT, "%d unused index(es) (%s) of %d", unused.size(),
-                ReportDocuments.bytes(unused.stream().mapToLong(PostgresDialect.IndexUsage::bytes).sum()), all.size());
+                : String.format(Locale.ROOT, "%d unused index(es) of %d, %s", unused.size(), all.size(),
+                size(unused.stream().mapToLong(PostgresDialect.IndexUsage::bytes).sum()));
         return new Criterion(Criterion.INDEXES_USED, unused.isEmpty(), value, threshold(Criterion.INDEXES_USED), details, advice);
     }
 
@@ -754,24 +753,7 @@ public final class PlatinumCriteria {
                 details.add("no record of the reverse channel (" + PostgresDialect.STATE_SCHEMA + "." + PostgresDialect.CHANGE_LOG
                         + "): no key counts as changed by the application, every difference is unexpected");
             }
-            Map<String, Set<String>> touched = new LinkedHashMap<>();
-            Map<String, Long> touchedCount = new LinkedHashMap<>();
-            if (changeLog || touchedTable) {
-                try (Connection c = target.open()) {
-                    for (TablePlan t : compared) {
-                        if (!t.source().hasPrimaryKey()) {
-                            continue;
-                        }
-                        Set<String> keys = new HashSet<>();
-                        pg.touchedCanonicalKeys(c, t, changeLog, touchedTable, k -> keys.add(keyId(k.canonical())));
-                        touched.put(t.source().name(), keys);
-                        touchedCount.put(t.source().name(), (long) keys.size());
-                    }
-                } catch (SQLException e) {
-                    throw target.failure("reading the keys the reverse channel recorded", e);
-                }
-            }
-            Classifier classifier = new Classifier(touched);
+            Found found = new Found();
             ConversionPlan plan = new ConversionPlan(scope.plan().source(), scope.plan().targetSchema(), compared,
                     scope.plan().warnings(), scope.plan().notConverted(), scope.plan().errors(), scope.plan().createsSchema());
             Map<String, Long> expectedRows = new LinkedHashMap<>();
@@ -779,7 +761,23 @@ public final class PlatinumCriteria {
             Verifier.Result result;
             try (Progress progress = new Progress("PLATINUM: re-verify against MySQL", expectedRows, s -> { },
                     options.progressInterval())) {
-                result = new Verifier(source, target, options).verify(plan, progress, classifier);
+                result = new Verifier(source, target, options).verify(plan, progress, found);
+            }
+            // the keys the application touched, read after the comparison: a row it changed while the comparison ran is
+            // recorded by then
+            Map<String, Set<String>> touched = new LinkedHashMap<>();
+            if (changeLog || touchedTable) {
+                try (Connection c = target.open()) {
+                    for (TablePlan t : compared) {
+                        if (t.source().hasPrimaryKey() && found.differs(t)) {
+                            Set<String> keys = new HashSet<>();
+                            pg.touchedCanonicalKeys(c, t, changeLog, touchedTable, k -> keys.add(keyId(k.canonical())));
+                            touched.put(t.source().name(), keys);
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw target.failure("reading the keys the reverse channel recorded", e);
+                }
             }
             long rows = 0;
             long differing = 0;
@@ -808,26 +806,25 @@ public final class PlatinumCriteria {
                     }
                     continue;
                 }
-                Classifier.Counts k = classifier.of(t.source().name());
-                long tableExpected = k.expected.get();
-                long tableUnexpected = k.unexpected.get();
-                long shown = diff - tableExpected - tableUnexpected;   // keys the verifier counted but did not tell: none expected
+                Counts k = found.classify(t, touched.getOrDefault(t.source().name(), Set.of()));
+                long tableExpected = k.expected();
+                long unexpectedHere = k.unexpected() + Math.max(0, diff - k.expected() - k.unexpected());   // counted, not told
                 differing += diff;
                 expected += tableExpected;
-                unexpected += tableUnexpected + Math.max(0, shown);
-                Long touchedKeys = touchedCount.get(t.source().name());
+                unexpected += unexpectedHere;
+                Set<String> touchedKeys = touched.get(t.source().name());
                 String recorded = touchedKeys == null ? "" : String.format(Locale.ROOT, "; %,d key(s) touched by the"
-                        + " application since the cutover", touchedKeys);
+                        + " application since the cutover", touchedKeys.size());
                 if (diff == 0) {
                     details.add(String.format(Locale.ROOT, "%s: %,d rows identical%s", t.source().name(), r.targetRows(), recorded));
                 } else {
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s: %,d rows on PostgreSQL, %,d on"
                                     + " MySQL, %,d differ: %,d changed by the application since the cutover (expected), %,d"
                                     + " unexpected", t.source().name(), r.targetRows(), r.sourceRows(), diff, tableExpected,
-                            tableUnexpected + Math.max(0, shown)));
+                            unexpectedHere));
                     k.describeUnexpected(line, t);
                     details.add(line.append(recorded).toString());
-                    if (tableUnexpected + Math.max(0, shown) > 0) {
+                    if (unexpectedHere > 0) {
                         advice.add("table " + t.source().name() + ": rows differ from MySQL that the application did not"
                                 + " change through PostgreSQL's recorded writes (" + k.unexpectedSample(t) + "): find who"
                                 + " changed them (a write with triggers off, a restore, storage), compare them on both"
@@ -852,81 +849,82 @@ public final class PlatinumCriteria {
         return one.length() > 120 ? one.substring(0, 120) + "..." : one;
     }
 
-    /**
-     * Sorts the differing keys the verifier tells into expected (recorded as touched by the reverse channel) and
-     * unexpected, per table; thread-safe (the verifier's threads report into it).
-     */
-    private static final class Classifier implements Verifier.Differences {
-        private final Map<String, Set<String>> touched;
-        private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+    /** Every differing key the verifier tells, per table and kind; thread-safe (the verifier's threads report into it). */
+    private static final class Found implements Verifier.Differences {
+        static final String CHANGED = "changed";
+        static final String MISSING = "missing on PostgreSQL";
+        static final String EXTRA = "extra on PostgreSQL";
 
-        Classifier(Map<String, Set<String>> touched) {
-            this.touched = touched;
+        private record Difference(String kind, String[] key) {
         }
 
-        /** One table's counts and samples of the unexpected keys per kind. */
-        static final class Counts {
-            final AtomicLong expected = new AtomicLong();
-            final AtomicLong unexpected = new AtomicLong();
-            final List<String[]> missing = java.util.Collections.synchronizedList(new ArrayList<>());
-            final List<String[]> extra = java.util.Collections.synchronizedList(new ArrayList<>());
-            final List<String[]> changed = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, List<Difference>> byTable = new ConcurrentHashMap<>();
 
-            void describeUnexpected(StringBuilder line, TablePlan t) {
-                append(line, "changed", changed, t);
-                append(line, "missing on PostgreSQL", missing, t);
-                append(line, "extra on PostgreSQL", extra, t);
-            }
+        private void add(TablePlan t, String kind, String[] key) {
+            byTable.computeIfAbsent(t.source().name(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(new Difference(kind, key.clone()));
+        }
 
-            String unexpectedSample(TablePlan t) {
-                StringBuilder sb = new StringBuilder();
-                describeUnexpected(sb, t);
-                String s = sb.toString().replaceFirst("^; ", "");
-                return s.isEmpty() ? "keys not named" : s;
-            }
+        boolean differs(TablePlan t) {
+            List<Difference> list = byTable.get(t.source().name());
+            return list != null && !list.isEmpty();
+        }
 
-            private static void append(StringBuilder line, String kind, List<String[]> keys, TablePlan t) {
-                synchronized (keys) {
-                    if (!keys.isEmpty()) {
-                        line.append("; ").append(kind).append(' ').append(String.join(", ", keys.stream().map(k -> shownKey(k, t)).toList()));
+        /** The table's differing keys sorted: expected when in {@code touched} (key ids), else unexpected (sampled). */
+        Counts classify(TablePlan t, Set<String> touched) {
+            long expected = 0;
+            long unexpected = 0;
+            Map<String, List<String>> samples = new LinkedHashMap<>();
+            List.of(CHANGED, MISSING, EXTRA).forEach(kind -> samples.put(kind, new ArrayList<>()));
+            List<Difference> list = byTable.getOrDefault(t.source().name(), List.of());
+            synchronized (list) {
+                for (Difference d : list) {
+                    if (touched.contains(keyId(d.key()))) {
+                        expected++;
+                    } else {
+                        unexpected++;
+                        List<String> sample = samples.get(d.kind());
+                        if (sample.size() < SHOWN) {
+                            sample.add(shownKey(d.key(), t));
+                        }
                     }
                 }
             }
-        }
-
-        Counts of(String table) {
-            return counts.computeIfAbsent(table, k -> new Counts());
-        }
-
-        private void add(TablePlan table, String[] key, java.util.function.Function<Counts, List<String[]>> kind) {
-            Counts c = of(table.source().name());
-            Set<String> keys = touched.get(table.source().name());
-            if (keys != null && keys.contains(keyId(key))) {
-                c.expected.incrementAndGet();
-                return;
-            }
-            c.unexpected.incrementAndGet();
-            List<String[]> list = kind.apply(c);
-            synchronized (list) {
-                if (list.size() < SHOWN) {
-                    list.add(key.clone());
-                }
-            }
+            return new Counts(expected, unexpected, samples);
         }
 
         @Override
         public void missing(TablePlan table, String[] key) {
-            add(table, key, c -> c.missing);
+            add(table, MISSING, key);
         }
 
         @Override
         public void extra(TablePlan table, String[] key) {
-            add(table, key, c -> c.extra);
+            add(table, EXTRA, key);
         }
 
         @Override
         public void changed(TablePlan table, String[] key) {
-            add(table, key, c -> c.changed);
+            add(table, CHANGED, key);
+        }
+    }
+
+    /** One table's differing keys: expected, unexpected, and samples of the unexpected keys per kind. */
+    private record Counts(long expected, long unexpected, Map<String, List<String>> samples) {
+
+        void describeUnexpected(StringBuilder line, TablePlan t) {
+            samples.forEach((kind, keys) -> {
+                if (!keys.isEmpty()) {
+                    line.append("; ").append(kind).append(' ').append(String.join(", ", keys));
+                }
+            });
+        }
+
+        String unexpectedSample(TablePlan t) {
+            StringBuilder sb = new StringBuilder();
+            describeUnexpected(sb, t);
+            String s = sb.toString().replaceFirst("^; ", "");
+            return s.isEmpty() ? "keys not named" : s;
         }
     }
 
@@ -965,6 +963,13 @@ public final class PlatinumCriteria {
 
     static String millis(Duration d) {
         return d.toMillis() < 1000 ? d.toMillis() + " ms" : AuditDocuments.duration(d.toMillis());
+    }
+
+    /** A size in B, KiB, MiB... with one decimal ({@code 16.0 KiB}). */
+    static String size(long bytes) {
+        String full = ReportDocuments.bytes(bytes);
+        int paren = full.indexOf(" (");
+        return paren < 0 ? full : full.substring(0, paren);
     }
 
     static String pct(double v) {

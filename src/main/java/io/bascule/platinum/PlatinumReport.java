@@ -305,7 +305,7 @@ public final class PlatinumReport {
                 .append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f3f3f3}")
-                .append("td.n{text-align:right;font-variant-numeric:tabular-nums}td.r{text-align:center;font-size:1.2em}")
+                .append("td.n{text-align:right;font-variant-numeric:tabular-nums}td.r{text-align:center;white-space:nowrap}")
                 .append(".granted{color:#1a7f37}.refused{color:#cf222e}td{white-space:pre-wrap}")
                 .append("ul.details li{margin:2px 0}.chart{margin:.5em 0 1.5em}.chart svg{border:1px solid #ddd;background:#fafafa}")
                 .append(".muted{color:#555}")
@@ -319,8 +319,8 @@ public final class PlatinumReport {
         for (Criterion c : a.criteria()) {
             h.append("<tr><td class=\"n\">").append(n++).append("</td><td><b>").append(esc(c.name())).append("</b><br><span class=\"muted\">")
                     .append(esc(Criterion.title(c.name()))).append("</span></td><td>").append(esc(c.value())).append("</td><td>")
-                    .append(esc(c.threshold())).append("</td><td class=\"r\" title=\"").append(c.passed() ? "passed" : "failed")
-                    .append("\">").append(c.passed() ? PASSED : FAILED).append("</td></tr>\n");
+                    .append(esc(c.threshold())).append("</td><td class=\"r ").append(c.passed() ? "granted" : "refused")
+                    .append("\">").append(c.passed() ? PASSED + " passed" : FAILED + " failed").append("</td></tr>\n");
         }
         h.append("</table>\n<h2>What to do</h2>\n");
         if (a.failed().isEmpty()) {
@@ -340,7 +340,8 @@ public final class PlatinumReport {
         }
         h.append("<h2>Details</h2>\n");
         for (Criterion c : a.criteria()) {
-            h.append("<h3>").append(c.passed() ? PASSED : FAILED).append(' ').append(esc(c.name())).append(" — ")
+            h.append("<h3 class=\"").append(c.passed() ? "granted" : "refused").append("\">").append(c.passed() ? PASSED : FAILED)
+                    .append(' ').append(esc(c.name())).append(" — ")
                     .append(esc(Criterion.title(c.name()))).append("</h3>\n<ul class=\"details\"><li>value: ").append(esc(c.value()))
                     .append("</li><li>threshold: ").append(esc(c.threshold())).append("</li>");
             c.details().forEach(d -> h.append("<li>").append(esc(d)).append("</li>"));
@@ -414,7 +415,7 @@ public final class PlatinumReport {
     private static List<String[]> facts(PlatinumAssessment a) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[]{"verdict", a.verdict() == PlatinumAssessment.Verdict.GRANTED ? "GRANTED: every criterion passed"
-                : "REFUSED: " + a.failed().size() + " criterion/criteria failed"});
+                : "REFUSED: " + a.failed().size() + " of 6 criteria failed"});
         rows.add(new String[]{"score", a.score() + " / 100 (" + a.passedCount() + " of 6 criteria passed, each one sixth)"});
         rows.add(new String[]{"measured at", ReportDocuments.time(a.at())});
         rows.add(new String[]{"database", a.target() + ", schema " + a.schema()});
@@ -425,7 +426,7 @@ public final class PlatinumReport {
             rows.add(new String[]{"cutover", (c.processInstanceId() == null ? "" : c.processInstanceId() + ", ") + "started "
                     + ReportDocuments.time(c.startedAt()) + (c.switchedAt() == null ? "" : ", application switched "
                     + ReportDocuments.time(c.switchedAt())) + "; " + AuditDocuments.duration(
-                    Duration.between(c.since(), a.at()).toMillis()) + " before this report"});
+                    Math.max(0, Duration.between(c.since(), a.at()).toMillis())) + " before this report"});
             if (c.processInstanceId() != null) {
                 rows.add(new String[]{"cutover audit trail", ReportDocuments.auditLink(c.processInstanceId())});
             }

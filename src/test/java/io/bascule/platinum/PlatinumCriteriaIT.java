@@ -178,7 +178,7 @@ class PlatinumCriteriaIT {
         Criterion indexes = criteria.indexesUsed(List.of("customers", "orders"));
 
         assertThat(indexes.passed()).isFalse();
-        assertThat(indexes.value()).startsWith("1 unused index(es) (").endsWith(") of 5");
+        assertThat(indexes.value()).isEqualTo("1 unused index(es) of 5, " + PlatinumCriteria.size(noteBytes));
         assertThat(indexes.details()).contains("unused: \"public\".\"idx_orders_note\" on orders, "
                 + io.bascule.report.ReportDocuments.bytes(noteBytes));
         assertThat(indexes.details()).anyMatch(d -> d.startsWith("not scanned, exempt (enforces the primary key): ")
@@ -340,5 +340,67 @@ class PlatinumCriteriaIT {
                 .endsWith("not re-verified against MySQL (no GOLD certificate in " + work.toAbsolutePath().normalize()
                         + " (gold-certificate.json))");
         assertThat(a.criterion(Criterion.DEAD_TUPLES).details()).anyMatch(d -> d.startsWith("extra_table: "));
+    }
+
+    /**
+     * A report with one finding of each kind (a row changed behind the reverse channel's back, a slow statement, an
+     * unused index, a bloated table), written with 24 hours of made-up samples into target/platinum-sample: the
+     * source of docs/platinum-report-sample.md and .html.
+     */
+    @Test
+    void aSampleReportShowsEveryKindOfFinding(TestDatabases dbs) throws Exception {
+        PlatinumFixture.World w = PlatinumFixture.migrate(dbs, work);
+        Instant started = Instant.now();
+        ReverseChannel.of(w.source(), w.target(), w.service().loadPlan(), w.service().readCertificate()).arm();
+        PlatinumFixture.baseline(dbs);
+        pg(dbs, "SELECT pg_stat_statements_reset()");   // as the cutover's baseline does: every database's statements
+        CutoverHistory cutover = new CutoverHistory("8f0c2d4e-0b7a-11f1-9c1e-0242ac120002", started, Instant.now(),
+                "CUTOVER_SUCCESSFUL");
+        pg(dbs, "UPDATE customers SET name = 'Customer 1 (moved)' WHERE id = 1",
+                "ALTER TABLE orders SET (autovacuum_enabled = false)", "DELETE FROM orders WHERE id > 40");
+        pg(dbs, "SET session_replication_role = replica", "UPDATE customers SET email = 'c9@example.net' WHERE id = 9");
+        pg(dbs, "SET enable_seqscan = off", "SET enable_bitmapscan = off", "SELECT * FROM customers WHERE id = 1",
+                "SELECT * FROM customers WHERE email = 'c2@example.org'", "SELECT * FROM orders WHERE customer_id = 4",
+                "SELECT pg_sleep(0.6)");
+        PlatinumCriteria criteria = PlatinumFixture.criteria(w, true, SHORT_UPTIME);
+        await("the statistics counted", () -> !criteria.deadTuples(List.of("orders")).passed()
+                && criteria.indexesUsed(List.of("orders")).value().startsWith("1 unused"));
+
+        PlatinumAssessment a = criteria.assess(cutover, RunHistory.clean(List.of("cutover " + cutover.processInstanceId()
+                + " (completed)", "surveillance 93b1f6a2-0b7b-11f1-9c1e-0242ac120002 (completed)")));
+        PlatinumSamples samples = new PlatinumSamples() {
+            @Override
+            public List<Point> meanQueryMs(Instant from, Instant to) {
+                return series(from, to, i -> 18 + 9 * Math.sin(i / 24.0) + (i % 36 == 0 ? 40 : 0));
+            }
+
+            @Override
+            public List<Point> connections(Instant from, Instant to) {
+                return series(from, to, i -> Math.round(22 + 14 * Math.sin(i / 40.0 - 1)));
+            }
+        };
+        List<Path> files = new PlatinumReport(Path.of("target", "platinum-sample").toAbsolutePath(),
+                List.of(new io.bascule.config.BasculeProperties.Contact("Alice Martin", "DBA", "alice@example.org", "+33 6 12 34 56 78"),
+                        new io.bascule.config.BasculeProperties.Contact("Bruno Keller", "application owner", "bruno@example.org", null)),
+                samples).write(a);
+
+        assertThat(a.verdict()).isEqualTo(PlatinumAssessment.Verdict.REFUSED);
+        assertThat(a.failed()).extracting(Criterion::name)
+                .containsExactly(Criterion.INTEGRITY, Criterion.SLOW_QUERIES, Criterion.INDEXES_USED, Criterion.DEAD_TUPLES);
+        assertThat(a.score()).isEqualTo(33);
+        String md = java.nio.file.Files.readString(files.get(0));
+        for (Criterion c : a.failed()) {
+            assertThat(md).contains("### " + c.name() + "\n\n- " + c.advice().get(0).replaceAll("\\s*\\R\\s*", " "));
+        }
+    }
+
+    /** A made-up sample every 5 minutes over [from, to]. */
+    private static List<PlatinumSamples.Point> series(Instant from, Instant to, java.util.function.IntToDoubleFunction value) {
+        List<PlatinumSamples.Point> points = new java.util.ArrayList<>();
+        int i = 0;
+        for (Instant t = from; !t.isAfter(to); t = t.plusSeconds(300)) {
+            points.add(new PlatinumSamples.Point(t, Math.round(value.applyAsDouble(i++) * 10) / 10.0));
+        }
+        return points;
     }
 }
