@@ -58,8 +58,10 @@ import java.util.function.Supplier;
  * created when missing and the login may, else the criterion fails naming who must create it. Then every row of the
  * certified tables is compared with MySQL by the migration's {@link Verifier} (checksums per key range, a row-level
  * diff where a range differs); each differing key is <i>expected</i> when the reverse channel recorded it as touched
- * by the application since the cutover ({@code bascule_state.change_log} and {@code touched_keys}), else
- * <i>unexpected</i>. Any corruption, any unexpected difference, a difference in a table without primary key (it
+ * by the application since the cutover ({@code bascule_state.change_log} and {@code touched_keys}, read after the
+ * comparison, so that a row the application changed while it ran is recorded by then), else <i>unexpected</i>. The
+ * differing keys are held in memory until they are sorted: as many as the rows the reverse channel has not carried
+ * back yet, plus the unexpected ones. Any corruption, any unexpected difference, a difference in a table without primary key (it
  * cannot be attributed) fails it. Without a source connection, certificate or conversion plan the criterion says what
  * it could not check and does not pass.</li>
  * <li><b>uptime</b>: {@code now() - pg_postmaster_start_time()} at least {@code bascule.platinum.min-uptime}, and the
@@ -72,8 +74,10 @@ import java.util.function.Supplier;
  * ({@code pg_stat_user_indexes.idx_scan > 0}); an unused one is listed with its size and fails the criterion.
  * Indexes that enforce a constraint (primary keys, unique indexes, exclusion constraints) are exempt: a DBA would not
  * drop them; those not scanned are listed apart. An index covering a foreign key's columns says so in its advice.</li>
- * <li><b>deadTuples</b>: every table's {@code n_dead_tup / (n_live_tup + n_dead_tup)} under
- * {@code bascule.platinum.max-dead-tuple-pct}; the worst listed; advice {@code VACUUM (ANALYZE) table}.</li>
+ * <li><b>deadTuples</b>: every table's {@code n_dead_tup / (live + n_dead_tup)} under
+ * {@code bascule.platinum.max-dead-tuple-pct}, live being {@code n_live_tup} or the planner's {@code reltuples} where
+ * larger (the cutover's statistics reset zeroes {@code n_live_tup} until the next vacuum or analyze); the worst listed;
+ * advice {@code VACUUM (ANALYZE) table}.</li>
  * <li><b>incidents</b>: 0 deadlocks and 0 conflicts in {@code pg_stat_database} (its counters since its
  * {@code stats_reset}, which the cutover's baseline set), and no incident in the cutover and surveillance runs
  * ({@link RunHistory}); without a history: not passed.</li>

@@ -1,5 +1,6 @@
 package io.bascule.platinum;
 
+import io.bascule.database.PostgresDialect;
 import io.bascule.migration.GoldCertificate;
 import io.bascule.rollback.ReverseChannel;
 import io.bascule.testing.EmbeddedDatabases;
@@ -340,6 +341,48 @@ class PlatinumCriteriaIT {
                 .endsWith("not re-verified against MySQL (no GOLD certificate in " + work.toAbsolutePath().normalize()
                         + " (gold-certificate.json))");
         assertThat(a.criterion(Criterion.DEAD_TUPLES).details()).anyMatch(d -> d.startsWith("extra_table: "));
+    }
+
+    @Test
+    void basculesOwnStatementsAreToldFromTheApplications(TestDatabases dbs) throws Exception {
+        PlatinumFixture.World w = PlatinumFixture.migrate(dbs, work);
+        io.bascule.schema.TablePlan orders = w.plan().table("orders");
+        List<String> own = List.of(
+                PostgresDialect.copyTableOut("public", "orders"),
+                "COPY public.orders (id, customer_id, amount, note) TO stdout;",
+                "COPY (SELECT \"id\" AS c1 FROM \"public\".\"orders\" WHERE \"id\" >= 1 ORDER BY \"id\") TO STDOUT",
+                "SELECT count(*), sum(" + PostgresDialect.rowHashSql(orders.columns()) + ")::text FROM \"public\".\"orders\"",
+                PostgresDialect.touchedRowsSql("public", orders),
+                PostgresDialect.updateFromStagingSql("public", orders, "bascule_delta_orders"),
+                PostgresDialect.restartIdentity("public", "orders", "id", 401L),
+                PostgresDialect.analyzeSql("public", "orders"),
+                PostgresDialect.MONITORING_PROBE,
+                PostgresDialect.btIndexCheckSql("public"),
+                PostgresDialect.verifyHeapSql("public"),
+                PostgresDialect.slowStatementsSql("public", true),
+                PostgresDialect.touchedCanonicalKeysSql(orders, true, true),
+                PostgresDialect.createExtensionSql("amcheck"));
+        List<String> application = List.of("SELECT * FROM orders WHERE id = $1", "UPDATE customers SET name = $1 WHERE id = $2",
+                "SELECT pg_sleep($1)", "COPY orders FROM STDIN", "INSERT INTO orders (customer_id, amount) VALUES ($1, $2)",
+                "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = $1");
+        try (Connection c = dbs.target();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::text ILIKE ANY (?::text[])")) {
+            ps.setArray(2, c.createArrayOf("text", PostgresDialect.BASCULE_STATEMENT_PATTERNS.toArray()));
+            for (String sql : own) {
+                assertThat(matches(ps, sql)).as("Bascule's own: " + sql).isTrue();
+            }
+            for (String sql : application) {
+                assertThat(matches(ps, sql)).as("the application's: " + sql).isFalse();
+            }
+        }
+    }
+
+    private static boolean matches(java.sql.PreparedStatement ps, String sql) throws SQLException {
+        ps.setString(1, sql);
+        try (var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     /**
