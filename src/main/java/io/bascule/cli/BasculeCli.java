@@ -72,7 +72,7 @@ public final class BasculeCli implements Callable<Integer> {
                 .addSubcommand("cutover", new CutoverCommand(context))
                 .addSubcommand("rollback", new RollbackCommand(context))
                 .addSubcommand("monitor", new PendingCommands.Monitor(context))
-                .addSubcommand("report", new PendingCommands.Report(context))
+                .addSubcommand("report", new ReportCommand(context))
                 .addSubcommand("warm-up", new WarmUpCommand(context));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));

@@ -45,11 +45,4 @@ final class PendingCommands {
             super(c, "monitor");
         }
     }
-
-    @Command(name = "report", mixinStandardHelpOptions = true, description = "Write the cutover / PLATINUM report")
-    static final class Report extends Pending {
-        Report(BasculeCli.Context c) {
-            super(c, "report");
-        }
-    }
 }

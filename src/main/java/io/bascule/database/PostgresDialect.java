@@ -2295,4 +2295,435 @@ public final class PostgresDialect {
     public String databaseCounters(Connection c) {
         return single(c, SQL_DATABASE_COUNTERS, "reading pg_stat_database");
     }
+
+    // ---- PLATINUM criteria (issue 13) ----
+
+    /**
+     * The start of every statement of the PLATINUM report: pg_stat_statements keeps a statement's text with its
+     * comments, so the report's own work is told from the application's ({@link #BASCULE_STATEMENT_PATTERNS}).
+     */
+    public static final String PLATINUM_MARK = "/* bascule platinum */ ";
+
+    /**
+     * The statements Bascule itself runs on the target after the cutover's baseline, as ILIKE patterns on
+     * pg_stat_statements' text: the report's own ({@link #PLATINUM_MARK}), the verification's checksums and row reads
+     * ({@code hashtextextended}, {@code COPY (SELECT ...) TO STDOUT}), backups ({@code COPY ... TO stdout}), the final
+     * delta's staging ({@code "pg_temp"}), identities moved, its state schema and scratch tables ({@code bascule_...}),
+     * ANALYZE and VACUUM, amcheck and the statistics views. The PLATINUM report leaves them out of its slow queries.
+     */
+    public static final List<String> BASCULE_STATEMENT_PATTERNS = List.of("%/* bascule%", "%hashtextextended(%",
+            "COPY % TO STDOUT%", "%\"pg_temp\".%", "%pg_get_serial_sequence(%", "%bascule_state%", "%bascule_probe%",
+            "%bascule_reverse_probe%", "%bascule_monitoring_probe%", "%bascule_capture%", "ANALYZE %", "VACUUM %",
+            "%bt_index_check(%", "%verify_heapam(%", "%pg_stat_statements%", "%pg_stat_database%", "%pg_stat_user_%");
+
+    /** When the server (postmaster) started, and its clock now. */
+    public record ServerClock(java.time.Instant postmasterStart, java.time.Instant now) {
+    }
+
+    static final String SQL_SERVER_CLOCK = PLATINUM_MARK + "SELECT pg_postmaster_start_time(), clock_timestamp()";
+    static final String SQL_SERVER_VERSION_NUM = PLATINUM_MARK + "SELECT current_setting('server_version_num')";
+
+    /** An installed extension: its version and schema. */
+    public record Extension(String name, String version, String schema) {
+    }
+
+    /** The installed extension of a name (no row when it is not installed in this database). Parameter: the name. */
+    static final String SQL_EXTENSION = PLATINUM_MARK + "SELECT e.extname, e.extversion, n.nspname FROM pg_extension e"
+            + " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ?";
+    /**
+     * As {@link #SQL_PGSS_CREATABLE} for any extension: whether the server offers it, whether its default version is
+     * trusted, whether the login is a superuser and may create in the database. Parameter: the extension's name.
+     */
+    static final String SQL_EXTENSION_CREATABLE = PLATINUM_MARK + "SELECT a.name IS NOT NULL, coalesce(v.trusted, false),"
+            + " r.rolsuper, has_database_privilege(current_database(), 'CREATE') FROM pg_roles r"
+            + " LEFT JOIN pg_available_extensions a ON a.name = ?"
+            + " LEFT JOIN pg_available_extension_versions v ON v.name = a.name AND v.version = a.default_version"
+            + " WHERE r.rolname = current_user";
+    /** Whether a function of that signature exists, and whether the login may execute it. Parameter: the signature. */
+    static final String SQL_FUNCTION_ACCESS = PLATINUM_MARK + "SELECT to_regprocedure(?) IS NOT NULL,"
+            + " coalesce(has_function_privilege(to_regprocedure(?)::oid, 'EXECUTE'), false)";
+
+    /**
+     * Per index of the tables (schema, names): table, index, its access method, scans since the statistics were
+     * reset, size, primary key, unique, backing a constraint (primary key, unique, exclusion), valid, and the foreign
+     * keys of its table whose columns are its leading columns (comma-separated, or null). Parameters: schema, tables.
+     */
+    static final String SQL_INDEX_USAGE = PLATINUM_MARK + "SELECT s.relname, s.indexrelname, a.amname, s.idx_scan,"
+            + " pg_relation_size(s.indexrelid), x.indisprimary, x.indisunique,"
+            + " EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = s.indexrelid AND k.contype IN ('p', 'u', 'x')),"
+            + " x.indisvalid, (SELECT string_agg(k.conname, ', ' ORDER BY k.conname) FROM pg_constraint k"
+            + " WHERE k.conrelid = x.indrelid AND k.contype = 'f' AND array_length(k.conkey, 1) <= x.indnkeyatts"
+            + " AND k.conkey <@ (x.indkey::int2[])[0:array_length(k.conkey, 1) - 1]"
+            + " AND k.conkey @> (x.indkey::int2[])[0:array_length(k.conkey, 1) - 1])"
+            + " FROM pg_stat_user_indexes s JOIN pg_index x ON x.indexrelid = s.indexrelid"
+            + " JOIN pg_class i ON i.oid = s.indexrelid JOIN pg_am a ON a.oid = i.relam"
+            + " WHERE s.schemaname = ? AND s.relname = ANY (?) ORDER BY s.relname, s.indexrelname";
+    /**
+     * Per table (schema, names): live and dead tuples, last manual and automatic vacuum, whether autovacuum is off for
+     * it, and the planner's row count ({@code reltuples}, -1: never counted). Parameters: schema, tables.
+     */
+    static final String SQL_TABLE_TUPLES = PLATINUM_MARK + "SELECT s.relname, s.n_live_tup, s.n_dead_tup, s.last_vacuum,"
+            + " s.last_autovacuum, coalesce(c.reloptions @> ARRAY['autovacuum_enabled=false'], false), c.reltuples::bigint"
+            + " FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid"
+            + " WHERE s.schemaname = ? AND s.relname = ANY (?) ORDER BY s.relname";
+    /** The current database's deadlocks, recovery conflicts and when its statistics were last reset. */
+    static final String SQL_DATABASE_STATS = PLATINUM_MARK + "SELECT deadlocks, conflicts, stats_reset FROM pg_stat_database"
+            + " WHERE datname = current_database()";
+    /** The tables of a schema (ordinary and partitioned), by name. Parameter: schema. */
+    static final String SQL_SCHEMA_TABLES = PLATINUM_MARK + "SELECT c.relname FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p') ORDER BY c.relname";
+
+    public ServerClock serverClock(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_SERVER_CLOCK)) {
+            rs.next();
+            return new ServerClock(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant());
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the server's start time", e);
+        }
+    }
+
+    /** {@code server_version_num}: 170006 for 17.6. */
+    public int serverVersionNum(Connection c) {
+        return Integer.parseInt(single(c, SQL_SERVER_VERSION_NUM, "reading the server version"));
+    }
+
+    /** The installed extension of that name, or null when it is not installed in this database. */
+    public Extension extension(Connection c, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_EXTENSION)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Extension(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for the " + name + " extension", e);
+        }
+    }
+
+    /** Whether the server offers the extension and whether this login may create it ({@link #SQL_EXTENSION_CREATABLE}). */
+    public ExtensionAccess extensionAccess(Connection c, String name) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_EXTENSION_CREATABLE)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new ExtensionAccess(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading who may create the " + name + " extension", e);
+        }
+    }
+
+    public static String createExtensionSql(String name) {
+        return PLATINUM_MARK + "CREATE EXTENSION IF NOT EXISTS " + quote(name);
+    }
+
+    /** {@code CREATE EXTENSION IF NOT EXISTS name}. */
+    public void createExtension(Connection c, String name) {
+        execute(c, createExtensionSql(name), "creating the " + name + " extension");
+    }
+
+    /** A function: whether it exists and whether the login may execute it. */
+    public record FunctionAccess(boolean exists, boolean executable) {
+    }
+
+    /** The function of a signature ({@code "public".bt_index_check(regclass, boolean)}): exists, executable. */
+    public FunctionAccess functionAccess(Connection c, String signature) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_FUNCTION_ACCESS)) {
+            ps.setString(1, signature);
+            ps.setString(2, signature);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new FunctionAccess(rs.getBoolean(1), rs.getBoolean(2));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("looking for the function " + signature, e);
+        }
+    }
+
+    /** The tables of a schema (ordinary and partitioned). */
+    public List<String> schemaTables(Connection c, String schema) {
+        List<String> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_SCHEMA_TABLES)) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("listing the tables of schema " + schema, e);
+        }
+        return list;
+    }
+
+    /** One index and its use since the statistics were reset ({@link #SQL_INDEX_USAGE}). */
+    public record IndexUsage(String table, String index, String accessMethod, long scans, long bytes, boolean primary,
+                             boolean unique, boolean constraint, boolean valid, String foreignKeys) {
+    }
+
+    public List<IndexUsage> indexUsage(Connection c, String schema, List<String> tables) {
+        List<IndexUsage> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_INDEX_USAGE)) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new IndexUsage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                            rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8), rs.getBoolean(9), rs.getString(10)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the use of the indexes of schema " + schema, e);
+        }
+        return list;
+    }
+
+    /** A table's tuples and vacuums ({@link #SQL_TABLE_TUPLES}); {@code plannerRows}: pg_class.reltuples (-1: never counted). */
+    public record TableTuples(String table, long live, long dead, java.time.Instant lastVacuum,
+                              java.time.Instant lastAutovacuum, boolean autovacuumOff, long plannerRows) {
+    }
+
+    public List<TableTuples> tableTuples(Connection c, String schema, List<String> tables) {
+        List<TableTuples> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SQL_TABLE_TUPLES)) {
+            ps.setString(1, schema);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new TableTuples(rs.getString(1), rs.getLong(2), rs.getLong(3), instant(rs.getTimestamp(4)),
+                            instant(rs.getTimestamp(5)), rs.getBoolean(6), rs.getLong(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the live and dead tuples of schema " + schema, e);
+        }
+        return list;
+    }
+
+    /** The current database's deadlocks and conflicts since its statistics were reset (null: never reset). */
+    public record DatabaseStats(long deadlocks, long conflicts, java.time.Instant statsReset) {
+    }
+
+    public DatabaseStats databaseStats(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_DATABASE_STATS)) {
+            rs.next();
+            return new DatabaseStats(rs.getLong(1), rs.getLong(2), instant(rs.getTimestamp(3)));
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the database's deadlocks and conflicts (pg_stat_database)", e);
+        }
+    }
+
+    /** amcheck's B-tree check of an index with {@code heapallindexed} (every heap tuple has its index entry). Parameter: the index. */
+    public static String btIndexCheckSql(String amcheckSchema) {
+        return PLATINUM_MARK + "SELECT " + qualified(amcheckSchema, "bt_index_check") + "(?::regclass, true)";
+    }
+
+    /** amcheck's heap check of a table (PostgreSQL 14+): one row per corruption found. Parameter: the table. */
+    public static String verifyHeapSql(String amcheckSchema) {
+        return PLATINUM_MARK + "SELECT blkno, offnum, attnum, msg FROM " + qualified(amcheckSchema, "verify_heapam") + "(?::regclass)";
+    }
+
+    /** Corruption as PostgreSQL reports it: SQLSTATE XX001 (data_corrupted) or XX002 (index_corrupted). */
+    private static boolean corruption(SQLException e) {
+        return "XX001".equals(e.getSQLState()) || "XX002".equals(e.getSQLState());
+    }
+
+    /**
+     * Checks a B-tree index with amcheck ({@link #btIndexCheckSql}): null when it is sound, else what amcheck found
+     * (its message); any other failure (no privilege, the index gone) is a {@link DatabaseException}.
+     */
+    public String btIndexCheck(Connection c, String amcheckSchema, String schema, String index) {
+        try (PreparedStatement ps = c.prepareStatement(btIndexCheckSql(amcheckSchema))) {
+            ps.setString(1, qualified(schema, index));
+            try (ResultSet rs = ps.executeQuery()) {
+                return null;
+            }
+        } catch (SQLException e) {
+            if (corruption(e)) {
+                return DatabaseEndpoint.firstLine(e);
+            }
+            throw endpoint.failure("checking index " + schema + "." + index + " with amcheck (bt_index_check)", e);
+        }
+    }
+
+    /**
+     * Checks a table's heap with amcheck ({@link #verifyHeapSql}): what it found, one line per corruption ("block 3,
+     * item 7: message"); empty when the heap is sound.
+     */
+    public List<String> verifyHeap(Connection c, String amcheckSchema, String schema, String table) {
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(verifyHeapSql(amcheckSchema))) {
+            ps.setString(1, qualified(schema, table));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int att = rs.getInt(3);
+                    boolean noAttribute = rs.wasNull();
+                    found.add("block " + rs.getLong(1) + ", item " + rs.getInt(2) + (noAttribute ? "" : ", attribute " + att)
+                            + ": " + rs.getString(4));
+                }
+            }
+        } catch (SQLException e) {
+            if (corruption(e)) {
+                found.add(DatabaseEndpoint.firstLine(e));
+                return found;
+            }
+            throw endpoint.failure("checking the heap of " + schema + "." + table + " with amcheck (verify_heapam)", e);
+        }
+        return found;
+    }
+
+    /** One statement of pg_stat_statements in this database ({@code bascule}: one of {@link #BASCULE_STATEMENT_PATTERNS}). */
+    public record StatementStats(long queryId, String query, String role, long calls, double meanMs, double maxMs,
+                                 boolean bascule) {
+    }
+
+    /**
+     * The statements of the current database whose mean or max time is over a threshold, slowest (max) first.
+     * {@code execTime}: the columns of PostgreSQL 13+ ({@code mean_exec_time}, {@code max_exec_time}); else
+     * {@code mean_time}, {@code max_time}. Parameters: the patterns (text array), threshold ms, threshold ms.
+     */
+    public static String slowStatementsSql(String pgssSchema, boolean execTime) {
+        String mean = execTime ? "s.mean_exec_time" : "s.mean_time";
+        String max = execTime ? "s.max_exec_time" : "s.max_time";
+        return PLATINUM_MARK + "SELECT s.queryid, s.query, r.rolname, s.calls, " + mean + ", " + max
+                + ", s.query ILIKE ANY (?::text[]) FROM " + qualified(pgssSchema, PG_STAT_STATEMENTS) + " s"
+                + " LEFT JOIN pg_roles r ON r.oid = s.userid"
+                + " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                + " AND (" + mean + " > ? OR " + max + " > ?) ORDER BY " + max + " DESC";
+    }
+
+    /**
+     * The statements of the current database that are not Bascule's: their number, calls, worst max and worst mean
+     * time, and the number of Bascule's own. Parameters: the patterns (text array) twice.
+     */
+    public static String statementTotalsSql(String pgssSchema, boolean execTime) {
+        String mean = execTime ? "s.mean_exec_time" : "s.mean_time";
+        String max = execTime ? "s.max_exec_time" : "s.max_time";
+        return PLATINUM_MARK + "SELECT count(*) FILTER (WHERE NOT o.own), coalesce(sum(o.calls) FILTER (WHERE NOT o.own), 0),"
+                + " coalesce(max(o.max) FILTER (WHERE NOT o.own), 0), coalesce(max(o.mean) FILTER (WHERE NOT o.own), 0),"
+                + " count(*) FILTER (WHERE o.own) FROM (SELECT s.calls, " + mean + " AS mean, " + max + " AS max,"
+                + " s.query ILIKE ANY (?::text[]) AS own FROM " + qualified(pgssSchema, PG_STAT_STATEMENTS) + " s"
+                + " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())) o";
+    }
+
+    public List<StatementStats> slowStatements(Connection c, String pgssSchema, boolean execTime, double thresholdMs) {
+        List<StatementStats> list = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(slowStatementsSql(pgssSchema, execTime))) {
+            ps.setArray(1, c.createArrayOf("text", BASCULE_STATEMENT_PATTERNS.toArray()));
+            ps.setDouble(2, thresholdMs);
+            ps.setDouble(3, thresholdMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new StatementStats(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getDouble(5), rs.getDouble(6), rs.getBoolean(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the slow statements of pg_stat_statements", e);
+        }
+        return list;
+    }
+
+    /** The statements of this database ({@link #statementTotalsSql}). */
+    public record StatementTotals(long statements, long calls, double worstMaxMs, double worstMeanMs, long basculeStatements) {
+    }
+
+    public StatementTotals statementTotals(Connection c, String pgssSchema, boolean execTime) {
+        try (PreparedStatement ps = c.prepareStatement(statementTotalsSql(pgssSchema, execTime))) {
+            ps.setArray(1, c.createArrayOf("text", BASCULE_STATEMENT_PATTERNS.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new StatementTotals(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5));
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_statements", e);
+        }
+    }
+
+    /** When pg_stat_statements was last emptied ({@link #pgssStatsResetSql}), or null before PostgreSQL 14. */
+    public java.time.Instant pgssStatsReset(Connection c, String pgssSchema) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PLATINUM_MARK + pgssStatsResetSql(pgssSchema))) {
+            return rs.next() ? instant(rs.getTimestamp(1)) : null;
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return null;   // no pg_stat_statements_info: before PostgreSQL 14
+            }
+            throw endpoint.failure("reading when pg_stat_statements was reset", e);
+        }
+    }
+
+    /** The key column names the touched keys' query gives their jsonb text under (a key column of that name is refused). */
+    public static final String TOUCHED_PK_COLUMN = "bascule_pk_";
+
+    /**
+     * The keys of one table that the reverse channel recorded (its change table and {@code touched_keys}, whichever
+     * exist), each as its jsonb text and its key values in the verification's canonical form ({@link #canonicalText}
+     * of the value converted to its column's type as the applier converts it). Parameters: the source table name,
+     * once per table read.
+     */
+    public static String touchedCanonicalKeysSql(TablePlan t, boolean changeLog, boolean touchedKeys) {
+        List<ColumnMapping> keys = t.keyColumns();
+        List<String> sources = new ArrayList<>();
+        if (changeLog) {
+            sources.add("SELECT pk FROM " + qualified(STATE_SCHEMA, CHANGE_LOG) + " WHERE table_name = ?");
+        }
+        if (touchedKeys) {
+            sources.add("SELECT pk FROM " + qualified(STATE_SCHEMA, TOUCHED_KEYS) + " WHERE table_name = ?");
+        }
+        StringBuilder inner = new StringBuilder("SELECT u.pk::text AS ").append(TOUCHED_PK_COLUMN);
+        for (int i = 0; i < keys.size(); i++) {
+            ColumnMapping k = keys.get(i);
+            inner.append(", (u.pk->>").append(i).append(")::").append(k.targetType()).append(" AS ").append(quote(k.targetName()));
+        }
+        inner.append(" FROM (").append(String.join(" UNION ", sources)).append(") u");
+        StringBuilder sb = new StringBuilder(PLATINUM_MARK).append("SELECT t.").append(TOUCHED_PK_COLUMN);
+        for (ColumnMapping k : keys) {
+            sb.append(", ").append(canonicalText(k));
+        }
+        return sb.append(" FROM (").append(inner).append(") t").toString();
+    }
+
+    /** A key the reverse channel recorded: its jsonb text and its canonical key values. */
+    public record TouchedKey(String pk, String[] canonical) {
+    }
+
+    /**
+     * Hands every key of the table the reverse channel recorded ({@link #touchedCanonicalKeysSql}) to {@code each},
+     * read through a cursor; the connection is left in autocommit as it was found. Reads nothing when neither table
+     * is given.
+     */
+    public void touchedCanonicalKeys(Connection c, TablePlan t, boolean changeLog, boolean touchedKeys,
+                                     java.util.function.Consumer<TouchedKey> each) {
+        if (!changeLog && !touchedKeys) {
+            return;
+        }
+        int n = t.keyColumns().size();
+        try {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);   // the driver fetches through a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(touchedCanonicalKeysSql(t, changeLog, touchedKeys))) {
+                ps.setFetchSize(5000);
+                int p = 1;
+                if (changeLog) {
+                    ps.setString(p++, t.source().name());
+                }
+                if (touchedKeys) {
+                    ps.setString(p, t.source().name());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String[] key = new String[n];
+                        for (int i = 0; i < n; i++) {
+                            key[i] = rs.getString(2 + i);
+                        }
+                        each.accept(new TouchedKey(rs.getString(1), key));
+                    }
+                }
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw endpoint.failure("reading the keys of " + t.source().name() + " the reverse channel recorded", e);
+        }
+    }
 }

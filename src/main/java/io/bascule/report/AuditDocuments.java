@@ -217,7 +217,7 @@ public final class AuditDocuments {
         return "<tr><th>" + esc(k) + "</th><td><pre style=\"margin:0;white-space:pre-wrap\">" + esc(v) + "</pre></td></tr>";
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         return MailTemplates.escapeHtml(s);
     }
 
@@ -229,7 +229,7 @@ public final class AuditDocuments {
         return s == null ? fallback : s;
     }
 
-    static String duration(long ms) {
+    public static String duration(long ms) {
         if (ms < 1000) {
             return ms + " ms";
         }

@@ -353,7 +353,7 @@ public final class ReportDocuments {
         return s == null ? "" : JdbcUrls.redactUrlsIn(s);
     }
 
-    static String time(Instant t) {
+    public static String time(Instant t) {
         return TIME.format(t);
     }
 
@@ -365,11 +365,11 @@ public final class ReportDocuments {
         return String.format(Locale.ROOT, "+%02d:%02d.%01d", ms / 60000, ms / 1000 % 60, ms % 1000 / 100);
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String bytes(long n) {
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }

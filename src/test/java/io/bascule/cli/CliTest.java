@@ -76,11 +76,21 @@ class CliTest {
 
     @Test
     void commandsNotBuiltYetSaySoAndExitNonZero() {
-        for (String command : new String[]{"monitor", "report"}) {
+        for (String command : new String[]{"monitor"}) {
             CliRun run = CliRun.of(command);
             assertThat(run.exitCode()).as(command).isEqualTo(BasculeCli.NOT_BUILT);
             assertThat(run.err()).as(command).contains("'" + command + "' is not built yet");
         }
+    }
+
+    @Test
+    void reportWithoutATargetSaysWhichFlagIsMissingAndCreatesNothing() {
+        Path work = tmp.resolve("report-work");
+        CliRun run = CliRun.of("report", "--json", "--work-dir", work.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("error: no target database given: set --target-url (or bascule.target.url in the config file)");
+        assertThat(run.out()).isEmpty();
+        assertThat(work).doesNotExist();
     }
 
     @Test
