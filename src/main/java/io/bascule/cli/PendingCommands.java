@@ -2,7 +2,6 @@ package io.bascule.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
@@ -33,16 +32,6 @@ final class PendingCommands {
             context.err().println("error: '" + name + "' is not built yet in this version of Bascule;"
                     + " use 'serve' or 'demo' and the processes in Tasklist meanwhile");
             return BasculeCli.NOT_BUILT;
-        }
-    }
-
-    @Command(name = "monitor", mixinStandardHelpOptions = true, description = "Live surveillance after cutover with T+15..T+60 checklists")
-    static final class Monitor extends Pending {
-        @Option(names = "--once", description = "take one sample and exit")
-        boolean once;
-
-        Monitor(BasculeCli.Context c) {
-            super(c, "monitor");
         }
     }
 

@@ -76,7 +76,7 @@ class CliTest {
 
     @Test
     void commandsNotBuiltYetSaySoAndExitNonZero() {
-        for (String command : new String[]{"monitor", "report"}) {
+        for (String command : new String[]{"report"}) {
             CliRun run = CliRun.of(command);
             assertThat(run.exitCode()).as(command).isEqualTo(BasculeCli.NOT_BUILT);
             assertThat(run.err()).as(command).contains("'" + command + "' is not built yet");
