@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * {@code java -jar bascule.jar <command>}: the command-line contract of DESIGN.md. Exit codes: 0 success,
- * 1 failure (one line on stderr says why), 2 usage error (unknown command or option), 3 command not built yet.
+ * 1 failure (one line on stderr says why), 2 usage error (unknown command or option), 3 command not built yet
+ * ({@code monitor --fail-on-alert}: 4 when a check of the sample failed).
  */
 @Command(name = "bascule", mixinStandardHelpOptions = true, versionProvider = BasculeCli.Version.class,
         description = "MySQL/MariaDB to PostgreSQL migration and cutover, run as audited Camunda 7 runbooks.",
@@ -27,7 +28,6 @@ public final class BasculeCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
-    public static final int NOT_BUILT = 3;
 
     @Spec
     CommandSpec spec;
@@ -71,7 +71,7 @@ public final class BasculeCli implements Callable<Integer> {
                 .addSubcommand("audit", new AuditCommand(context))
                 .addSubcommand("cutover", new CutoverCommand(context))
                 .addSubcommand("rollback", new RollbackCommand(context))
-                .addSubcommand("monitor", new PendingCommands.Monitor(context))
+                .addSubcommand("monitor", new MonitorCommand(context))
                 .addSubcommand("report", new ReportCommand(context))
                 .addSubcommand("warm-up", new WarmUpCommand(context));
         cli.setOut(new PrintWriter(out, true));

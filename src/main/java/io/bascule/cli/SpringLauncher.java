@@ -115,5 +115,6 @@ final class SpringLauncher {
         context.out().println("  Cockpit:  " + base + "/camunda/app/cockpit/");
         context.out().println("  REST:     " + base + "/engine-rest (HTTP Basic, same users)");
         context.out().println("  Audit:    " + base + "/audit/ (finished and running runbooks; HTTP Basic, same users)");
+        context.out().println("  Metrics:  " + base + "/actuator/prometheus (PostgreSQL surveillance; HTTP Basic, same users)");
     }
 }

@@ -2726,4 +2726,308 @@ public final class PostgresDialect {
             throw endpoint.failure("reading the keys of " + t.source().name() + " the reverse channel recorded", e);
         }
     }
+
+    // ---- Surveillance sampling (issue 12) ----
+    // The queries of one sample of the target (io.bascule.surveillance.Sampler): few, on statistics views only (no
+    // table is read and no lock taken: sizes come from pg_class.relpages, not pg_relation_size, which locks).
+
+    /** The application_name of the sampling sessions: other samplers' sessions are left out of the counts by it. */
+    public static final String MONITOR_APPLICATION_NAME = "bascule-monitor";
+    /**
+     * The comment every sampling statement starts with: pg_stat_statements keeps a statement's text with its comments,
+     * so the sampler's own statements are left out of the query figures by it.
+     */
+    public static final String MONITOR_MARK = "/* bascule-monitor */ ";
+
+    /** The sampling session: its application name, a statement timeout and a lock timeout (a sample never waits long). */
+    static final String SQL_MONITOR_SESSION = MONITOR_MARK + "SELECT set_config('application_name', '" + MONITOR_APPLICATION_NAME
+            + "', false), set_config('statement_timeout', '10s', false), set_config('lock_timeout', '1s', false)";
+
+    /**
+     * The database's counters (pg_stat_database: since its statistics were last reset), the connection settings,
+     * pg_stat_statements' schema (null when not installed here) and its track setting (null when its library is not
+     * loaded), whether the login sees every session's state (pg_read_all_stats, superusers included), the server version.
+     */
+    static final String SQL_MONITOR_DATABASE = MONITOR_MARK + "SELECT current_database(),"
+            + " current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int,"
+            + " coalesce(current_setting('reserved_connections', true)::int, 0),"
+            + " d.deadlocks, d.conflicts, d.blks_hit, d.blks_read, d.stats_reset,"
+            + " (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            + " WHERE e.extname = 'pg_stat_statements'),"
+            + " current_setting('pg_stat_statements.track', true),"
+            + " pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'), current_setting('server_version'), pg_backend_pid()"
+            + " FROM pg_stat_database d WHERE d.datname = current_database()";
+
+    /**
+     * The client sessions of the server but the sampler's (its pid, and application_name {@link #MONITOR_APPLICATION_NAME}):
+     * counts by (this database?, state), then three bounded lists. A session of another login is shown to a login
+     * without pg_read_all_stats without its state, type and times (all null): it counts as state {@code unknown} (a row
+     * with a database and no backend type: a client session, or an autovacuum or parallel worker, which cannot be
+     * told apart then). Parameters: long-running seconds (twice), idle seconds, then the limit of each list (three times).
+     * <ul>
+     * <li>{@code long}: sessions of this database with a statement active, or a transaction open, for longer than the
+     * long-running bound; age = the older of the two</li>
+     * <li>{@code iit}: sessions of this database idle in a transaction open for longer than the long-running bound</li>
+     * <li>{@code idle}: sessions of any database idle (or idle in transaction) for longer than the idle bound, since their
+     * last state change (the connections playbook offers to end them)</li>
+     * <li>{@code total}: how many sessions each list holds before its limit</li>
+     * </ul>
+     */
+    static final String SQL_MONITOR_ACTIVITY = MONITOR_MARK + "WITH a AS (SELECT pid, datname, usename, application_name,"
+            + " CASE WHEN backend_type IS NULL THEN 'unknown' ELSE coalesce(state, 'unknown') END AS state,"
+            + " datname = current_database() AS here,"
+            + " greatest(extract(epoch FROM now() - xact_start),"
+            + " CASE WHEN state = 'active' THEN extract(epoch FROM now() - query_start) END)::float8 AS busy_age,"
+            + " extract(epoch FROM now() - xact_start)::float8 AS xact_age,"
+            + " extract(epoch FROM now() - state_change)::float8 AS state_age, left(query, 200) AS query"
+            + " FROM pg_stat_activity WHERE (backend_type = 'client backend' OR (backend_type IS NULL AND datid IS NOT NULL))"
+            + " AND pid <> pg_backend_pid() AND application_name IS DISTINCT FROM '" + MONITOR_APPLICATION_NAME + "'),"
+            + " l AS (SELECT * FROM a WHERE here AND busy_age >= ?),"
+            + " i AS (SELECT * FROM a WHERE here AND state LIKE 'idle in transaction%' AND xact_age >= ?),"
+            + " o AS (SELECT * FROM a WHERE state IN ('idle', 'idle in transaction', 'idle in transaction (aborted)')"
+            + " AND state_age >= ?)"
+            + " SELECT 'count' AS kind, here, state, count(*)::int AS n, NULL::int AS pid, NULL AS datname, NULL AS usename,"
+            + " NULL AS application_name, NULL::float8 AS age, NULL AS query, NULL::int AS n2, NULL::int AS n3"
+            + " FROM a GROUP BY here, state"
+            + " UNION ALL SELECT 'total', NULL, NULL, (SELECT count(*) FROM l)::int, NULL, NULL, NULL, NULL, NULL, NULL,"
+            + " (SELECT count(*) FROM i)::int, (SELECT count(*) FROM o)::int"
+            + " UNION ALL (SELECT 'long', here, state, NULL, pid, datname, usename, application_name, busy_age, query, NULL, NULL"
+            + " FROM l ORDER BY busy_age DESC LIMIT ?)"
+            + " UNION ALL (SELECT 'iit', here, state, NULL, pid, datname, usename, application_name, xact_age, query, NULL, NULL"
+            + " FROM i ORDER BY xact_age DESC LIMIT ?)"
+            + " UNION ALL (SELECT 'idle', here, state, NULL, pid, datname, usename, application_name, state_age, query, NULL, NULL"
+            + " FROM o"
+            + " ORDER BY state_age DESC LIMIT ?)";
+
+    /**
+     * The user tables (Bascule's {@link #STATE_SCHEMA} left out), worst first: those with at least the given dead
+     * tuples by dead %, then the others by dead %; with the number of tables. Parameters: minimum dead tuples, limit.
+     */
+    static final String SQL_MONITOR_TABLES = MONITOR_MARK + "SELECT schemaname, relname, n_live_tup, n_dead_tup,"
+            + " CASE WHEN n_live_tup + n_dead_tup > 0 THEN 100.0 * n_dead_tup / (n_live_tup + n_dead_tup) END::float8 AS dead_pct,"
+            + " last_vacuum, last_autovacuum, last_analyze, last_autoanalyze, seq_scan, idx_scan, count(*) OVER ()::int"
+            + " FROM pg_stat_user_tables WHERE schemaname <> '" + STATE_SCHEMA + "'"
+            + " ORDER BY n_dead_tup >= ? DESC, dead_pct DESC NULLS LAST, n_dead_tup DESC, schemaname, relname LIMIT ?";
+
+    /**
+     * Indexes of user tables never scanned since the statistics were reset, unique, primary-key and exclusion indexes
+     * left out (they enforce a constraint), largest first, with their number. Size from pg_class.relpages (as of the last
+     * VACUUM, ANALYZE or CREATE INDEX), read without a lock. Parameter: limit.
+     */
+    static final String SQL_MONITOR_UNUSED_INDEXES = MONITOR_MARK + "SELECT s.schemaname, s.relname, s.indexrelname,"
+            + " c.relpages::bigint * current_setting('block_size')::bigint, count(*) OVER ()::int"
+            + " FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid"
+            + " JOIN pg_class c ON c.oid = s.indexrelid"
+            + " WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary AND NOT i.indisexclusion"
+            + " AND s.schemaname <> '" + STATE_SCHEMA + "'"
+            + " ORDER BY 4 DESC, 1, 3 LIMIT ?";
+
+    /**
+     * pg_stat_statements of this database (the sampler's own statements left out by {@link #MONITOR_MARK}): the
+     * calls, their calls-weighted mean time (total time over calls), the largest max time, the number of statements
+     * whose mean is over the slow bound; then the top statements by total time and the slow ones by mean. Parameters:
+     * slow ms, top limit, slow ms, slow limit.
+     */
+    public static String monitorStatementsSql(String extensionSchema) {
+        return MONITOR_MARK + "WITH s AS (SELECT queryid, query, calls, mean_exec_time, max_exec_time, total_exec_time"
+                + " FROM " + qualified(extensionSchema, PG_STAT_STATEMENTS)
+                + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls > 0"
+                + " AND query NOT LIKE '" + MONITOR_MARK.strip() + "%'),"
+                + " t AS (SELECT sum(calls)::bigint AS calls, (sum(total_exec_time) / nullif(sum(calls), 0))::float8 AS mean,"
+                + " max(max_exec_time)::float8 AS max FROM s)"
+                + " SELECT 'total' AS kind, NULL::bigint AS queryid, NULL AS query, t.calls, t.mean, t.max, NULL::float8 AS total,"
+                + " (SELECT count(*) FROM s WHERE mean_exec_time > ?)::int AS slow FROM t"
+                + " UNION ALL (SELECT 'top', queryid, left(query, 200), calls, mean_exec_time, max_exec_time, total_exec_time, NULL"
+                + " FROM s ORDER BY total_exec_time DESC LIMIT ?)"
+                + " UNION ALL (SELECT 'slow', queryid, left(query, 200), calls, mean_exec_time, max_exec_time, total_exec_time, NULL"
+                + " FROM s WHERE mean_exec_time > ? ORDER BY mean_exec_time DESC LIMIT ?)";
+    }
+
+    /** {@link #SQL_MONITOR_DATABASE}'s row. */
+    public record MonitorDatabase(String database, int maxConnections, int superuserReserved, int reserved, Long deadlocks,
+                                  Long conflicts, Long blocksHit, Long blocksRead, java.time.Instant statsReset,
+                                  String statementsSchema, String statementsTrack, boolean seesAllSessions,
+                                  String serverVersion, int pid) {
+    }
+
+    /** Client sessions in a state; {@code thisDatabase}: connected to the sampled database. */
+    public record MonitorStateCount(boolean thisDatabase, String state, int count) {
+    }
+
+    /** A session of {@link #SQL_MONITOR_ACTIVITY}'s lists; query at most 200 characters (hidden: {@code <insufficient privilege>}). */
+    public record MonitorSession(int pid, String database, String user, String applicationName, String state,
+                                 double ageSeconds, String query) {
+    }
+
+    /** {@link #SQL_MONITOR_ACTIVITY}'s answer: the counts, the bounded lists and how many each list holds in all. */
+    public record MonitorActivity(List<MonitorStateCount> counts, List<MonitorSession> longRunning,
+                                  List<MonitorSession> idleInTransaction, List<MonitorSession> idle,
+                                  int longRunningTotal, int idleInTransactionTotal, int idleTotal) {
+    }
+
+    public record MonitorTable(String schema, String name, long liveTuples, long deadTuples, Double deadPct,
+                               java.time.Instant lastVacuum, java.time.Instant lastAutovacuum, java.time.Instant lastAnalyze,
+                               java.time.Instant lastAutoanalyze, long seqScan, Long idxScan) {
+    }
+
+    public record MonitorTables(List<MonitorTable> worst, int total) {
+    }
+
+    public record MonitorIndex(String schema, String table, String name, long sizeBytes) {
+    }
+
+    public record MonitorIndexes(List<MonitorIndex> largest, int total) {
+    }
+
+    public record MonitorStatement(Long queryId, String query, long calls, double meanMs, double maxMs, double totalMs) {
+    }
+
+    /** {@link #monitorStatementsSql}'s answer; mean and max null when no statement was counted. */
+    public record MonitorStatements(long calls, Double meanMs, Double maxMs, int slowTotal, List<MonitorStatement> top,
+                                    List<MonitorStatement> slow) {
+    }
+
+    /** Names the sampling session ({@link #SQL_MONITOR_SESSION}). */
+    public void monitorSession(Connection c) {
+        single(c, SQL_MONITOR_SESSION, "setting up the sampling session");
+    }
+
+    public MonitorDatabase monitorDatabase(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SQL_MONITOR_DATABASE)) {
+            if (!rs.next()) {
+                throw new DatabaseException(DatabaseException.Code.QUERY_FAILED, "pg_stat_database has no row for the"
+                        + " current database of " + endpoint.redactedUrl(), endpoint.redactedUrl(), null);
+            }
+            return new MonitorDatabase(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), longOrNull(rs, 5),
+                    longOrNull(rs, 6), longOrNull(rs, 7), longOrNull(rs, 8), instant(rs, 9), rs.getString(10),
+                    rs.getString(11), rs.getBoolean(12), rs.getString(13), rs.getInt(14));
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_database", e);
+        }
+    }
+
+    public MonitorActivity monitorActivity(Connection c, double longRunningSeconds, double idleSeconds, int limit) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_MONITOR_ACTIVITY)) {
+            ps.setDouble(1, longRunningSeconds);
+            ps.setDouble(2, longRunningSeconds);
+            ps.setDouble(3, idleSeconds);
+            ps.setInt(4, limit);
+            ps.setInt(5, limit);
+            ps.setInt(6, limit);
+            List<MonitorStateCount> counts = new ArrayList<>();
+            List<MonitorSession> longRunning = new ArrayList<>();
+            List<MonitorSession> idleInTransaction = new ArrayList<>();
+            List<MonitorSession> idle = new ArrayList<>();
+            int[] totals = new int[3];
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String kind = rs.getString(1);
+                    switch (kind) {
+                        case "count" -> counts.add(new MonitorStateCount(rs.getBoolean(2), rs.getString(3), rs.getInt(4)));
+                        case "total" -> {
+                            totals[0] = rs.getInt(4);
+                            totals[1] = rs.getInt(11);
+                            totals[2] = rs.getInt(12);
+                        }
+                        default -> {
+                            MonitorSession s = new MonitorSession(rs.getInt(5), rs.getString(6), rs.getString(7),
+                                    rs.getString(8), rs.getString(3), rs.getDouble(9), rs.getString(10));
+                            (kind.equals("long") ? longRunning : kind.equals("iit") ? idleInTransaction : idle).add(s);
+                        }
+                    }
+                }
+            }
+            return new MonitorActivity(counts, longRunning, idleInTransaction, idle, totals[0], totals[1], totals[2]);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_activity", e);
+        }
+    }
+
+    public MonitorTables monitorTables(Connection c, long minDeadTuples, int limit) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_MONITOR_TABLES)) {
+            ps.setLong(1, minDeadTuples);
+            ps.setInt(2, limit);
+            List<MonitorTable> tables = new ArrayList<>();
+            int total = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new MonitorTable(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            doubleOrNull(rs, 5), instant(rs, 6), instant(rs, 7), instant(rs, 8), instant(rs, 9),
+                            rs.getLong(10), longOrNull(rs, 11)));
+                    total = rs.getInt(12);
+                }
+            }
+            return new MonitorTables(tables, total);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_user_tables", e);
+        }
+    }
+
+    public MonitorIndexes monitorUnusedIndexes(Connection c, int limit) {
+        try (PreparedStatement ps = c.prepareStatement(SQL_MONITOR_UNUSED_INDEXES)) {
+            ps.setInt(1, limit);
+            List<MonitorIndex> indexes = new ArrayList<>();
+            int total = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    indexes.add(new MonitorIndex(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    total = rs.getInt(5);
+                }
+            }
+            return new MonitorIndexes(indexes, total);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_user_indexes", e);
+        }
+    }
+
+    /**
+     * {@link #monitorStatementsSql}. A {@link DatabaseException} with SQL state 55000 means the extension is installed
+     * but its library not loaded (shared_preload_libraries).
+     */
+    public MonitorStatements monitorStatements(Connection c, String extensionSchema, double slowMs, int topLimit, int slowLimit) {
+        try (PreparedStatement ps = c.prepareStatement(monitorStatementsSql(extensionSchema))) {
+            ps.setDouble(1, slowMs);
+            ps.setInt(2, topLimit);
+            ps.setDouble(3, slowMs);
+            ps.setInt(4, slowLimit);
+            long calls = 0;
+            Double mean = null;
+            Double max = null;
+            int slowTotal = 0;
+            List<MonitorStatement> top = new ArrayList<>();
+            List<MonitorStatement> slow = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).equals("total")) {
+                        calls = rs.getLong(4);
+                        mean = doubleOrNull(rs, 5);
+                        max = doubleOrNull(rs, 6);
+                        slowTotal = rs.getInt(8);
+                    } else {
+                        MonitorStatement s = new MonitorStatement(longOrNull(rs, 2), rs.getString(3), rs.getLong(4),
+                                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7));
+                        (rs.getString(1).equals("top") ? top : slow).add(s);
+                    }
+                }
+            }
+            return new MonitorStatements(calls, mean, max, slowTotal, top, slow);
+        } catch (SQLException e) {
+            throw endpoint.failure("reading pg_stat_statements", e);
+        }
+    }
+
+    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Double doubleOrNull(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static java.time.Instant instant(ResultSet rs, int column) throws SQLException {
+        java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
 }

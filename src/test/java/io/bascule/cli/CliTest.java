@@ -75,15 +75,6 @@ class CliTest {
     }
 
     @Test
-    void commandsNotBuiltYetSaySoAndExitNonZero() {
-        for (String command : new String[]{"monitor"}) {
-            CliRun run = CliRun.of(command);
-            assertThat(run.exitCode()).as(command).isEqualTo(BasculeCli.NOT_BUILT);
-            assertThat(run.err()).as(command).contains("'" + command + "' is not built yet");
-        }
-    }
-
-    @Test
     void reportWithoutATargetSaysWhichFlagIsMissingAndCreatesNothing() {
         Path work = tmp.resolve("report-work");
         CliRun run = CliRun.of("report", "--json", "--work-dir", work.toString());
