@@ -98,6 +98,19 @@ public final class AuditTrail {
         return query.orderByProcessInstanceStartTime().desc().listPage(0, 1).stream().findFirst().map(HistoricProcessInstance::getId);
     }
 
+    /**
+     * The runs a cutover started after it succeeded (surveillance, platinumReport: their business key is the cutover's
+     * instance id), oldest first.
+     */
+    public List<String> followUps(String cutoverInstanceId) {
+        if (cutoverInstanceId == null) {
+            return List.of();
+        }
+        return history.createHistoricProcessInstanceQuery().processInstanceBusinessKey(cutoverInstanceId)
+                .orderByProcessInstanceStartTime().asc().list().stream()
+                .filter(pi -> !cutoverInstanceId.equals(pi.getId())).map(HistoricProcessInstance::getId).toList();
+    }
+
     /** Whether a process of that key was ever deployed. */
     public boolean isDeployed(String processKey) {
         return repository.createProcessDefinitionQuery().processDefinitionKey(processKey).count() > 0;
@@ -472,7 +485,8 @@ public final class AuditTrail {
 
     // ------------------------------------------------------------------------------------------------ variables
 
-    private Map<String, Object> variables(String instanceId) {
+    /** The variables of a run as they stand (every scope), secrets hidden as the audit shows them. */
+    public Map<String, Object> variables(String instanceId) {
         Map<String, Object> vars = new TreeMap<>();
         for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
                 .disableCustomObjectDeserialization().list()) {

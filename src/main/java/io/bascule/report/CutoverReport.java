@@ -150,8 +150,16 @@ public final class CutoverReport {
                 Optional<AuditReport> audit = trail.of(processInstanceId);
                 if (audit.isPresent()) {
                     timeline = ReportFacts.timelineOf(audit.get());
+                    // the runs the cutover started (surveillance, platinumReport) tick the checklist's later items
+                    // (H+1, post-cutover, PLATINUM): their values first, the cutover's own on top
+                    Map<String, AuditTrail.VariableSet> merged = new LinkedHashMap<>();
+                    for (String followUp : trail.followUps(processInstanceId)) {
+                        values.putAll(trail.variables(followUp));
+                        merged.putAll(trail.variablesSet(followUp));
+                    }
                     values.putAll(audit.get().variables());
-                    history = trail.variablesSet(processInstanceId);
+                    merged.putAll(trail.variablesSet(processInstanceId));
+                    history = merged;
                     if (code == null && audit.get().outcome() != null) {
                         code = audit.get().outcome().code();
                     }

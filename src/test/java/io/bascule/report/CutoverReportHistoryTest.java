@@ -170,4 +170,49 @@ class CutoverReportHistoryTest {
         assertThat(unknown.notes()).singleElement().asString().contains("holds no process instance no-such-instance");
         assertThat(unknown.timeline()).isEmpty();
     }
+
+    /** A surveillance-like run started for the cutover (its business key): its checklist tasks. */
+    static BpmnModelInstance followUp() {
+        return Bpmn.createExecutableProcess("followUpSample").name("Surveillance sample").camundaHistoryTimeToLive(1)
+                .startEvent("Start").name("Surveillance requested")
+                .userTask("Task_T15").name("Complete checklist T+15").camundaCandidateGroups("dba")
+                .userTask("Task_T60").name("Complete checklist T+60").camundaCandidateGroups("dba")
+                .endEvent("End").name("H+1 validation complete")
+                .done();
+    }
+
+    @Test
+    void theRunsTheCutoverStartedTickTheLaterItemsOfItsChecklist() {
+        String followUpDeployment = processEngine.getRepositoryService().createDeployment()
+                .addModelInstance("followUpSample.bpmn", followUp()).deploy().getId();
+        try {
+            at(0);
+            String id = processEngine.getRuntimeService().startProcessInstanceByKey("cutoverSample",
+                    Map.of("prerequisitesReport", "GOLD certificate valid")).getId();
+            at(900);
+            String watch = processEngine.getRuntimeService().startProcessInstanceByKey("followUpSample", id,
+                    Map.of("cutoverId", id)).getId();
+            // another cutover's surveillance must not tick this one's boxes
+            String other = processEngine.getRuntimeService().startProcessInstanceByKey("followUpSample", "another-cutover").getId();
+            at(1800);
+            as("erin", () -> {
+                processEngine.getTaskService().claim(task(watch).getId(), "erin");
+                processEngine.getTaskService().complete(task(watch).getId(), Map.of("surveillanceT15Passed", true));
+            });
+            as("frank", () -> processEngine.getTaskService().complete(task(other).getId(), Map.of("surveillanceT15Passed", false)));
+
+            AuditTrail trail = new AuditTrail(processEngine.getHistoryService(), processEngine.getRepositoryService(),
+                    processEngine.getTaskService());
+            assertThat(trail.followUps(id)).containsExactly(watch);
+            CutoverReport report = new CutoverReport(trail, dir.resolve("reports"), List.of(), CutoverChecklist.builtIn(), CLOCK);
+            ReportFacts facts = report.facts(id, null, Map.of(), null, List.of(), List.of());
+            String md = ReportDocuments.markdown(facts);
+            assertThat(md).contains("- [x] T+15: error rate, latency and connections normal on PostgreSQL — by erin at"
+                            + " 2026-12-01 16:00:00.000 UTC (Complete checklist T+15)\n")
+                    .contains("- [ ] T+60: no rollback trigger hit during the first hour, slow statements reviewed — still"
+                            + " missing: the surveillance run (T+60 checklist)\n");
+        } finally {
+            processEngine.getRepositoryService().deleteDeployment(followUpDeployment, true);
+        }
+    }
 }
