@@ -3,13 +3,16 @@ package io.bascule.migration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A primary key's values as one text (for checkpoints): each value length-prefixed, so any content survives. */
-final class KeyText {
+/**
+ * A primary key's values as one text (checkpoints, sets of keys): each value length-prefixed, so any content survives,
+ * null as {@code -;}.
+ */
+public final class KeyText {
 
     private KeyText() {
     }
 
-    static String encode(String[] values) {
+    public static String encode(String[] values) {
         StringBuilder sb = new StringBuilder();
         for (String v : values) {
             if (v == null) {

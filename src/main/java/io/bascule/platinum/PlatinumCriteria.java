@@ -775,7 +775,7 @@ public final class PlatinumCriteria {
                     for (TablePlan t : compared) {
                         if (t.source().hasPrimaryKey() && found.differs(t)) {
                             Set<String> keys = new HashSet<>();
-                            pg.touchedCanonicalKeys(c, t, changeLog, touchedTable, k -> keys.add(keyId(k.canonical())));
+                            pg.touchedCanonicalKeys(c, t, changeLog, touchedTable, k -> keys.add(io.bascule.migration.KeyText.encode(k.canonical())));
                             touched.put(t.source().name(), keys);
                         }
                     }
@@ -883,7 +883,7 @@ public final class PlatinumCriteria {
             List<Difference> list = byTable.getOrDefault(t.source().name(), List.of());
             synchronized (list) {
                 for (Difference d : list) {
-                    if (touched.contains(keyId(d.key()))) {
+                    if (touched.contains(io.bascule.migration.KeyText.encode(d.key()))) {
                         expected++;
                     } else {
                         unexpected++;
@@ -930,19 +930,6 @@ public final class PlatinumCriteria {
             String s = sb.toString().replaceFirst("^; ", "");
             return s.isEmpty() ? "keys not named" : s;
         }
-    }
-
-    /** Canonical key values as one text, each value length-prefixed (any content survives), null as {@code -;}. */
-    static String keyId(String[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (String v : values) {
-            if (v == null) {
-                sb.append("-;");
-            } else {
-                sb.append(v.length()).append(':').append(v);
-            }
-        }
-        return sb.toString();
     }
 
     /** Canonical key values as a JSON-like array: numbers bare, other values quoted ({@code [42]}, {@code ["a", 3]}). */
