@@ -110,7 +110,8 @@ public record BasculeProperties(
      * @param checklistOffsets      when the checklists fall due, after the surveillance starts (T+15 ... T+60)
      * @param updateInterval        how often stakeholders get an update e-mail with the current figures
      * @param rollbackFirstImpactPct users' reported impact, in %, above which a rollback is proposed first
-     * @param samplesKept           how long samples are kept in the work directory (reports read them)
+     * @param samplesKept           how long samples are kept in the work directory (the PLATINUM report reads the last
+     *                              24 h, its retries the days after; about 70 MB a day at 5 s)
      */
     public record Surveillance(@DefaultValue("5s") Duration sampleInterval,
                                @DefaultValue("80") double maxConnectionUsagePct,
@@ -123,7 +124,7 @@ public record BasculeProperties(
                                @DefaultValue({"15m", "30m", "45m", "60m"}) List<Duration> checklistOffsets,
                                @DefaultValue("15m") Duration updateInterval,
                                @DefaultValue("50") double rollbackFirstImpactPct,
-                               @DefaultValue("30d") Duration samplesKept) {
+                               @DefaultValue("7d") Duration samplesKept) {
         public Surveillance {
             checklistOffsets = List.copyOf(checklistOffsets == null ? List.of() : checklistOffsets);
             requirePositive("sample-interval", sampleInterval);
