@@ -274,6 +274,20 @@ public final class CutoverReport {
                 text(v.get(ProcessVariables.GO_BY)), goAt, outcome, timeline, delta, figures, files, allNotes, sections);
     }
 
+    /** The files a cutover's report lists from its variables: the MySQL baseline and the final backups' manifest. */
+    public static List<ReportFacts.FileFact> filesOf(Map<String, ?> variables) {
+        List<ReportFacts.FileFact> files = new ArrayList<>();
+        Object baseline = variables.get("baselineFile");
+        if (baseline != null) {
+            files.add(ReportFacts.FileFact.of("MySQL baseline", Path.of(baseline.toString())));
+        }
+        Object backups = variables.get(BACKUP_FILES);
+        if (backups != null) {
+            files.add(ReportFacts.FileFact.of("final backups (manifest)", Path.of(backups.toString()).resolve("manifest.json")));
+        }
+        return files;
+    }
+
     /** Writes the report's Markdown and HTML files ({@code cutover-<instance>}); returns their paths (Markdown first). */
     public List<Path> write(ReportFacts facts) {
         List<Path> files = ReportDocuments.write(facts, reportsDir, ReportDocuments.baseName(facts, clock.instant()));

@@ -38,4 +38,26 @@ public class Reports {
         return new CutoverReport(new AuditTrail(history, repository, tasks), reportsDir(),
                 cutover == null ? java.util.List.of() : cutover.team());
     }
+
+    /**
+     * Writes the report of a finished cutover again, from the history as it stands now: the runs it started since
+     * (surveillance, platinumReport) tick its checklist's later items, so the report linked from the audit page stays
+     * the whole playbook's record. Same file names, the previous content replaced.
+     *
+     * @param certificate the GOLD certificate the cutover carried out, or null
+     * @return the report's files (Markdown first), or empty when the history holds no such cutover or it has not ended
+     */
+    public java.util.List<Path> refreshCutoverReport(String cutoverId, io.bascule.migration.GoldCertificate certificate) {
+        if (cutoverId == null || history.createHistoricProcessInstanceQuery().processInstanceId(cutoverId).finished()
+                .count() == 0) {
+            return java.util.List.of();
+        }
+        CutoverReport report = cutoverReport();
+        java.util.Map<String, Object> variables = new AuditTrail(history, repository, tasks).variables(cutoverId);
+        java.util.List<ReportFacts.FileFact> files = CutoverReport.filesOf(variables);
+        ReportFacts facts = report.facts(cutoverId, null, java.util.Map.of(), certificate, files, java.util.List.of(
+                "Written again at " + ReportDocuments.time(java.time.Instant.now()) + ": the checklist's later items are"
+                        + " ticked from the runs the cutover started (surveillance, PLATINUM report)."));
+        return report.write(facts);
+    }
 }

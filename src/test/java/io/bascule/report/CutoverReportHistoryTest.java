@@ -182,7 +182,7 @@ class CutoverReportHistoryTest {
     }
 
     @Test
-    void theRunsTheCutoverStartedTickTheLaterItemsOfItsChecklist() {
+    void theRunsTheCutoverStartedTickTheLaterItemsOfItsChecklist() throws Exception {
         String followUpDeployment = processEngine.getRepositoryService().createDeployment()
                 .addModelInstance("followUpSample.bpmn", followUp()).deploy().getId();
         try {
@@ -211,6 +211,20 @@ class CutoverReportHistoryTest {
                             + " 2026-12-01 16:00:00.000 UTC (Complete checklist T+15)\n")
                     .contains("- [ ] T+60: no rollback trigger hit during the first hour, slow statements reviewed — still"
                             + " missing: the surveillance run (T+60 checklist)\n");
+
+            // the report file of a cutover is written again, from the history as it stands, once it has ended
+            io.bascule.config.BasculeProperties props = io.bascule.config.SettingsResolver.bind(Map.of(
+                    "bascule.work-dir", dir.toString()), null);
+            Reports reports = new Reports(props, processEngine.getHistoryService(), processEngine.getRepositoryService(),
+                    processEngine.getTaskService());
+            assertThat(reports.refreshCutoverReport(id, null)).as("still running: nothing written").isEmpty();
+            processEngine.getRuntimeService().deleteProcessInstance(id, "test: the cutover ended");
+            List<Path> again = reports.refreshCutoverReport(id, null);
+            assertThat(again).hasSize(2);
+            assertThat(again.get(0).getFileName().toString()).isEqualTo("cutover-" + id + ".md");
+            assertThat(Files.readString(again.get(0))).contains("- [x] T+15: error rate, latency and connections normal on"
+                    + " PostgreSQL — by erin").contains("Written again at");
+            assertThat(reports.refreshCutoverReport("no-such-instance", null)).isEmpty();
         } finally {
             processEngine.getRepositoryService().deleteDeployment(followUpDeployment, true);
         }

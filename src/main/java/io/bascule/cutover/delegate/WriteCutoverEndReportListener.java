@@ -75,15 +75,7 @@ public class WriteCutoverEndReportListener implements ExecutionListener {
     private void write(DelegateExecution execution, String code) {
         CutoverReport report = reports.cutoverReport();
         Map<String, Object> variables = execution.getVariables();
-        List<ReportFacts.FileFact> files = new ArrayList<>();
-        Object baseline = variables.get("baselineFile");
-        if (baseline != null) {
-            files.add(ReportFacts.FileFact.of("MySQL baseline", Path.of(baseline.toString())));
-        }
-        Object backups = variables.get(CutoverReport.BACKUP_FILES);
-        if (backups != null) {
-            files.add(ReportFacts.FileFact.of("final backups (manifest)", Path.of(backups.toString()).resolve("manifest.json")));
-        }
+        List<ReportFacts.FileFact> files = CutoverReport.filesOf(variables);
         List<String> notes = new ArrayList<>();
         GoldCertificate certificate = null;
         try {

@@ -15,7 +15,6 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,15 +44,7 @@ class WriteCutoverReportDelegate extends RunbookStep {
     @Override
     protected void runStep(DelegateExecution execution) {
         CutoverReport report = reports.cutoverReport();
-        List<ReportFacts.FileFact> files = new ArrayList<>();
-        Object baseline = execution.getVariable("baselineFile");
-        if (baseline != null) {
-            files.add(ReportFacts.FileFact.of("MySQL baseline", Path.of(baseline.toString())));
-        }
-        Object backups = execution.getVariable("backupFiles");
-        if (backups != null) {
-            files.add(ReportFacts.FileFact.of("final backups (manifest)", Path.of(backups.toString()).resolve("manifest.json")));
-        }
+        List<ReportFacts.FileFact> files = CutoverReport.filesOf(execution.getVariables());
         // the outcome is set by the end event after this step: the report is written for the success it leads to
         ReportFacts facts = report.facts(execution.getProcessInstanceId(), SUCCESSFUL, execution.getVariables(),
                 migrations.create(false).certificateIfAny(), files, List.of());
