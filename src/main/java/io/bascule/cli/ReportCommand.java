@@ -7,8 +7,9 @@ import io.bascule.platinum.PlatinumAssessment;
 import io.bascule.platinum.PlatinumCriteria;
 import io.bascule.platinum.PlatinumHistory;
 import io.bascule.platinum.PlatinumReport;
-import io.bascule.platinum.PlatinumSamples;
 import io.bascule.platinum.PlatinumServices;
+import io.bascule.platinum.StoredSamples;
+import io.bascule.surveillance.SampleStore;
 import org.camunda.bpm.engine.HistoryService;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -85,8 +86,9 @@ final class ReportCommand implements Callable<Integer> {
             if (historyNote != null) {
                 assessment = assessment.withNote("Why there is no cutover history: " + historyNote + ".");
             }
-            // the surveillance's samples are not read here yet: the charts say "no samples kept"
-            files = PlatinumServices.report(properties, PlatinumSamples.NONE).write(assessment);
+            // the charts from the samples the surveillance kept in this work directory ("no samples kept" without)
+            files = PlatinumServices.report(properties, new StoredSamples(new SampleStore(workDir,
+                    properties.surveillance().samplesKept()))).write(assessment);
         } finally {
             if (json) {
                 System.setOut(systemOut);

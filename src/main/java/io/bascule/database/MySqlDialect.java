@@ -1332,4 +1332,34 @@ public final class MySqlDialect {
             throw endpoint.failure("creating the login " + user, e);
         }
     }
+
+    // ---- PLATINUM archive (issue 13): stopping the source once it is archived ----
+
+    /**
+     * Stops the server (MySQL 5.7.9+, MariaDB 10.0.4+), as {@code mysqladmin shutdown} does: needs the global
+     * {@code SHUTDOWN} privilege.
+     */
+    public static final String SQL_SHUTDOWN = "SHUTDOWN";
+
+    /**
+     * Asks the server to stop ({@link #SQL_SHUTDOWN}). A server that drops the connection while it stops (instead of
+     * answering first) counts as asked: the caller checks that it is gone.
+     *
+     * @throws DatabaseException {@code MISSING_PRIVILEGE} when the login lacks {@code SHUTDOWN} (the message names the
+     *                           GRANT), any other failure as it comes
+     */
+    public void shutdown(Connection c) {
+        try (var st = c.createStatement()) {
+            st.execute(SQL_SHUTDOWN);
+        } catch (SQLException e) {
+            DatabaseException.Code code = DatabaseException.classify(e);
+            if (code == DatabaseException.Code.UNREACHABLE) {
+                log.info("the server dropped the connection while stopping: {}", e.getMessage());
+                return;
+            }
+            String hint = code == DatabaseException.Code.MISSING_PRIVILEGE ? " (needs the SHUTDOWN privilege: GRANT SHUTDOWN"
+                    + " ON *.* TO " + endpoint.user() + ")" : "";
+            throw endpoint.failure("stopping the server (" + SQL_SHUTDOWN + ")" + hint, e);
+        }
+    }
 }

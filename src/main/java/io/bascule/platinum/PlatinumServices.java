@@ -38,7 +38,7 @@ public class PlatinumServices {
         return new PlatinumHistory(history);
     }
 
-    /** The writer, with the charts read from {@code samples} ({@link PlatinumSamples#NONE} until the surveillance keeps some). */
+    /** The writer, with the charts read from {@code samples} (a {@link StoredSamples} of the work directory, or {@link PlatinumSamples#NONE}). */
     public PlatinumReport report(PlatinumSamples samples) {
         return report(properties, samples);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bascule.demo.SampleDatabase;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
+import io.bascule.testing.TestModels;
 import io.bascule.web.TasklistFilters;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Camunda authorization on a running {@code serve}, with real users and HTTP calls: a {@code viewer} reads runbook
  * instances, tasks and history but cannot start a runbook or work its task (403), a {@code dba} can, Cockpit lets
- * both in and Admin neither; Tasklist opens on the runbook filter; a restart creates no authorization twice.
+ * both in and Admin neither; Tasklist opens on the runbook filter; a restart creates no authorization twice. The
+ * runbook worked is platinumReport's stand-in, one DBA task ({@link TestModels}).
  */
 class AccessControlIT {
 
@@ -73,7 +75,11 @@ class AccessControlIT {
     @Test
     void onlyDbasStartAndWorkRunbooksViewersReadAndRestartGrantsNothingTwice() throws Exception {
         Path root = Path.of("target", "access-it-" + ProcessHandle.current().pid()).toAbsolutePath();
-        String[] args = {"serve", "--config", config(root).toString(), "--work-dir", root.resolve("work").toString(), "--server.port=0"};
+        // platinumReport as its stand-in: a runbook whose first step is a DBA task (TestModels)
+        List<String> argList = new ArrayList<>(List.of("serve", "--config", config(root).toString(), "--work-dir",
+                root.resolve("work").toString(), "--server.port=0"));
+        argList.addAll(TestModels.withPlatinumStub(root).args());
+        String[] args = argList.toArray(String[]::new);
 
         long authorizations;
         String runningInstance;
@@ -318,8 +324,9 @@ class AccessControlIT {
         for (String key : new String[]{"goldMigration", "goldVerification", "cutover", "rollback", "surveillance"}) {
             Files.copy(Path.of("bpmn", key + ".bpmn"), bpmnDir.resolve(key + ".bpmn"));
         }
-        // a runbook whose first step fails for a technical reason every time: its job ends as an incident
-        String failing = Files.readString(Path.of("bpmn", "platinumReport.bpmn")).replaceFirst(
+        // a runbook whose first step fails for a technical reason every time: its job ends as an incident (the
+        // stand-in of platinumReport, its DBA task made a failing step)
+        String failing = Files.readString(TestModels.PLATINUM_STUB).replaceFirst(
                 "(?s)<bpmn:userTask id=\"Task_Acknowledge\".*?</bpmn:userTask>",
                 java.util.regex.Matcher.quoteReplacement("<bpmn:serviceTask id=\"Task_Acknowledge\" name=\"Fail on purpose\" camunda:asyncBefore=\"true\""
                         + " camunda:expression=\"${execution.getVariable('noSuchVariable').length()}\">"

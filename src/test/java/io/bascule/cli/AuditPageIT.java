@@ -3,6 +3,7 @@ package io.bascule.cli;
 import io.bascule.demo.SampleDatabase;
 import io.bascule.testing.EmbeddedDatabases;
 import io.bascule.testing.TestDatabases;
+import io.bascule.testing.TestModels;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,8 +31,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The audit page in a real headless Chromium (Debian's chromium and chromium-driver packages): a GOLD migration run
- * from the CLI, then {@code serve} on the same work directory with a user of the {@code viewer} group, a (placeholder) PLATINUM report run
- * to its end by a DBA through the REST API, then the pages as the viewer: the list shows both finished runs, each
+ * from the CLI, then {@code serve} on the same work directory with a user of the {@code viewer} group, a PLATINUM report run (its stand-in
+ * of one DBA task, {@link TestModels}) to its end by a DBA through the REST API, then the pages as the viewer: the list shows both finished runs, each
  * run's page its timeline (steps, the DBA's task with who, when, values and comment) above the diagram with the
  * activities passed and the flows taken marked. The screenshot of the GOLD migration's page goes to
  * target/audit-page.png, and to docs/audit-page.png with {@code -Dbascule.updateScreenshot=true} (a test run leaves
@@ -78,8 +79,10 @@ class AuditPageIT {
                 dbs.targetUrl(), "--target-user", "postgres", "--work-dir", root.resolve("work").toString(), "--yes");
         assertThat(migrate.exitCode()).as(migrate.err()).isZero();
         String migrationId = migrate.out().replaceAll("(?s).*GOLD migration started \\(process instance ([^)]+)\\).*", "$1");
+        // platinumReport as its stand-in, one DBA task (TestModels)
+        TestModels.Folders models = TestModels.withPlatinumStub(root);
         CliRun serve = CliRun.of(env, "serve", "--config", config.toString(), "--work-dir", root.resolve("work").toString(),
-                "--server.port=0");
+                "--server.port=0", "--bpmn-dir", models.bpmnDir().toString(), "--forms-dir", models.formsDir().toString());
         assertThat(serve.exitCode()).as(serve.err()).isZero();
         try {
             String base = "http://localhost:"
@@ -160,7 +163,7 @@ class AuditPageIT {
         }
     }
 
-    /** Starts a (placeholder) PLATINUM report run as alice (dba) over REST, claims its task, comments and completes it with values. */
+    /** Starts a PLATINUM report run (the stand-in) as alice (dba) over REST, claims its task, comments and completes it with values. */
     private static String runPlaceholderAsAlice(String base) throws Exception {
         String alice = "alice";
         String pw = "alice-secret-for-test";

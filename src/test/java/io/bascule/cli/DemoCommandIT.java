@@ -90,14 +90,21 @@ class DemoCommandIT {
                     "{\"profile\":{\"id\":\"intruder\"},\"credentials\":{\"password\":\"Intruder-123\"}}", null, null);
             assertThat(setup.statusCode()).isEqualTo(403);
 
-            // a DBA completes a runbook task: the audit trail records who did it
-            HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", "demo", password);
-            assertThat(started.statusCode()).isEqualTo(200);
+            // a DBA completes a runbook task: the audit trail records who did it (a PLATINUM report started at its archive
+            // decision, as if granted: its report falls due 24 h after the cutover)
+            HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/platinumReport/start",
+                    "{\"variables\":{\"platinumVerdict\":{\"value\":\"GRANTED\"},\"platinumSummary\":{\"value\":"
+                            + "\"PLATINUM GRANTED: score 100/100\"}},\"startInstructions\":[{\"type\":\"startBeforeActivity\","
+                            + "\"activityId\":\"Task_DecideArchive\"}]}", "demo", password);
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
             String instanceId = field(started.body(), "id");
             HttpResponse<String> tasks = Http.get(base + "/engine-rest/task?candidateGroup=dba&processInstanceId=" + instanceId, "demo", password);
+            assertThat(tasks.body()).contains("\"name\":\"Archive MySQL?\"");
             String taskId = field(tasks.body(), "id");
             assertThat(Http.postJson(base + "/engine-rest/task/" + taskId + "/complete",
-                    "{\"variables\":{\"acknowledged\":{\"value\":true}}}", "demo", password).statusCode()).isEqualTo(204);
+                    "{\"variables\":{\"archiveDecision\":{\"value\":\"no\"}}}", "demo", password).statusCode()).isEqualTo(204);
+            assertThat(Http.get(base + "/engine-rest/history/variable-instance?processInstanceId=" + instanceId
+                    + "&variableName=outcomeMessage", "demo", password).body()).contains("MySQL kept as it is, as decided by demo");
             HttpResponse<String> history = Http.get(base + "/engine-rest/history/user-operation?processInstanceId=" + instanceId, "demo", password);
             assertThat(history.body()).contains("\"operationType\":\"Complete\"").contains("\"userId\":\"demo\"");
             assertThat(Http.get(base + "/engine-rest/history/process-instance?processInstanceId=" + instanceId, "demo", password).body())

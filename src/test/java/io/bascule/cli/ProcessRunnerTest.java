@@ -25,7 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and (placeholder) platinumReport models and
+ * {@link ProcessRunner} on an in-memory engine as the application runs it (Spring Boot starter, job executor), the real goldMigration and the stand-in platinumReport (bpmn-test/platinumReportStub.bpmn: one DBA task) models and
  * form, the migration delegates replaced by beans: steps printed by name, tasks answered from their forms, the
  * outcome read from the variables the model sets.
  */
@@ -45,8 +45,8 @@ class ProcessRunnerTest {
         spring = SpringEngine.start("runner", true, beans); // with ProcessWatch, which wakes the runner
         engine = spring.engine();
         var deployment = engine.getRepositoryService().createDeployment();
-        for (String f : List.of("bpmn/goldMigration.bpmn", "bpmn/platinumReport.bpmn", "forms/reviewConversion.form",
-                "forms/placeholderAcknowledge.form")) {
+        for (String f : List.of("bpmn/goldMigration.bpmn", "src/test/resources/bpmn-test/platinumReportStub.bpmn",
+                "forms/reviewConversion.form", "src/test/resources/forms-test/placeholderAcknowledge.form")) {
             deployment.addString(Path.of(f).getFileName().toString(), Files.readString(Path.of(f)));
         }
         deployment.addString("passThrough.bpmn", PASS_THROUGH);

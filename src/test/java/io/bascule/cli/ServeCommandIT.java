@@ -56,7 +56,9 @@ class ServeCommandIT {
         }
 
         Path platinum = bpmnDir.resolve("platinumReport.bpmn");
-        Files.writeString(platinum, Files.readString(platinum).replace("Review PLATINUM report", "Review PLATINUM report (edited)"));
+        String model = Files.readString(platinum);
+        assertThat(model).contains("name=\"Archive MySQL?\"");
+        Files.writeString(platinum, model.replace("name=\"Archive MySQL?\"", "name=\"Archive MySQL? (edited)\""));
         CliRun second = CliRun.of(env, args);
         try {
             assertThat(second.exitCode()).as(second.err()).isZero();

@@ -17,7 +17,12 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.assertT
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.complete;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.task;
 
-/** Every placeholder runbook deploys, and its human task goes to the dba group and completes to the end event. */
+/**
+ * The test stand-in of a placeholder runbook ({@code bpmn-test/platinumReportStub.bpmn}, the model platinumReport was
+ * before its runbook was built): it deploys, its human task goes to the dba group and completes to the end event. The
+ * tests of access control, the audit page and the process runner rely on it (io.bascule.testing.TestModels); every
+ * runbook of Bascule is built and has its own process test.
+ */
 class PlaceholderProcessTest {
 
     @RegisterExtension
@@ -26,11 +31,11 @@ class PlaceholderProcessTest {
 
     ProcessEngine processEngine;
 
-    /** The runbooks still modelled as one DBA task (goldMigration, goldVerification, rollback, cutover and surveillance have their own tests). */
+    /** The stand-ins modelled as one DBA task. */
     static final List<String> PLACEHOLDERS = List.of(ProcessKeys.PLATINUM_REPORT);
 
     @Test
-    @Deployment(resources = {"bpmn/platinumReport.bpmn", "forms/placeholderAcknowledge.form"})
+    @Deployment(resources = {"bpmn-test/platinumReportStub.bpmn", "forms-test/placeholderAcknowledge.form"})
     void everyRunbookKeyRunsToItsEndThroughADbaTask() {
         assertThat(processEngine.getRepositoryService().createProcessDefinitionQuery().list())
                 .extracting(d -> d.getKey())

@@ -3,7 +3,6 @@ package io.bascule.process;
 import io.bascule.config.SettingsResolver;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.impl.cfg.StandaloneInMemProcessEngineConfiguration;
-import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,10 +43,11 @@ class ProcessDeployerTest {
                 SettingsResolver.bind(Map.of("bascule.bpmn-dir", bpmnDir.toString()), null)).deploy();
     }
 
-    private String formOfTheTask(String key) throws Exception {
-        ProcessInstance pi = engine.getRuntimeService().startProcessInstanceByKey(key);
-        var task = engine.getTaskService().createTaskQuery().processInstanceId(pi.getId()).singleResult();
-        try (InputStream in = engine.getFormService().getDeployedTaskForm(task.getId())) {
+    /** The start form of the latest version of the process, as Tasklist gets it. */
+    private String startForm(String key) throws Exception {
+        var definition = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(key)
+                .latestVersion().singleResult();
+        try (InputStream in = engine.getFormService().getDeployedStartForm(definition.getId())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -61,7 +61,12 @@ class ProcessDeployerTest {
         deploy(dir);   // nothing changed: nothing new
         var definitions = engine.getRepositoryService().createProcessDefinitionQuery();
         assertThat(definitions.processDefinitionKey(ProcessKeys.PLATINUM_REPORT).latestVersion().singleResult().getVersion()).isEqualTo(1);
-        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("\"id\": \"placeholderAcknowledge\"");
+        assertThat(startForm(ProcessKeys.PLATINUM_REPORT)).contains("\"id\": \"platinumStart\"");
+        // the PLATINUM report comes with its start form and the archive decision's form
+        var platinumDefinition = engine.getRepositoryService().createProcessDefinitionQuery()
+                .processDefinitionKey(ProcessKeys.PLATINUM_REPORT).latestVersion().singleResult();
+        assertThat(engine.getRepositoryService().getDeploymentResourceNames(platinumDefinition.getDeploymentId()))
+                .containsExactlyInAnyOrder("platinumReport.bpmn", "platinumStart.form", "platinumArchive.form");
         // the surveillance comes with its start form, the forms of its checklists, its report task and its playbooks
         var surveillance = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE)
                 .latestVersion().singleResult();
@@ -86,8 +91,8 @@ class ProcessDeployerTest {
 
         Path platinum = dir.resolve("platinumReport.bpmn");
         String model = Files.readString(platinum);
-        assertThat(model).contains("Review PLATINUM report");
-        Files.writeString(platinum, model.replace("Review PLATINUM report", "Review PLATINUM report (edited)"));
+        assertThat(model).contains("name=\"Archive MySQL?\"");
+        Files.writeString(platinum, model.replace("name=\"Archive MySQL?\"", "name=\"Archive MySQL? (edited)\""));
         deploy(dir);
         var repository = engine.getRepositoryService();
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).latestVersion()
@@ -96,8 +101,8 @@ class ProcessDeployerTest {
                 .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.CUTOVER).latestVersion()
                 .singleResult().getVersion()).as("unchanged models are not redeployed").isEqualTo(1);
-        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).as("the edited model finds its form in its own deployment")
-                .contains("\"id\": \"placeholderAcknowledge\"");
+        assertThat(startForm(ProcessKeys.PLATINUM_REPORT)).as("the edited model finds its form in its own deployment")
+                .contains("\"id\": \"platinumStart\"");
 
         // a deployment deleted (in Cockpit) is deployed again at the next start, although the files did not change
         for (var definition : repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).list()) {
@@ -105,7 +110,7 @@ class ProcessDeployerTest {
         }
         assertThat(repository.createProcessDefinitionQuery().processDefinitionKey(ProcessKeys.PLATINUM_REPORT).count()).isZero();
         deploy(dir);
-        assertThat(formOfTheTask(ProcessKeys.PLATINUM_REPORT)).contains("placeholderAcknowledge");
+        assertThat(startForm(ProcessKeys.PLATINUM_REPORT)).contains("platinumStart");
     }
 
     @Test
