@@ -48,6 +48,28 @@ public class Reports {
      * @return the report's files (Markdown first), or empty when the history holds no such cutover or it has not ended
      */
     public java.util.List<Path> refreshCutoverReport(String cutoverId, io.bascule.migration.GoldCertificate certificate) {
+        return refreshCutoverReport(cutoverId, certificate, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #refreshCutoverReport(String, io.bascule.migration.GoldCertificate)}, with the values a follow-up run's
+     * step has just set (not yet in the history until its transaction commits) on top: only the variables the
+     * checklist reads are taken from them, so the follow-up's own outcome or start time never stand for the cutover's.
+     * Never throws: a report that cannot be written again is logged and the step goes on.
+     */
+    public java.util.List<Path> refreshCutoverReport(String cutoverId, io.bascule.migration.GoldCertificate certificate,
+                                                     java.util.Map<String, ?> followUpValues) {
+        try {
+            return rewrite(cutoverId, certificate, followUpValues == null ? java.util.Map.of() : followUpValues);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Reports.class).warn("the report of cutover {} could not be written again: {}",
+                    cutoverId, e.toString());
+            return java.util.List.of();
+        }
+    }
+
+    private java.util.List<Path> rewrite(String cutoverId, io.bascule.migration.GoldCertificate certificate,
+                                         java.util.Map<String, ?> followUpValues) {
         if (cutoverId == null || history.createHistoricProcessInstanceQuery().processInstanceId(cutoverId).finished()
                 .count() == 0) {
             return java.util.List.of();
@@ -55,7 +77,14 @@ public class Reports {
         CutoverReport report = cutoverReport();
         java.util.Map<String, Object> variables = new AuditTrail(history, repository, tasks).variables(cutoverId);
         java.util.List<ReportFacts.FileFact> files = CutoverReport.filesOf(variables);
-        ReportFacts facts = report.facts(cutoverId, null, java.util.Map.of(), certificate, files, java.util.List.of(
+        java.util.Map<String, Object> overlay = new java.util.LinkedHashMap<>();
+        for (String name : report.checklist().variables()) {
+            Object v = followUpValues.get(name);
+            if (v != null) {
+                overlay.put(name, v);
+            }
+        }
+        ReportFacts facts = report.facts(cutoverId, null, overlay, certificate, files, java.util.List.of(
                 "Written again at " + ReportDocuments.time(java.time.Instant.now()) + ": the checklist's later items are"
                         + " ticked from the runs the cutover started (surveillance, PLATINUM report)."));
         return report.write(facts);

@@ -108,13 +108,17 @@ final class PlatinumDelegates {
         private final PlatinumServices services;
         private final Notifications notifications;
         private final BasculeProperties properties;
+        private final io.bascule.report.Reports reports;
+        private final MigrationServices migrations;
 
         ComputePlatinumReportDelegate(PlatinumServices services, Notifications notifications, BasculeProperties properties,
-                                      RuntimeService r) {
+                                      io.bascule.report.Reports reports, MigrationServices migrations, RuntimeService r) {
             super(r);
             this.services = services;
             this.notifications = notifications;
             this.properties = properties;
+            this.reports = reports;
+            this.migrations = migrations;
         }
 
         @Override
@@ -177,6 +181,18 @@ final class PlatinumDelegates {
             MailDelivery mail = notifications.mailer().send(PlatinumMail.TEMPLATE, PlatinumMail.values(a, files, lastNote,
                     c == null ? null : c.team(), c == null ? null : c.warRoomLink(), execution.getProcessInstanceId()), files);
             execution.setVariable(PlatinumVariables.MAIL, mail.summary());
+            // the cutover's own report: its PLATINUM items ticked now
+            if (cutoverId != null) {
+                reports.refreshCutoverReport(cutoverId, certificate(), execution.getVariables());
+            }
+        }
+
+        private io.bascule.migration.GoldCertificate certificate() {
+            try {
+                return migrations.create(false).certificateIfAny();
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         private static int number(Object v) {
@@ -204,14 +220,16 @@ final class PlatinumDelegates {
         private final BasculeProperties properties;
         private final Secrets secrets;
         private final MigrationServices migrations;
+        private final io.bascule.report.Reports reports;
 
         ArchiveSourceDelegate(HistoryService history, BasculeProperties properties, Secrets secrets,
-                              MigrationServices migrations, RuntimeService r) {
+                              MigrationServices migrations, io.bascule.report.Reports reports, RuntimeService r) {
             super(r);
             this.history = history;
             this.properties = properties;
             this.secrets = secrets;
             this.migrations = migrations;
+            this.reports = reports;
         }
 
         @Override
@@ -251,6 +269,11 @@ final class PlatinumDelegates {
             execution.setVariable(PlatinumVariables.ARCHIVE_DIRECTORY, r.directory().toString());
             execution.setVariable(PlatinumVariables.ARCHIVE_SHA256, r.sha256());
             execution.setVariable(PlatinumVariables.ARCHIVE_SUMMARY, r.summary());
+            if (!dryRun) {
+                // the cutover's own report: its post-cutover items (the decision on MySQL) ticked now
+                reports.refreshCutoverReport(text(execution.getVariable(ProcessVariables.CUTOVER_ID)),
+                        migrations.create(false).certificateIfAny(), execution.getVariables());
+            }
         }
 
         @Override
