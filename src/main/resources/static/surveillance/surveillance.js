@@ -94,7 +94,12 @@ var Live = (function () {
   function width(id) { return Math.max(320, document.getElementById(id).clientWidth || 600); }
 
   function makeCharts() {
-    var common = { height: 220, scales: { x: { time: true } }, cursor: { drag: { x: false, y: false } } };
+    // x: the samples' span, at least 10 s (no sub-second ticks with the first samples); y: from 0
+    var scales = {
+      x: { time: true, range: function (u, min, max) { return [Math.min(min, max - 10), max]; } },
+      y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.15 : 1]; } }
+    };
+    var common = { height: 220, scales: scales, legend: { live: false }, cursor: { drag: { x: false, y: false } } };
     charts.connections = new uPlot(Object.assign({}, common, {
       width: width('chart-connections'),
       series: [{}, { label: 'active', stroke: '#0969da', width: 2 }, { label: 'idle', stroke: '#8c959f', width: 2 },
@@ -164,6 +169,13 @@ var Live = (function () {
       [el('div', { 'class': 'k' }, [key]), el('div', { 'class': 'v' }, [value]), el('div', { 'class': 'k' }, [note])]);
   }
 
+  function result(c) { return c.informative ? 'informative' : c.passed ? 'passed' : 'failed'; }
+
+  /* ✅ / ❌ / ℹ drawn with the page's own fonts (a machine without an emoji font shows empty boxes for the emoji) */
+  function mark(r) {
+    return el('span', { 'class': 'mark ' + r, title: r }, [{ passed: '✔', failed: '✘', informative: 'i' }[r]]);
+  }
+
   function checkOf(s, key) { return (s.alerts || []).filter(function (c) { return c.key === key; })[0]; }
 
   function renderFigures(s) {
@@ -188,9 +200,8 @@ var Live = (function () {
         + ' idle in transaction'));
     }
     (s.alerts || []).forEach(function (c) {
-      var mark = c.informative ? 'ℹ️' : c.passed ? '✅' : '❌';
-      tbody.appendChild(el('tr', { 'data-key': c.key, 'class': c.passed ? 'passed' : 'failed' },
-        [el('td', {}, [mark]), el('td', {}, [c.name]), el('td', {}, [c.value]), el('td', {}, [c.threshold])]));
+      tbody.appendChild(el('tr', { 'data-key': c.key, 'data-result': result(c), 'class': c.passed ? 'passed' : 'failed' },
+        [el('td', {}, [mark(result(c))]), el('td', {}, [c.name]), el('td', {}, [c.value]), el('td', {}, [c.threshold])]));
     });
   }
 
@@ -211,7 +222,7 @@ var Live = (function () {
     if (failed.length) {
       any = true;
       box.appendChild(el('ul', { id: 'failed-checks' }, failed.map(function (c) {
-        return el('li', { 'class': 'problem' }, ['❌ ' + c.name + ': ' + c.value + ' (' + c.threshold + ')']);
+        return el('li', { 'class': 'problem' }, [mark('failed'), ' ' + c.name + ': ' + c.value + ' (' + c.threshold + ')']);
       })));
     }
     if ((s.slowQueries || []).length) {
@@ -234,20 +245,27 @@ var Live = (function () {
       box.appendChild(sessionsTable(s.idleInTransaction));
     }
     var h = s.appHealth;
-    box.appendChild(el('p', { id: 'app-health', 'class': h && !h.ok ? 'problem' : '' }, [h
-      ? (h.ok ? '✅ ' : '❌ ') + 'Application health ' + h.url + ': ' + (h.status !== null && h.status !== undefined ? 'HTTP ' + h.status : 'no answer')
-        + (h.error ? ' (' + h.error + ')' : '') + ', ' + h.millis + ' ms'
-      : 'ℹ️ Application health: no health URL configured (bascule.app.health-url)']));
+    box.appendChild(el('p', { id: 'app-health', 'class': h && !h.ok ? 'problem' : '' }, h
+      ? [mark(h.ok ? 'passed' : 'failed'), ' Application health ' + h.url + ': ' + (h.status !== null && h.status !== undefined ? 'HTTP ' + h.status : 'no answer')
+        + (h.error ? ' (' + h.error + ')' : '') + ', ' + h.millis + ' ms']
+      : [mark('informative'), ' Application health: no health URL configured (bascule.app.health-url)']));
     (s.notes || []).forEach(function (n) { box.appendChild(el('p', { 'class': 'sub' }, ['Note: ' + n])); });
     if (!any && !(h && !h.ok)) { box.insertBefore(el('p', { id: 'no-alert' }, ['No alert: every check passes.']), box.firstChild); }
   }
 
   // ------------------------------------------------------------------ the run
 
+  var shownRuns = null;
+
   function renderRuns() {
+    var runs = state ? state.runs : [];
+    // drawn again only when something but the elapsed time changed (the clocks tick on their own): links and
+    // selections stay put
+    var key = JSON.stringify(runs, function (k, v) { return k === 'elapsedSeconds' ? undefined : v; });
+    if (key === shownRuns) { return; }
+    shownRuns = key;
     var box = document.getElementById('run');
     box.textContent = '';
-    var runs = state ? state.runs : [];
     if (!runs.length) {
       box.appendChild(el('p', { id: 'no-run' }, ['No surveillance run active. ',
         el('span', { 'class': 'sub' }, ['A successful cutover starts one; a DBA may start "Surveillance" in Tasklist. The figures below are live all the same.'])]));
@@ -264,8 +282,9 @@ var Live = (function () {
         el('span', { id: 'next-checklist' }, next ? ['next checklist ', el('b', {}, [next.label]), ' due ', clock(next.dueAt), ' (',
           el('span', { 'class': 'clock', 'data-to': next.dueAt, 'data-prefix': 'in ' }, ['']), ')'] : ['no checklist to come'])]));
       card.appendChild(el('div', { 'class': 'chips' }, r.checklists.map(function (c) {
-        var mark = { confirmed: '✅', flagged: '❌', open: '⏳', due: '⏳', scheduled: '' }[c.state];
-        return el('span', { 'class': c.state, title: 'due ' + c.dueAt }, [c.label + ' ' + mark + ' ' + c.state + (c.state === 'scheduled' ? ' ' + clock(c.dueAt) : '')]);
+        var sign = { confirmed: mark('passed'), flagged: mark('failed') }[c.state];
+        return el('span', { 'class': c.state, 'data-checklist': c.label, title: 'due ' + c.dueAt },
+          [c.label + ' ', sign, sign ? ' ' : '', c.state + (c.state === 'scheduled' || c.state === 'due' ? ' ' + clock(c.dueAt) : '')]);
       })));
       r.openPlaybooks.forEach(function (p) {
         card.appendChild(el('p', { 'class': 'problem' }, ['Playbook open: ' + p.name + (p.trigger ? ' (' + p.trigger + ')' : '')]));
@@ -371,5 +390,8 @@ var Live = (function () {
     setInterval(function () { loadState(); }, 30000);
   }
 
-  return { start: start, pointOf: pointOf };
+  /* the times of the chart's points, epoch ms (for the browser test) */
+  function pointTimes() { return points.map(function (p) { return Math.round(p.t * 1000); }); }
+
+  return { start: start, pointOf: pointOf, pointTimes: pointTimes };
 })();

@@ -101,7 +101,8 @@ public class LiveStream implements AutoCloseable {
     private void replay(SseEmitter emitter, long after) throws IOException {
         Instant since = Instant.ofEpochMilli(after);
         List<Sample> recent = loop.recent(SurveillanceLoop.KEPT_IN_MEMORY);
-        List<Sample> missed = recent.stream().filter(s -> s.at().isAfter(since)).toList();
+        // compared in milliseconds, the ids' unit (a sample's time has nanoseconds)
+        List<Sample> missed = recent.stream().filter(s -> s.at().toEpochMilli() > after).toList();
         // memory begins well after the page's last sample: what lies between is only in the store
         boolean beyondMemory = !recent.isEmpty()
                 && recent.get(0).at().isAfter(since.plus(loop.settings().sampleInterval().multipliedBy(2)));
@@ -117,6 +118,19 @@ public class LiveStream implements AutoCloseable {
     /** How many pages are open. */
     public int streams() {
         return emitters.size();
+    }
+
+    /**
+     * Ends every open stream now; returns how many. The pages reconnect by themselves (after {@link #RETRY}) and get
+     * the samples they missed meanwhile: what a restarted proxy or a network change does to them.
+     */
+    public int disconnectAll() {
+        int n = 0;
+        for (SseEmitter emitter : emitters) {
+            drop(emitter);
+            n++;
+        }
+        return n;
     }
 
     /** Pushes the sample to every open page (on the sending thread). */
