@@ -116,5 +116,7 @@ final class SpringLauncher {
         context.out().println("  REST:     " + base + "/engine-rest (HTTP Basic, same users)");
         context.out().println("  Audit:    " + base + "/audit/ (finished and running runbooks; HTTP Basic, same users)");
         context.out().println("  Metrics:  " + base + "/actuator/prometheus (PostgreSQL surveillance; HTTP Basic, same users)");
+        // ---- Surveillance live page (issue 12) ----
+        context.out().println("  Live:     " + base + "/surveillance/ (PostgreSQL surveillance, live; HTTP Basic, same users)");
     }
 }
