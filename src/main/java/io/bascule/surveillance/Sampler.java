@@ -281,13 +281,19 @@ public final class Sampler implements AutoCloseable {
     }
 
     private static Sample.QueryStat query(MonitorStatement s) {
-        return new Sample.QueryStat(s.queryId(), s.query(), s.calls(), round(s.meanMs(), 3), round(s.maxMs(), 3),
+        return new Sample.QueryStat(s.queryId(), VariableText.query(s.query(), QUERY_TEXT_MAX), s.calls(), round(s.meanMs(), 3), round(s.maxMs(), 3),
                 round(s.totalMs(), 3));
     }
 
+    /**
+     * Statement texts as sessions typed them (pg_stat_activity is not normalised): a text naming a password or secret
+     * has its string literals shown as '***' before it reaches a sample, the page, the store or {@code monitor}.
+     */
+    static final int QUERY_TEXT_MAX = 1000;
+
     private static List<Sample.Session> sessions(List<MonitorSession> rows) {
         return rows.stream().map(r -> new Sample.Session(r.pid(), r.database(), r.user(), r.applicationName(), r.state(),
-                round(r.ageSeconds(), 1), r.query())).toList();
+                round(r.ageSeconds(), 1), VariableText.query(r.query(), QUERY_TEXT_MAX))).toList();
     }
 
     private String databaseName() {

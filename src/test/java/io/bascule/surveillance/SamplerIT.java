@@ -150,7 +150,8 @@ class SamplerIT {
             int busyPid = pid(busy);
             inTx.setAutoCommit(false);
             try (Statement st = inTx.createStatement()) {
-                st.execute("SELECT 'left open' AS bascule_it_marker");
+                // a statement naming a password: its literal never reaches a sample (page, store, monitor)
+                st.execute("SELECT 'left open' AS bascule_it_marker, 'hunter2' AS app_password");
             }
             CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> {
                 try (Statement st = busy.createStatement()) {
@@ -171,7 +172,9 @@ class SamplerIT {
             assertThat(running.database()).isEqualTo(dbs.targetDatabase());
             assertThat(running.user()).isEqualTo("postgres");
             assertThat(s.idleInTransaction()).extracting(Sample.Session::pid).containsExactly(inTxPid);
-            assertThat(s.idleInTransaction().get(0).query()).contains("bascule_it_marker");
+            assertThat(s.idleInTransaction().get(0).query()).contains("bascule_it_marker").contains("'***'")
+                    .doesNotContain("hunter2");
+            assertThat(SampleJson.toJson(s)).doesNotContain("hunter2");
             assertThat(s.idleInTransaction().get(0).state()).isEqualTo("idle in transaction");
             assertThat(s.idleSessions()).extracting(Sample.Session::pid).contains(idlePid, inTxPid).doesNotContain(busyPid);
             assertThat(s.connectionsByState()).containsEntry("active", 1).containsEntry("idle", 1)
