@@ -111,7 +111,13 @@ var Audit = (function () {
     }
     var vars = document.querySelector('#variables tbody');
     Object.keys(a.variables || {}).forEach(function (k) {
-      vars.appendChild(el('tr', {}, [el('th', {}, [k]), el('td', {}, [el('pre', {}, [text(a.variables[k])])])]));
+      var cell = [el('pre', {}, [text(a.variables[k])])];
+      if (/^[A-Za-z][A-Za-z0-9]*ReportFile$/.test(k)) {
+        // the report the run wrote, served by the audit page (its HTML form)
+        cell.push(el('a', { 'class': 'report', href: here('api/runs/' + encodeURIComponent(a.instanceId) + '/reports/' + k),
+          target: '_blank' }, ['open the report']));
+      }
+      vars.appendChild(el('tr', {}, [el('th', {}, [k]), el('td', {}, cell)]));
     });
   }
 
@@ -148,6 +154,13 @@ var Audit = (function () {
       document.title = 'Bascule audit: ' + (a.processName || a.processKey) + ' ' + a.instanceId;
       document.getElementById('title').textContent = (a.processName || a.processKey) + ', instance ' + a.instanceId;
       document.getElementById('facts').appendChild(facts(a));
+      var written = Object.keys(a.variables || {}).filter(function (k) { return /^[A-Za-z][A-Za-z0-9]*ReportFile$/.test(k); });
+      if (written.length) {
+        document.getElementById('facts').appendChild(el('p', { id: 'reports' }, ['Reports: '].concat(written.map(function (k) {
+          return el('a', { 'class': 'report', href: here('api/runs/' + encodeURIComponent(a.instanceId) + '/reports/' + k),
+            target: '_blank' }, [k.replace(/ReportFile$/, '') + ' report']);
+        }))));
+      }
       timeline(a);
       document.getElementById('status').textContent = '';
       return get(api + '/bpmn').then(function (r) { return r.text(); }).then(function (xml) { return diagram(a, xml); });

@@ -69,11 +69,26 @@ public class AuditWeb {
         private final AuditTrail trail;
         private final RepositoryService repository;
         private final IdentityService identity;
+        private final Reports reports;
 
-        AuditController(AuditTrail trail, RepositoryService repository, IdentityService identity) {
+        AuditController(AuditTrail trail, RepositoryService repository, IdentityService identity, Reports reports) {
             this.trail = trail;
             this.repository = repository;
             this.identity = identity;
+            this.reports = reports;
+        }
+
+        /**
+         * A report the run wrote (cutover, incident, verification, PLATINUM), named by the run's variable that holds its
+         * file ({@code ...ReportFile}): its HTML form when there is one, else the Markdown as text. Only files in the
+         * work directory are served; the variable must belong to the run.
+         */
+        @GetMapping(BASE + "/api/runs/{id}/reports/{variable}")
+        ResponseEntity<byte[]> report(@PathVariable("id") String id, @PathVariable("variable") String variable)
+                throws IOException {
+            requireLogin();
+            ReportFile file = ReportFile.of(trail, id, variable, reports.reportsDir().getParent());
+            return ResponseEntity.status(file.status()).contentType(file.type()).body(file.body());
         }
 
         @GetMapping({BASE, BASE + "/"})

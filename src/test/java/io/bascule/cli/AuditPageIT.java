@@ -87,7 +87,7 @@ class AuditPageIT {
         try {
             String base = "http://localhost:"
                     + ((org.springframework.boot.web.context.WebServerApplicationContext) serve.outcome().application()).getWebServer().getPort();
-            String instanceId = runPlaceholderAsAlice(base);
+            String instanceId = runPlaceholderAsAlice(base, root.resolve("work"));
 
             assertThat(Http.get(base + "/audit/api/runs", null, null).statusCode()).as("login required").isEqualTo(401);
             assertThat(Http.get(base + "/audit/index.html", null, null).statusCode()).as("login required").isEqualTo(401);
@@ -130,6 +130,20 @@ class AuditPageIT {
                 String tasks = browser.findElement(By.id("tasks")).getText();
                 assertThat(tasks).contains("claimed by", "alice", "value note", "checked by alice in the test", "comment by alice");
                 assertThat(browser.findElement(By.id("summary")).getText()).contains("COMPLETED", "Step acknowledged", "alice");
+                // the report the run wrote (its ...ReportFile variable) is linked from its page, served behind the same login
+                WebElement reportLink = browser.findElement(By.cssSelector("#reports a.report"));
+                assertThat(reportLink.getText()).isEqualTo("platinum report");
+                HttpResponse<String> report = Http.get(reportLink.getAttribute("href"), "vera", "vera-secret-for-test");
+                assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+                assertThat(report.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+                assertThat(report.body()).contains("<h1>PLATINUM sample</h1>");
+                assertThat(Http.get(reportLink.getAttribute("href"), null, null).statusCode()).as("login required").isEqualTo(401);
+                assertThat(Http.get(base + "/audit/api/runs/" + instanceId + "/reports/note", "vera", "vera-secret-for-test")
+                        .statusCode()).as("only a ...ReportFile variable").isEqualTo(400);
+                assertThat(Http.get(base + "/audit/api/runs/" + instanceId + "/reports/cutoverReportFile", "vera",
+                        "vera-secret-for-test").statusCode()).as("a report this run did not write").isEqualTo(404);
+                assertThat(Http.get(base + "/audit/api/runs/" + instanceId + "/reports/strayReportFile", "vera",
+                        "vera-secret-for-test").statusCode()).as("a file outside the work directory").isEqualTo(403);
 
 
                 // the GOLD migration run by the CLI: its sub-process, gateways and end event on the path taken
@@ -164,7 +178,11 @@ class AuditPageIT {
     }
 
     /** Starts a PLATINUM report run (the stand-in) as alice (dba) over REST, claims its task, comments and completes it with values. */
-    private static String runPlaceholderAsAlice(String base) throws Exception {
+    private static String runPlaceholderAsAlice(String base, Path workDir) throws Exception {
+        // a report as the PLATINUM run writes one: Markdown and HTML in the work directory's reports
+        Path report = Files.createDirectories(workDir.resolve("reports")).resolve("platinum-sample.md");
+        Files.writeString(report, "# PLATINUM sample\n");
+        Files.writeString(workDir.resolve("reports/platinum-sample.html"), "<html><body><h1>PLATINUM sample</h1></body></html>");
         String alice = "alice";
         String pw = "alice-secret-for-test";
         HttpResponse<String> started = Http.postJson(base + "/engine-rest/process-definition/key/platinumReport/start", "{}", alice, pw);
@@ -177,7 +195,9 @@ class AuditPageIT {
         assertThat(Http.postJson(base + "/engine-rest/task/" + taskId + "/comment/create",
                 "{\"message\":\"all green on the checklist\"}", alice, pw).statusCode()).isEqualTo(200);
         HttpResponse<String> done = Http.postJson(base + "/engine-rest/task/" + taskId + "/complete",
-                "{\"variables\":{\"acknowledged\":{\"value\":true},\"note\":{\"value\":\"checked by alice in the test\"}}}", alice, pw);
+                "{\"variables\":{\"acknowledged\":{\"value\":true},\"note\":{\"value\":\"checked by alice in the test\"},"
+                        + "\"platinumReportFile\":{\"value\":\"" + report.toString().replace("\\", "/") + "\"},"
+                        + "\"strayReportFile\":{\"value\":\"/etc/hostname\"}}}", alice, pw);
         assertThat(done.statusCode()).as(done.body()).isEqualTo(204);
         return instanceId;
     }
