@@ -22,13 +22,14 @@ import java.util.function.Consumer;
 
 /**
  * The automatic playbook triggers: a listener of the {@link SurveillanceLoop} ({@code serve} and {@code demo}
- * {@link #register} it) that, for every active {@code surveillance} run not rolling back, feeds each sample to that
+ * {@link #register} it) that, for every active {@code surveillance} run watched (see below), feeds each sample to that
  * run's {@link PlaybookConditions} and correlates the playbook messages it raises to the run, with the variable
  * {@link Playbooks#TRIGGER} (one line: the measured value and the threshold). One INFO line per raise. A run that ended
  * meanwhile ({@link MismatchingMessageCorrelationException}) is passed over quietly; any other failure to correlate is
  * logged and the raise is tried again with the next sample where its condition holds.
- * <p>A run is "rolling back" once a rollback was decided ({@code rollbackReason} set), once it was closed
- * ({@code surveillanceClosedAt}), or while it calls another process (the rollback): nothing is raised then.
+ * <p>A run is watched from when "Open surveillance" has taken its first sample ({@code surveillanceOpenedAt}: no raise
+ * races the opening step) until a rollback is decided ({@code rollbackReason} set), it is closed
+ * ({@code surveillanceClosedAt}) or it calls another process (the rollback): nothing is raised outside that time.
  */
 @Component
 public class PlaybookTriggers implements Consumer<Sample> {
@@ -68,7 +69,7 @@ public class PlaybookTriggers implements Consumer<Sample> {
         Set<String> seen = new HashSet<>();
         for (ProcessInstance pi : active) {
             seen.add(pi.getId());
-            if (rollingBack(pi.getId())) {
+            if (notWatched(pi.getId())) {
                 runs.remove(pi.getId());
                 continue;
             }
@@ -80,10 +81,12 @@ public class PlaybookTriggers implements Consumer<Sample> {
         runs.keySet().retainAll(seen);
     }
 
-    private boolean rollingBack(String instanceId) {
-        Map<String, Object> v = runtime.getVariables(instanceId,
-                List.of(SurveillanceVariables.ROLLBACK_REASON, SurveillanceVariables.SURVEILLANCE_CLOSED_AT));
-        return v.get(SurveillanceVariables.ROLLBACK_REASON) != null || v.get(SurveillanceVariables.SURVEILLANCE_CLOSED_AT) != null
+    /** Not watched (yet, or any more): not opened, a rollback decided, closed, or calling the rollback. */
+    private boolean notWatched(String instanceId) {
+        Map<String, Object> v = runtime.getVariables(instanceId, List.of(SurveillanceVariables.SURVEILLANCE_OPENED_AT,
+                SurveillanceVariables.ROLLBACK_REASON, SurveillanceVariables.SURVEILLANCE_CLOSED_AT));
+        return v.get(SurveillanceVariables.SURVEILLANCE_OPENED_AT) == null || v.get(SurveillanceVariables.ROLLBACK_REASON) != null
+                || v.get(SurveillanceVariables.SURVEILLANCE_CLOSED_AT) != null
                 || runtime.createProcessInstanceQuery().superProcessInstanceId(instanceId).count() > 0;
     }
 

@@ -36,6 +36,16 @@ final class PlaybookActionDelegates {
     private PlaybookActionDelegates() {
     }
 
+    /** The line that tells the outcome: the last one marked ✅ or ❌, else the last. */
+    static String outcome(List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith("✅") || lines.get(i).startsWith("❌")) {
+                return lines.get(i);
+            }
+        }
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
     /**
      * Slow queries: {@code slowQueryAction} vacuumAnalyze (the table of proposal {@code slowQueryProposal}, or every
      * table the diagnosis proposed to vacuum) or createIndex (proposal {@code slowQueryProposal}, built CONCURRENTLY),
@@ -92,7 +102,7 @@ final class PlaybookActionDelegates {
             String result = capped(String.join("\n", lines));
             execution.setVariable(SurveillanceVariables.SLOW_QUERY_FIX_RESULT, result);
             log.info("surveillance {}: slow-query fix '{}' approved by {}: {}", execution.getProcessInstanceId(), action,
-                    decidedBy, lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+                    decidedBy, outcome(lines));
         }
     }
 
@@ -139,7 +149,7 @@ final class PlaybookActionDelegates {
             variables.forEach(execution::setVariable);
             execution.setVariable(SurveillanceVariables.ENDED_SESSIONS, capped(String.join("\n", lines)));
             log.info("surveillance {}: ending idle sessions approved by {}: {}", execution.getProcessInstanceId(), decidedBy,
-                    lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+                    outcome(lines));
         }
 
         private static String join(List<Integer> pids) {

@@ -98,7 +98,6 @@ final class SurveillanceMailDelegates {
             }
             execution.setVariable(SurveillanceVariables.STAKEHOLDER_UPDATE, summary);
             execution.setVariable(SurveillanceVariables.STAKEHOLDER_UPDATE_AT, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            log.info("surveillance {}: stakeholder update at {}: {}", execution.getProcessInstanceId(), values.get("elapsed"), summary);
         }
     }
 
@@ -139,7 +138,7 @@ final class SurveillanceMailDelegates {
                     : mailer.send(SurveillanceMails.H1_TEMPLATE, values, List.of()).summary();
             execution.setVariable(SurveillanceVariables.SURVEILLANCE_SUMMARY, capped(summary));
             execution.setVariable(SurveillanceVariables.H1_MAIL, mail);
-            log.info("surveillance {}: {}; {}", execution.getProcessInstanceId(), summary, mail);
+            log.info("surveillance {}: {}", execution.getProcessInstanceId(), summary);
         }
 
         /** One result per checklist of the run, matched to its task by the due date (startedAt + offset). */
