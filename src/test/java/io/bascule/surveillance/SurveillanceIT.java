@@ -70,9 +70,13 @@ class SurveillanceIT {
 
     /** The application headless as the CLI starts it, its job executor polling often (timers seconds away). */
     private ConfigurableApplicationContext start(TestDatabases dbs, Map<String, String> surveillance) {
+        return start(dbs.targetUrl(), surveillance);
+    }
+
+    private ConfigurableApplicationContext start(String targetUrl, Map<String, String> surveillance) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("bascule.work-dir", work.toString());
-        settings.put("bascule.target.url", dbs.targetUrl());
+        settings.put("bascule.target.url", targetUrl);
         settings.put("bascule.target.user", "postgres");
         settings.put("bascule.target.schema", "public");
         settings.put("bascule.surveillance.sample-interval", "1s");
@@ -516,6 +520,32 @@ class SurveillanceIT {
             } finally {
                 context.close();
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ a surveillance that cannot run
+
+    @Test
+    void aTargetThatCannotBeReachedEndsTheSurveillanceFailedWithTheReasonAndNoIncident() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ConfigurableApplicationContext context = start("jdbc:postgresql://127.0.0.1:" + port + "/shop", Map.of());
+        try {
+            ProcessEngine engine = context.getBean(ProcessEngine.class);
+            ProcessInstance pi = startSurveillance(engine);
+            awaitEnd(engine, pi);
+            assertThat(variable(engine, pi, ProcessVariables.OUTCOME)).isEqualTo("FAILED");
+            assertThat((String) variable(engine, pi, ProcessVariables.OUTCOME_MESSAGE))
+                    .startsWith("PostgreSQL cannot be reached: ").contains("127.0.0.1:" + port)
+                    .endsWith("start a new surveillance once it answers (bascule monitor --once shows what it sees)");
+            assertThat(engine.getHistoryService().createHistoricIncidentQuery().processInstanceId(pi.getId()).count())
+                    .as("a business outcome, not an incident").isZero();
+            assertThat((String) variable(engine, pi, SurveillanceVariables.SURVEILLANCE_CLOSED)).startsWith("sampling stopped");
+            assertThat(context.getBean(SurveillanceLoop.class).isRunning()).isFalse();
+        } finally {
+            context.close();
         }
     }
 }
