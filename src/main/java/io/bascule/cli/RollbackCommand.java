@@ -186,7 +186,10 @@ final class RollbackCommand extends RunbookCommand {
             context.out().println("Note: surveillance " + other.getId() + " also runs; end it in Cockpit once the rollback is done");
         }
         boolean requested = runtime.getVariable(id, SurveillanceVariables.ROLLBACK_REASON) != null;
-        if (!requested) {
+        if (requested) {
+            // requested before (from Tasklist, or a command that stopped): its step towards the rollback is retried
+            retryFailedSteps(engine.getManagementService(), id);
+        } else {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put(ProcessVariables.DECIDED_BY, decidedBy());
             if (reason != null && !reason.isBlank()) {
@@ -234,8 +237,8 @@ final class RollbackCommand extends RunbookCommand {
             if (incident.isPresent() || System.nanoTime() > deadline) {
                 throw new io.bascule.config.ConfigException("surveillance " + id + " did not call the rollback"
                         + incident.map(i -> ": a step failed: " + oneLine(i.getIncidentMessage())).orElse(" within "
-                        + SURVEILLANCE_HANDOVER.toMinutes() + " min") + "; retry its step in Cockpit (process instance " + id
-                        + "), or run rollback again");
+                        + SURVEILLANCE_HANDOVER.toMinutes() + " min") + "; fix the cause, then run rollback again (it retries"
+                        + " that step) or retry it in Cockpit (process instance " + id + ")");
             }
             io.bascule.process.ProcessWatch.awaitChange(seen, ProcessRunner.WAIT_MILLIS);
         }
