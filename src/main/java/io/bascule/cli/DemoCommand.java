@@ -120,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
         application.getBean(io.bascule.rollback.ReverseApplyService.class).watch();   // MySQL trails PostgreSQL while armed
+        application.getBean(io.bascule.surveillance.PlaybookTriggers.class).register();  // raises the playbooks of running surveillances
         application.getBean(io.bascule.surveillance.SurveillanceLoop.class).start();  // samples the demo's PostgreSQL
         context.out().println();
         context.out().println("Bascule demo is ready");

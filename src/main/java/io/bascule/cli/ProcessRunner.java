@@ -202,13 +202,22 @@ public final class ProcessRunner {
      * {@link #run} does for a run it starts: answers its tasks, prints its steps and the result line.
      */
     public Result resume(String instanceId, Answers answers) throws InterruptedException {
+        return attach(instanceId, "resumed", answers);
+    }
+
+    /**
+     * Follows an active run to its end as {@link #run} does (answers its tasks, prints its steps and the result line),
+     * announced as "{@code <name> <how> (process instance <id>)}": a run this command took over ("resumed"), or one
+     * another run started for it (a rollback a surveillance called).
+     */
+    public Result attach(String instanceId, String how, Answers answers) throws InterruptedException {
         ProcessInstance pi = engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(instanceId).singleResult();
         if (pi == null) {
             throw new io.bascule.config.ConfigException("process instance " + instanceId + " is not active any more;"
                     + " see its audit trail with `bascule audit " + instanceId + "`");
         }
         String name = processName(pi.getProcessDefinitionId(), instanceId);
-        out.println(name + " resumed (process instance " + instanceId + ")");
+        out.println(name + " " + how + " (process instance " + instanceId + ")");
         return follow(new Watch(instanceId, pi.getProcessDefinitionId(), name, answers));
     }
 

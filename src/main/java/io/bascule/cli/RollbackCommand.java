@@ -1,8 +1,10 @@
 package io.bascule.cli;
 
+import io.bascule.process.Playbooks;
 import io.bascule.process.ProcessKeys;
 import io.bascule.process.ProcessVariables;
 import io.bascule.process.RunOwnership;
+import io.bascule.process.SurveillanceVariables;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -24,6 +26,11 @@ import java.util.Map;
  * again: its failed step is retried first, so running the command again after fixing the cause goes on where it
  * stopped. The one human decision (the application's config file changed by hand since the switch) is asked at the
  * terminal or left to Tasklist ({@code --wait}); it is never answered by a flag.
+ * <p>While a surveillance watches PostgreSQL (the hour after a cutover) and no rollback runs, the rollback is
+ * requested from the surveillance (message {@code surveillanceRollbackRequested} with {@code reason} and
+ * {@code decidedBy}): it stops its checklists, playbooks and sampling, calls the rollback, which this command follows
+ * as its own, and ends ROLLED_BACK. {@code --dry-run} starts a rollback dry run of its own and leaves the surveillance
+ * running.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Put the application back on MySQL, writable, with every write made on PostgreSQL carried back")
@@ -95,6 +102,9 @@ final class RollbackCommand extends RunbookCommand {
             context.out().println(app.getBean(RunOwnership.class).takeOver(pi.getId(), ProcessRunner.CLI_USER));
             retryFailedSteps(engine.getManagementService(), pi.getId());
             result = runner.resume(pi.getId(), answers);
+        } else if (!dryRun && (result = throughSurveillance(engine, runner, answers)) != null) {
+            // a surveillance was watching PostgreSQL: it ended for the rollback and called it (followed above)
+            context.out().println(surveillanceEnd(engine.getHistoryService()));
         } else {
             Map<String, Object> start = new LinkedHashMap<>();
             start.put(ProcessVariables.DRY_RUN, dryRun);
@@ -102,8 +112,7 @@ final class RollbackCommand extends RunbookCommand {
             // first step: the DBA waits for the start-up too
             start.put(ProcessVariables.ROLLBACK_STARTED_AT, context.started().toString());
             // who typed the command: the operating system's user on this host (the engine records the run as cli)
-            start.put(ProcessVariables.DECIDED_BY, System.getProperty("user.name") + " (command line on "
-                    + io.bascule.process.RunOwner.hostName() + ")");
+            start.put(ProcessVariables.DECIDED_BY, decidedBy());
             if (reason != null && !reason.isBlank()) {
                 start.put(ProcessVariables.REASON, reason.strip());
             }
@@ -135,5 +144,119 @@ final class RollbackCommand extends RunbookCommand {
         }
         String first = s.lines().findFirst().orElse("");
         return first.length() > 300 ? first.substring(0, 300) + "..." : first;
+    }
+
+    // ---- the rollback requested from a running surveillance (issue 12 part E) ----
+
+    /** How long the command waits for the surveillance to close and call the rollback. */
+    static final java.time.Duration SURVEILLANCE_HANDOVER = java.time.Duration.ofMinutes(2);
+
+    /** The surveillance this command rolled back through, or null. */
+    private String surveillanceId;
+
+    /** Who typed the command: the operating system's user on this host (the engine records the run as cli). */
+    private static String decidedBy() {
+        return System.getProperty("user.name") + " (command line on " + io.bascule.process.RunOwner.hostName() + ")";
+    }
+
+    /**
+     * "One command": while a surveillance watches PostgreSQL (a real one, no rollback running), the rollback is
+     * requested from it (message surveillanceRollbackRequested with reason and decidedBy), so that it stops watching
+     * a database the application leaves and ends ROLLED_BACK; the rollback it calls is then followed like one this
+     * command starts. Returns null when no surveillance runs (the command starts the rollback itself).
+     */
+    private ProcessRunner.Result throughSurveillance(ProcessEngine engine, ProcessRunner runner, ProcessRunner.Answers answers)
+            throws InterruptedException {
+        RuntimeService runtime = engine.getRuntimeService();
+        HistoryService history = engine.getHistoryService();
+        List<ProcessInstance> watching = new java.util.ArrayList<>();
+        for (ProcessInstance pi : runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE).active().list()) {
+            if (!Boolean.TRUE.equals(runtime.getVariable(pi.getId(), ProcessVariables.DRY_RUN))) {
+                watching.add(pi);
+            }
+        }
+        if (watching.isEmpty()) {
+            return null;
+        }
+        // the newest one (one per cutover; an older one left running watches the same database)
+        watching.sort(java.util.Comparator.comparing((ProcessInstance pi) -> startTime(history, pi.getId())).reversed());
+        ProcessInstance surveillance = watching.get(0);
+        String id = surveillance.getId();
+        for (ProcessInstance other : watching.subList(1, watching.size())) {
+            context.out().println("Note: surveillance " + other.getId() + " also runs; end it in Cockpit once the rollback is done");
+        }
+        boolean requested = runtime.getVariable(id, SurveillanceVariables.ROLLBACK_REASON) != null;
+        if (requested) {
+            // requested before (from Tasklist, or a command that stopped): its step towards the rollback is retried
+            retryFailedSteps(engine.getManagementService(), id);
+        } else {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put(ProcessVariables.DECIDED_BY, decidedBy());
+            if (reason != null && !reason.isBlank()) {
+                v.put(ProcessVariables.REASON, reason.strip());
+            }
+            org.camunda.bpm.engine.IdentityService identity = engine.getIdentityService();
+            identity.setAuthenticatedUserId(ProcessRunner.CLI_USER);
+            try {
+                runtime.createMessageCorrelation(Playbooks.MESSAGE_ROLLBACK_REQUESTED).processInstanceId(id).setVariables(v)
+                        .correlateWithResult();
+                requested = true;
+            } catch (org.camunda.bpm.engine.MismatchingMessageCorrelationException e) {
+                // it is closing already (its hour is over): nothing watches any more, the rollback starts on its own
+                return null;
+            } finally {
+                identity.clearAuthentication();
+            }
+        }
+        context.out().println("Surveillance " + id + " is running: the rollback is requested from it (it stops watching"
+                + " PostgreSQL and calls the rollback)");
+        surveillanceId = id;
+        String rollbackId = calledRollback(engine, id);
+        if (rollbackId == null) {
+            return null;
+        }
+        return runner.attach(rollbackId, "called by surveillance " + id, answers);
+    }
+
+    /** Waits until the surveillance calls the rollback (after closing); null when it ended without, with a line why. */
+    private String calledRollback(ProcessEngine engine, String id) throws InterruptedException {
+        RuntimeService runtime = engine.getRuntimeService();
+        long deadline = System.nanoTime() + SURVEILLANCE_HANDOVER.toNanos();
+        while (true) {
+            long seen = io.bascule.process.ProcessWatch.changes();
+            ProcessInstance called = runtime.createProcessInstanceQuery().superProcessInstanceId(id).singleResult();
+            if (called != null) {
+                return called.getId();
+            }
+            if (runtime.createProcessInstanceQuery().processInstanceId(id).count() == 0) {
+                context.out().println("Surveillance " + id + " ended without calling the rollback: " + surveillanceEnd(engine.getHistoryService()));
+                surveillanceId = null;
+                return null;
+            }
+            var incident = runtime.createIncidentQuery().processInstanceId(id).list().stream().findFirst();
+            if (incident.isPresent() || System.nanoTime() > deadline) {
+                throw new io.bascule.config.ConfigException("surveillance " + id + " did not call the rollback"
+                        + incident.map(i -> ": a step failed: " + oneLine(i.getIncidentMessage())).orElse(" within "
+                        + SURVEILLANCE_HANDOVER.toMinutes() + " min") + "; fix the cause, then run rollback again (it retries"
+                        + " that step) or retry it in Cockpit (process instance " + id + ")");
+            }
+            io.bascule.process.ProcessWatch.awaitChange(seen, ProcessRunner.WAIT_MILLIS);
+        }
+    }
+
+    /** How the surveillance rolled back through ended, one line. */
+    private String surveillanceEnd(HistoryService history) {
+        Object outcome = ProcessRuns.variable(history, surveillanceId, ProcessVariables.OUTCOME);
+        Object message = ProcessRuns.variable(history, surveillanceId, ProcessVariables.OUTCOME_MESSAGE);
+        var hpi = history.createHistoricProcessInstanceQuery().processInstanceId(surveillanceId).singleResult();
+        if (hpi == null || hpi.getEndTime() == null) {
+            return "Surveillance " + surveillanceId + " is still running (it ends when the rollback ends)";
+        }
+        return "Surveillance " + surveillanceId + " ended " + outcome + (message == null ? "" : ": " + oneLine(message.toString()));
+    }
+
+    private static java.util.Date startTime(HistoryService history, String id) {
+        var hpi = history.createHistoricProcessInstanceQuery().processInstanceId(id).singleResult();
+        return hpi == null || hpi.getStartTime() == null ? new java.util.Date(0) : hpi.getStartTime();
     }
 }

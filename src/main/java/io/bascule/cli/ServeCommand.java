@@ -40,6 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         application.getBean(io.bascule.process.RunOwnership.class).takeOverStaleRuns(null).forEach(context.out()::println);
         application.getBean(io.bascule.rollback.ReverseApplyService.class).watch();   // MySQL trails PostgreSQL while armed
+        application.getBean(io.bascule.surveillance.PlaybookTriggers.class).register();  // raises the playbooks of running surveillances
         application.getBean(io.bascule.surveillance.SurveillanceLoop.class).start();  // samples the target when one is set
         context.out().println("Bascule is ready (work directory " + settings.get("bascule.work-dir") + ")");
         SpringLauncher.printAccess(context, SpringLauncher.port(settings));

@@ -98,6 +98,19 @@ public final class SurveillanceVariables {
     public static final String ROLLBACK_REASON = "rollbackReason";
     public static final String ROLLBACK_DECIDED_BY = "rollbackDecidedBy";
 
+    // ---- set by the surveillance's delegates (issue 12 part E: io.bascule.surveillance.delegate)
+    /** When "Open surveillance" took its first sample (ISO-8601 UTC). */
+    public static final String SURVEILLANCE_OPENED_AT = "surveillanceOpenedAt";
+    /** When "Close surveillance" ran (ISO-8601 UTC): the playbook triggers leave a closed run alone. */
+    public static final String SURVEILLANCE_CLOSED_AT = "surveillanceClosedAt";
+    /** What closing did to the sampling (one line). */
+    public static final String SURVEILLANCE_CLOSED = "surveillanceClosed";
+    /** The last stakeholder update e-mail: where it went (one line) and when. */
+    public static final String STAKEHOLDER_UPDATE = "stakeholderUpdate";
+    public static final String STAKEHOLDER_UPDATE_AT = "stakeholderUpdateAt";
+    /** The H+1 validation e-mail: where it went (one line). */
+    public static final String H1_MAIL = "h1Mail";
+
     private SurveillanceVariables() {
     }
 }

@@ -104,6 +104,11 @@ class CutoverCommandIT extends WithRollbackWorld {
         }
         CliRun rollback = CliRun.of(env(w), w.args("rollback", "--reason", "rehearsing the way back"));
         assertThat(rollback.exitCode()).as(rollback.out() + rollback.err()).isZero();
+        // the surveillance the cutover started was running: the rollback was requested from it, which called it and
+        // ended rolled back (nothing watches the PostgreSQL the application left)
+        assertThat(rollback.out()).contains("the rollback is requested from it").contains("called by surveillance");
+        CliRun watched = CliRun.of(env(w), w.args("audit", "--last", "surveillance", "--json"));
+        assertThat(watched.out()).as(watched.out() + watched.err()).contains("ROLLED_BACK").contains("rehearsing the way back");
         assertThat(Files.readString(w.envFile())).isEqualTo(w.envOriginal());
         assertThat(world.mysqlReadOnly()).isFalse();
         try (Connection my = world.boss(w.mysqlDb())) {
