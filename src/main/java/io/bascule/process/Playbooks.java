@@ -22,6 +22,11 @@ public final class Playbooks {
     public static final String MESSAGE_USER_ERRORS = "surveillanceUserErrors";
     /** A rollback decided (one click, one command): ends the surveillance and calls the process rollback. */
     public static final String MESSAGE_ROLLBACK_REQUESTED = "surveillanceRollbackRequested";
+    /**
+     * Sent by a rollback started on its own (not by the surveillance) once it has rolled back: the surveillance ends,
+     * nothing is left to watch. Variables {@code reason} and {@code rollbackId}.
+     */
+    public static final String MESSAGE_ROLLED_BACK_ELSEWHERE = "surveillanceRolledBackElsewhere";
 
     public static final List<String> MESSAGES = List.of(MESSAGE_BACKEND_DOWN, MESSAGE_SLOW_QUERIES,
             MESSAGE_CONNECTIONS_EXHAUSTED, MESSAGE_USER_ERRORS, MESSAGE_ROLLBACK_REQUESTED);

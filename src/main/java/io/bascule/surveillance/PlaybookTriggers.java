@@ -81,8 +81,16 @@ public class PlaybookTriggers implements Consumer<Sample> {
         runs.keySet().retainAll(seen);
     }
 
-    /** Not watched (yet, or any more): not opened, a rollback decided, closed, or calling the rollback. */
+    /**
+     * Not watched (yet, or any more): not opened, a rollback decided, closed, calling the rollback, or a rollback of
+     * its own is running (started from Tasklist or REST: it fences PostgreSQL and moves the application, which must
+     * not raise "backend down"; when it ends rolled back it ends this run, see rollback's end listener).
+     */
     private boolean notWatched(String instanceId) {
+        if (runtime.createProcessInstanceQuery().processDefinitionKey(io.bascule.process.ProcessKeys.ROLLBACK).active()
+                .variableValueEquals(io.bascule.process.ProcessVariables.DRY_RUN, false).count() > 0) {
+            return true;
+        }
         Map<String, Object> v = runtime.getVariables(instanceId, List.of(SurveillanceVariables.SURVEILLANCE_OPENED_AT,
                 SurveillanceVariables.ROLLBACK_REASON, SurveillanceVariables.SURVEILLANCE_CLOSED_AT));
         return v.get(SurveillanceVariables.SURVEILLANCE_OPENED_AT) == null || v.get(SurveillanceVariables.ROLLBACK_REASON) != null

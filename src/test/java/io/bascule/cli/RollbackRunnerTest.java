@@ -52,6 +52,8 @@ class RollbackRunnerTest {
                 }
             });
         }
+        beans.put("endSurveillanceListener", (org.camunda.bpm.engine.delegate.ExecutionListener) execution -> {
+        });
         spring = SpringEngine.start("rollback-runner", true, beans);
         engine = spring.engine();
         var deployment = engine.getRepositoryService().createDeployment();

@@ -132,6 +132,8 @@ class CutoverProcessTest {
             });
         }
         Mocks.register("goWordListener", new GoWordListener());
+        Mocks.register("endSurveillanceListener", new io.bascule.rollback.delegate.EndSurveillanceListener(
+                processEngine.getRuntimeService()));
         Mocks.register("writeCutoverEndReportListener", (org.camunda.bpm.engine.delegate.ExecutionListener) execution ->
                 endReports.add(String.valueOf(execution.getVariable(ProcessVariables.OUTCOME))));
         Mocks.register("cutoverSettings", io.bascule.testing.CutoverSettingsStub.defaults());

@@ -117,7 +117,7 @@ class ModelDiagramTest {
         assertThat(passed.get(ProcessKeys.CUTOVER)).containsExactly("EndEvent_DryRunDone", "EndEvent_Prepared",
                 "EndEvent_RollbackRehearsalFailed", "EndEvent_Switched", "EndEvent_WarRoomIncomplete");
         assertThat(outcomes.get(ProcessKeys.SURVEILLANCE)).containsExactly("EndEvent_Failed", "EndEvent_H1Validated",
-                "EndEvent_NotRolledBack", "EndEvent_RolledBack");
+                "EndEvent_NotRolledBack", "EndEvent_RolledBack", "EndEvent_RolledBackElsewhere");
         assertThat(passed.get(ProcessKeys.SURVEILLANCE)).contains("EndEvent_ChecklistDone", "EndEvent_FirstHourWatched",
                 "EndEvent_BackendKept", "EndEvent_BackendRollback", "EndEvent_BackendDownRaised", "EndEvent_UpdateSent");
         passed.remove(ProcessKeys.CUTOVER);

@@ -70,6 +70,9 @@ class RollbackProcessTest {
 
     @BeforeEach
     void registerDelegates() {
+        // the real end listener: it only correlates a message to running surveillances
+        Mocks.register("endSurveillanceListener", new io.bascule.rollback.delegate.EndSurveillanceListener(
+                processEngine.getRuntimeService()));
         for (String name : DELEGATES) {
             Mocks.register(name, (JavaDelegate) execution -> {
                 if (broken.contains(name)) {
@@ -104,9 +107,15 @@ class RollbackProcessTest {
         }
     }
 
+    /** The surveillance stand-in's deployment, removed after its test. */
+    String standIn;
+
     @AfterEach
     void reset() {
         Mocks.reset();
+        if (standIn != null) {
+            processEngine.getRepositoryService().deleteDeployment(standIn, true);
+        }
     }
 
     private ProcessInstance start(Map<String, Object> vars) {
@@ -156,6 +165,33 @@ class RollbackProcessTest {
         assertThat(dryRunSeen).containsOnly(false);
         assertOutcome(pi, "ROLLED_BACK", true, "application on MySQL after 42 s; 3 changes carried back; report reports/incident-x.md");
         assertThat(variable(pi.getId(), ProcessVariables.REASON)).isEqualTo("orders lost on PostgreSQL");
+    }
+
+    /** A stand-in of a running surveillance (key surveillance): waits for the message a finished rollback sends. */
+    private String startSurveillanceStandIn() {
+        var model = org.camunda.bpm.model.bpmn.Bpmn.createExecutableProcess(ProcessKeys.SURVEILLANCE).camundaHistoryTimeToLive(1)
+                .startEvent().intermediateCatchEvent("Event_RolledBackElsewhere")
+                .message(Playbooks.MESSAGE_ROLLED_BACK_ELSEWHERE).endEvent().done();
+        standIn = processEngine.getRepositoryService().createDeployment().addModelInstance("surveillance.bpmn", model).deploy().getId();
+        return processEngine.getRuntimeService().startProcessInstanceByKey(ProcessKeys.SURVEILLANCE).getId();
+    }
+
+    @Test
+    void aRollbackThatRolledBackEndsTheSurveillanceStillWatchingPostgres() {
+        String watching = startSurveillanceStandIn();
+        ProcessInstance dry = start(Map.of(ProcessVariables.DRY_RUN, true));
+        runJobs();
+        assertThat(dry).isEnded();
+        assertThat(processEngine.getRuntimeService().createProcessInstanceQuery().processInstanceId(watching).count())
+                .as("a dry run changes nothing: the surveillance goes on").isEqualTo(1);
+
+        ProcessInstance pi = startAs("alice", Map.of(ProcessVariables.REASON, "started from Tasklist"));
+        runJobs();
+        assertOutcome(pi, "ROLLED_BACK", true, "application on MySQL after 42 s; 3 changes carried back; report reports/incident-x.md");
+        assertThat(processEngine.getRuntimeService().createProcessInstanceQuery().processInstanceId(watching).count())
+                .as("the surveillance ended: the application is back on MySQL").isZero();
+        assertThat(variable(watching, ProcessVariables.REASON)).isEqualTo("started from Tasklist");
+        assertThat(variable(watching, "rollbackId")).isEqualTo(pi.getId());
     }
 
     @Test

@@ -594,6 +594,24 @@ class SurveillanceProcessTest {
     }
 
     @Test
+    void aRollbackThatRanOnItsOwnEndsTheSurveillanceWithNothingLeftOpen() {
+        ProcessInstance pi = start();
+        at(20);
+        raise(pi, Playbooks.MESSAGE_BACKEND_DOWN, Map.of(Playbooks.TRIGGER, "3 failed health probes"));
+        assertThat(processEngine.getTaskService().createTaskQuery().processInstanceId(pi.getId()).count())
+                .as("the report task and the backend-down decision are open").isGreaterThanOrEqualTo(2);
+        raise(pi, Playbooks.MESSAGE_ROLLED_BACK_ELSEWHERE, Map.of(ProcessVariables.REASON, "started from Tasklist",
+                "rollbackId", "rb-42"));
+        runJobs();
+        assertOutcome(pi, "ROLLED_BACK", false, "rolled back to MySQL by rollback run rb-42: started from Tasklist");
+        assertThat(pi).hasPassed("Boundary_RolledBackElsewhere", "Task_CloseAfterRollbackElsewhere", "EndEvent_RolledBackElsewhere")
+                .hasNotPassed("CallActivity_RollBack");
+        assertThat(calls).contains("closeSurveillanceDelegate");
+        assertThat(processEngine.getTaskService().createTaskQuery().processInstanceId(pi.getId()).count()).isZero();
+        assertThat(timers(pi)).isZero();
+    }
+
+    @Test
     void aRollbackRequestedWithoutReasonNamesTheSignedInUser() {
         ProcessInstance pi = start();
         processEngine.getIdentityService().setAuthenticatedUserId("dave");
