@@ -145,8 +145,12 @@ class DemoWalkIT {
                 Set<String> rollbacksBefore = topLevelRuns("rollback");
                 startInTasklist(browser, wait, "Rollback", () ->
                         field(browser, wait, "Reason (one line, for the incident report)").sendKeys("demo walk: back to MySQL"));
+                // the cutover started its surveillance; the rollback, started on its own, ends it once rolled back
+                Set<String> watching = topLevelRuns("surveillance");
+                assertThat(watching).as("the surveillance the cutover started").hasSize(1);
                 String rollback = awaitNewRun("rollback", rollbacksBefore);
                 assertThat(awaitEnd(rollback)).as("rollback outcome").isEqualTo("ROLLED_BACK");
+                assertThat(awaitEnd(watching.iterator().next())).as("surveillance outcome").isEqualTo("ROLLED_BACK");
                 long postgresWrites = onPostgres.path("writesByDatabase").path("postgresql").asLong();
                 JsonNode back = await("the sample backend writing to MySQL again with every write found there",
                         () -> health(healthUrl).filter(h -> h.path("status").asText().equals("UP")
