@@ -1,7 +1,6 @@
 package io.bascule.cli;
 
 import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
 
 
 /** What the CLI commands that run a process headless read back from its history. */
@@ -15,9 +14,7 @@ final class ProcessRuns {
 
     /** A variable of a (finished or running) process instance, or null. */
     static Object variable(HistoryService history, String instanceId, String name) {
-        HistoricVariableInstance v = history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
-                .variableName(name).singleResult();
-        return v == null ? null : v.getValue();
+        return io.bascule.process.HistoryVariables.value(history, instanceId, name);
     }
 
     /** A message on one line, for stderr. */

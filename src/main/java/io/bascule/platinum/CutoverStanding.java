@@ -8,7 +8,6 @@ import io.bascule.process.ProcessVariables;
 import io.bascule.report.ReportDocuments;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -148,14 +147,7 @@ public final class CutoverStanding {
     }
 
     private Object variable(String instanceId, String name) {
-        HistoricVariableInstance found = null;
-        for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
-                .variableName(name).disableCustomObjectDeserialization().list()) {
-            if (found == null || instanceId.equals(v.getActivityInstanceId())) {
-                found = v;
-            }
-        }
-        return found == null ? null : found.getValue();
+        return io.bascule.process.HistoryVariables.value(history, instanceId, name);
     }
 
     private static String text(Object v) {

@@ -8,7 +8,6 @@ import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricDetail;
 import org.camunda.bpm.engine.history.HistoricIncident;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
-import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.history.HistoricVariableUpdate;
 
 import java.time.Instant;
@@ -160,15 +159,7 @@ public final class PlatinumHistory {
     }
 
     private Object variable(String instanceId, String name) {
-        // the process scope's value first (a sub-process may hold a local variable of the same name)
-        HistoricVariableInstance found = null;
-        for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceId(instanceId)
-                .variableName(name).disableCustomObjectDeserialization().list()) {
-            if (found == null || instanceId.equals(v.getActivityInstanceId())) {
-                found = v;
-            }
-        }
-        return found == null ? null : found.getValue();
+        return io.bascule.process.HistoryVariables.value(history, instanceId, name);
     }
 
     private static String text(Object v) {
