@@ -183,7 +183,7 @@ final class RollbackCommand extends RunbookCommand {
         ProcessInstance surveillance = watching.get(0);
         String id = surveillance.getId();
         for (ProcessInstance other : watching.subList(1, watching.size())) {
-            context.out().println("Note: surveillance " + other.getId() + " also runs; end it in Cockpit once the rollback is done");
+            context.out().println("Note: surveillance " + other.getId() + " also runs; it ends once the rollback has rolled back");
         }
         boolean requested = runtime.getVariable(id, SurveillanceVariables.ROLLBACK_REASON) != null;
         if (requested) {
@@ -192,6 +192,8 @@ final class RollbackCommand extends RunbookCommand {
         } else {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put(ProcessVariables.DECIDED_BY, decidedBy());
+            // the rollback the surveillance calls counts its time to MySQL from this keystroke, as one started here does
+            v.put(ProcessVariables.ROLLBACK_STARTED_AT, context.started().toString());
             if (reason != null && !reason.isBlank()) {
                 v.put(ProcessVariables.REASON, reason.strip());
             }

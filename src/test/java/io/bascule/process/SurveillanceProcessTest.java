@@ -586,8 +586,10 @@ class SurveillanceProcessTest {
         ProcessInstance pi = start();
         at(20);
         raise(pi, Playbooks.MESSAGE_ROLLBACK_REQUESTED, Map.of(ProcessVariables.REASON, "orders lost on PostgreSQL",
-                ProcessVariables.DECIDED_BY, "carol"));
+                ProcessVariables.DECIDED_BY, "carol", ProcessVariables.ROLLBACK_STARTED_AT, "2026-12-01T20:00:00Z"));
         ProcessInstance rollback = assertOnlyTheRollbackRuns(pi, "orders lost on PostgreSQL", "carol");
+        assertThat(processEngine.getRuntimeService().getVariable(rollback.getId(), ProcessVariables.ROLLBACK_STARTED_AT))
+                .as("the command's keystroke, handed to the rollback").isEqualTo("2026-12-01T20:00:00Z");
         finishRollback(rollback, null);
         assertOutcome(pi, "ROLLED_BACK", false, "rolled back to MySQL: orders lost on PostgreSQL (decided by carol)");
         assertThat(pi).hasPassed("Boundary_RollbackRequested", "Task_CloseBeforeRollback", "CallActivity_RollBack", "EndEvent_RolledBack");
