@@ -42,17 +42,7 @@ public class AuditWeb {
 
     @Bean
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> auditAuthenticationFilter() {
-        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
-        registration.setName("bascule-audit-basic-auth");
-        registration.addUrlPatterns(BASE, BASE + "/*");
-        registration.addInitParameter("authentication-provider",
-                "org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider");
-        // the whole path is checked (the filter's default strips the servlet path, which is all of it here, and would
-        // then take every request for the unauthenticated root of the REST API)
-        registration.addInitParameter("rest-url-pattern-prefix", "");
-        registration.setOrder(0);
-        return registration;
+        return io.bascule.web.BasicLogin.filter("bascule-audit-basic-auth", true, BASE, BASE + "/*");
     }
 
     @Bean

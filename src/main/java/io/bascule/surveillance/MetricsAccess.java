@@ -20,15 +20,6 @@ public class MetricsAccess {
 
     @Bean
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> actuatorAuthenticationFilter() {
-        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
-        registration.setName("bascule-actuator-basic-auth");
-        registration.addUrlPatterns("/actuator", "/actuator/*");
-        registration.addInitParameter("authentication-provider",
-                "org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider");
-        // the whole path is checked (as for the audit page: the filter's default strips the servlet path)
-        registration.addInitParameter("rest-url-pattern-prefix", "");
-        registration.setOrder(0);
-        return registration;
+        return io.bascule.web.BasicLogin.filter("bascule-actuator-basic-auth", true, "/actuator", "/actuator/*");
     }
 }

@@ -51,16 +51,7 @@ public class SurveillanceWeb {
 
     @Bean
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> surveillanceAuthenticationFilter() {
-        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
-        registration.setName("bascule-surveillance-basic-auth");
-        registration.addUrlPatterns(PAGE, PAGE + "/*", API, API + "/*");
-        registration.addInitParameter("authentication-provider",
-                "org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider");
-        // the whole path is checked (as for the audit page: the filter's default strips the servlet path)
-        registration.addInitParameter("rest-url-pattern-prefix", "");
-        registration.setOrder(0);
-        return registration;
+        return io.bascule.web.BasicLogin.filter("bascule-surveillance-basic-auth", true, PAGE, PAGE + "/*", API, API + "/*");
     }
 
     @Bean

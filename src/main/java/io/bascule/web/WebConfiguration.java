@@ -37,14 +37,6 @@ public class WebConfiguration {
     @Bean
     @ConditionalOnWebApplication
     FilterRegistrationBean<ProcessEngineAuthenticationFilter> restAuthenticationFilter() {
-        FilterRegistrationBean<ProcessEngineAuthenticationFilter> registration =
-                new FilterRegistrationBean<>(new ProcessEngineAuthenticationFilter());
-        registration.setName("bascule-rest-basic-auth");
-        registration.addUrlPatterns("/engine-rest/*");
-        // the REST module's own provider, named as Camunda's documentation configures it
-        registration.addInitParameter("authentication-provider",
-                "org.camunda.bpm.engine.rest.security.auth.impl.HttpBasicAuthenticationProvider");
-        registration.setOrder(0);
-        return registration;
+        return BasicLogin.filter("bascule-rest-basic-auth", false, "/engine-rest/*");
     }
 }
