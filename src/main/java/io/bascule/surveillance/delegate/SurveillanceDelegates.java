@@ -95,9 +95,7 @@ final class SurveillanceDelegates {
         protected void runStep(DelegateExecution execution) {
             BasculeProperties.App app = services.properties().app();
             BackendDiagnosis d = actions(execution).diagnoseBackend(app);
-            Map<String, Object> v = d.variables();
-            v.forEach(execution::setVariable);
-            execution.setVariable(SurveillanceVariables.BACKEND_DIAGNOSIS, v.get(EmergencyVariables.BACKEND_REPORT));
+            publish(execution, d.variables(), EmergencyVariables.BACKEND_REPORT, SurveillanceVariables.BACKEND_DIAGNOSIS);
         }
     }
 
@@ -114,9 +112,8 @@ final class SurveillanceDelegates {
         @Override
         protected void runStep(DelegateExecution execution) {
             SlowQueryDiagnosis d = actions(execution).diagnoseSlowQueries(SLOW_STATEMENTS);
-            Map<String, Object> v = d.variables();
-            v.forEach(execution::setVariable);
-            execution.setVariable(SurveillanceVariables.SLOW_QUERY_DIAGNOSIS, v.get(EmergencyVariables.SLOW_QUERY_REPORT));
+            Map<String, Object> v = publish(execution, d.variables(), EmergencyVariables.SLOW_QUERY_REPORT,
+                    SurveillanceVariables.SLOW_QUERY_DIAGNOSIS);
             SlowQueryProposals proposals = SlowQueryProposals.of((String) v.get(EmergencyVariables.VACUUM_PROPOSALS_JSON),
                     (String) v.get(EmergencyVariables.INDEX_PROPOSALS_JSON));
             execution.setVariable(SurveillanceVariables.SLOW_QUERY_PROPOSALS, capped(proposals.text()));
@@ -133,9 +130,7 @@ final class SurveillanceDelegates {
         @Override
         protected void runStep(DelegateExecution execution) {
             IdleSessions sessions = actions(execution).listIdleSessions();
-            Map<String, Object> v = sessions.variables();
-            v.forEach(execution::setVariable);
-            execution.setVariable(SurveillanceVariables.IDLE_SESSIONS, v.get(EmergencyVariables.IDLE_SESSIONS_REPORT));
+            publish(execution, sessions.variables(), EmergencyVariables.IDLE_SESSIONS_REPORT, SurveillanceVariables.IDLE_SESSIONS);
         }
     }
 

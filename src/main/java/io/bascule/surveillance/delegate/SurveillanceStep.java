@@ -58,6 +58,17 @@ abstract class SurveillanceStep extends RunbookStep {
         return service().actions(startedAt(execution));
     }
 
+    /**
+     * A diagnosis's variables set on the run, and its report line under the name the playbook's form shows
+     * ({@code shownAs}); returns the variables.
+     */
+    static java.util.Map<String, Object> publish(DelegateExecution execution, java.util.Map<String, Object> variables,
+                                                 String reportKey, String shownAs) {
+        variables.forEach(execution::setVariable);
+        execution.setVariable(shownAs, variables.get(reportKey));
+        return variables;
+    }
+
     static String text(DelegateExecution execution, String name) {
         Object v = execution.getVariable(name);
         return v == null ? null : v.toString();
