@@ -1,13 +1,11 @@
 package io.bascule.platinum;
 
 import io.bascule.config.BasculeProperties;
-import org.springframework.boot.convert.DurationStyle;
+import io.bascule.process.RunTimes;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Date;
 
 /**
@@ -33,13 +31,7 @@ public class PlatinumSettings {
      * passes {@code now()}).
      */
     public String startedAt(Object given, Date now) {
-        if (given instanceof Date d) {
-            return format(d.toInstant());
-        }
-        if (given == null || given.toString().isBlank()) {
-            return format(now.toInstant());
-        }
-        return format(instant("startedAt", given.toString()));
+        return RunTimes.startedAt(given, now);
     }
 
     /** The run's {@code reportAfter}: {@code given} ("24h", "PT24H") checked, else {@code bascule.platinum.after}. */
@@ -145,24 +137,14 @@ public class PlatinumSettings {
     }
 
     static Duration duration(String name, String text) {
-        String s = text == null ? "" : text.strip();
-        try {
-            return DurationStyle.detectAndParse(s);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " holds '" + s + "', which is not a duration; give e.g. 24h or PT24H");
-        }
+        return RunTimes.duration(name, text, "24h or PT24H");
     }
 
     static Instant instant(String name, String text) {
-        try {
-            return Instant.parse(text == null ? "" : text.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " is '" + text + "', which is not an ISO-8601 instant;"
-                    + " give e.g. 2025-06-01T10:00:00Z");
-        }
+        return RunTimes.instant(name, text);
     }
 
     static String format(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        return RunTimes.format(instant);
     }
 }

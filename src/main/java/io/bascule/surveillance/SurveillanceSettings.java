@@ -1,13 +1,11 @@
 package io.bascule.surveillance;
 
 import io.bascule.config.BasculeProperties;
-import org.springframework.boot.convert.DurationStyle;
+import io.bascule.process.RunTimes;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -108,13 +106,7 @@ public class SurveillanceSettings {
      * switch, or a date), else {@code now} (the engine's clock: the model passes {@code now()}).
      */
     public String startedAt(Object given, Date now) {
-        if (given instanceof Date d) {
-            return format(d.toInstant());
-        }
-        if (given == null || given.toString().isBlank()) {
-            return format(now.toInstant());
-        }
-        return format(instant("startedAt", given.toString()));
+        return RunTimes.startedAt(given, now);
     }
 
     /** The configured {@code bascule.surveillance.update-interval} as an ISO-8601 duration ("PT15M"). */
@@ -154,25 +146,15 @@ public class SurveillanceSettings {
         return String.join(",", new TreeSet<>(offsets).stream().map(Duration::toString).toList());
     }
 
-    private static Duration duration(String name, String text) {
-        String s = text == null ? "" : text.strip();
-        try {
-            return DurationStyle.detectAndParse(s);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " holds '" + s + "', which is not a duration; give e.g. 15m or PT15M");
-        }
+    static Duration duration(String name, String text) {
+        return RunTimes.duration(name, text, "15m or PT15M");
     }
 
-    private static Instant instant(String name, String text) {
-        try {
-            return Instant.parse(text == null ? "" : text.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " is '" + text + "', which is not an ISO-8601 instant;"
-                    + " give e.g. 2025-06-01T10:00:00Z");
-        }
+    static Instant instant(String name, String text) {
+        return RunTimes.instant(name, text);
     }
 
-    private static String format(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    static String format(Instant instant) {
+        return RunTimes.format(instant);
     }
 }
