@@ -66,10 +66,14 @@ public class PlaybookTriggers implements Consumer<Sample> {
     public void accept(Sample sample) {
         List<ProcessInstance> active = runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.SURVEILLANCE)
                 .active().list();
+        // a rollback of its own running (started from Tasklist or REST) fences PostgreSQL and moves the application,
+        // which must not raise "backend down"; once rolled back it ends the surveillance (rollback's end listener)
+        boolean rollingBack = !active.isEmpty() && runtime.createProcessInstanceQuery().processDefinitionKey(ProcessKeys.ROLLBACK)
+                .active().variableValueEquals(io.bascule.process.ProcessVariables.DRY_RUN, false).count() > 0;
         Set<String> seen = new HashSet<>();
         for (ProcessInstance pi : active) {
             seen.add(pi.getId());
-            if (notWatched(pi.getId())) {
+            if (rollingBack || notWatched(pi.getId())) {
                 runs.remove(pi.getId());
                 continue;
             }
@@ -81,16 +85,8 @@ public class PlaybookTriggers implements Consumer<Sample> {
         runs.keySet().retainAll(seen);
     }
 
-    /**
-     * Not watched (yet, or any more): not opened, a rollback decided, closed, calling the rollback, or a rollback of
-     * its own is running (started from Tasklist or REST: it fences PostgreSQL and moves the application, which must
-     * not raise "backend down"; when it ends rolled back it ends this run, see rollback's end listener).
-     */
+    /** Not watched (yet, or any more): not opened, a rollback decided, closed, or calling the rollback. */
     private boolean notWatched(String instanceId) {
-        if (runtime.createProcessInstanceQuery().processDefinitionKey(io.bascule.process.ProcessKeys.ROLLBACK).active()
-                .variableValueEquals(io.bascule.process.ProcessVariables.DRY_RUN, false).count() > 0) {
-            return true;
-        }
         Map<String, Object> v = runtime.getVariables(instanceId, List.of(SurveillanceVariables.SURVEILLANCE_OPENED_AT,
                 SurveillanceVariables.ROLLBACK_REASON, SurveillanceVariables.SURVEILLANCE_CLOSED_AT));
         return v.get(SurveillanceVariables.SURVEILLANCE_OPENED_AT) == null || v.get(SurveillanceVariables.ROLLBACK_REASON) != null
