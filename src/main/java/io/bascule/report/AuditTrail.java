@@ -111,6 +111,11 @@ public final class AuditTrail {
                 .filter(pi -> !cutoverInstanceId.equals(pi.getId())).map(HistoricProcessInstance::getId).toList();
     }
 
+    /** Whether the history holds a process instance of that id. */
+    public boolean exists(String instanceId) {
+        return history.createHistoricProcessInstanceQuery().processInstanceId(instanceId).count() > 0;
+    }
+
     /** Whether a process of that key was ever deployed. */
     public boolean isDeployed(String processKey) {
         return repository.createProcessDefinitionQuery().processDefinitionKey(processKey).count() > 0;

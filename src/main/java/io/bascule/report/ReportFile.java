@@ -25,11 +25,11 @@ record ReportFile(HttpStatus status, MediaType type, byte[] body) {
             return problem(HttpStatus.BAD_REQUEST, "'" + variable + "' does not name a report file: a variable ending in"
                     + " ReportFile, such as cutoverReportFile");
         }
-        var run = trail.of(instanceId);
-        if (run.isEmpty()) {
+        if (!trail.exists(instanceId)) {
             return problem(HttpStatus.NOT_FOUND, "no process instance '" + instanceId + "' in the history");
         }
-        Map<String, Object> variables = run.get().variables();
+        // the variables only (not the whole audit: steps, tasks, model), as the audit shows them
+        Map<String, Object> variables = trail.variables(instanceId);
         Object value = variables.get(variable);
         if (value == null) {
             return problem(HttpStatus.NOT_FOUND, "run " + instanceId + " has no " + variable + ": it wrote no such report");
